@@ -1,0 +1,26 @@
+"""SES feedback: bounce and complaint notices (through SNS) put the addresses on the suppression
+list. Notices arrive at least once and in any order; recording one is idempotent."""
+
+from __future__ import annotations
+
+import json
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from warm_intro import runtime
+from warm_intro.services.feedback import addresses_to_suppress, suppress_all
+
+logger = Logger()
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    suppressed = 0
+    for record in event.get("Records", []):
+        notice = json.loads(record["Sns"]["Message"])
+        found = addresses_to_suppress(notice)
+        suppress_all(runtime.repository(), runtime.settings(), found, runtime.now())
+        suppressed += len(found)
+    logger.info("feedback", extra={"suppressed": suppressed})
+    return {"suppressed": suppressed}

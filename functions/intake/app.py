@@ -1,0 +1,92 @@
+"""Intake: the public request form (GET/POST /) and the JSON API (POST /intros), with its OpenAPI
+document and Swagger UI at /docs. Answers never depend on who the connector or target is."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+from typing_extensions import Annotated
+
+from warm_intro import runtime
+from warm_intro.domain.errors import DomainError
+from warm_intro.models import Accepted, IntroRequest, Problem
+from warm_intro.services import requests
+from warm_intro.web import field_errors, html, problem, status_of
+
+logger = Logger()
+app = APIGatewayHttpResolver(enable_validation=True)
+app.enable_swagger(path="/docs", title="Warm introductions", description="Ask for a double-opt-in introduction.")
+
+ACCEPTED = "Thank you. If everything is in order, we've emailed the requester a link to confirm."
+PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+@app.post(
+    "/intros",
+    summary="Ask for an introduction",
+    responses={
+        202: {"description": "Received; the requester must confirm by email.", "content": {"application/json": {"model": Accepted}}},
+        422: {"description": "Some fields are not valid", "content": {"application/json": {"model": Problem}}},
+        429: {"description": "Too many requests from this address", "content": {"application/json": {"model": Problem}}},
+    },
+)
+def create_intro(body: Annotated[IntroRequest, Body()]) -> Response[Accepted]:
+    requests.submit(runtime.repository(), runtime.settings(), body, runtime.now(), via="api", source=_source())
+    return Response(202, "application/json", Accepted(status="received", message=ACCEPTED))
+
+
+@app.get("/", include_in_schema=False)
+def request_form() -> Response:
+    return html(runtime.settings(), "request_form.html", form={}, errors={})
+
+
+@app.post("/", include_in_schema=False)
+def submit_form() -> Response:
+    form = {k: v[0] for k, v in parse_qs(app.current_event.decoded_body or "", max_num_fields=20).items()}
+    try:
+        body = IntroRequest.model_validate(_nest(form))
+        requests.submit(runtime.repository(), runtime.settings(), body, runtime.now(), via="form", source=_source())
+    except ValidationError as error:
+        errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
+        return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors)
+    except DomainError as error:
+        return html(runtime.settings(), "request_form.html", status_of(error), form=form, errors={"form": str(error)})
+    return html(runtime.settings(), "request_sent.html")
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response:
+    return problem(422, "Some fields need attention.", field_errors(error.errors()))
+
+
+@app.exception_handler(DomainError)
+def domain_error(error: DomainError) -> Response:
+    return problem(status_of(error), str(error))
+
+
+def _source() -> str:
+    return app.current_event.request_context.http.source_ip
+
+
+def _nest(form: dict[str, str]) -> dict:
+    return {
+        "requester": {"name": form.get("requester_name", ""), "email": form.get("requester_email", "")},
+        "connector_email": form.get("connector_email", ""),
+        "target": {
+            "name": form.get("target_name", ""),
+            "email": form.get("target_email") or None,
+            "about": form.get("target_about") or None,
+        },
+        "blurb": form.get("blurb", ""),
+    }
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,85 @@
+"""Links: the pages behind every link in our emails. GET and HEAD only show; POST decides.
+The RFC 8058 one-click opt-out (POST /optout/{token}) is served here too."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from warm_intro import runtime
+from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
+from warm_intro.domain.model import Decision
+from warm_intro.services import links
+from warm_intro.views.link_pages import FORMS, can_act, outcome
+from warm_intro.web import html, status_of
+
+logger = Logger()
+app = APIGatewayHttpResolver()
+
+
+@app.get("/link/<token>")
+@app.head("/link/<token>")
+@app.get("/optout/<token>")
+@app.head("/optout/<token>")
+def show(token: str) -> Response:
+    opened = links.open_link(runtime.repository(), token, runtime.now())
+    return _page(opened, status=200 if can_act(opened.intro, opened.grant) else 410)
+
+
+@app.post("/link/<token>")
+@app.post("/optout/<token>")
+def decide(token: str) -> Response:
+    form = {k: v[0] for k, v in parse_qs(app.current_event.decoded_body or "", max_num_fields=10).items()}
+    # A mail client's one-click POST carries List-Unsubscribe=One-Click and no decision (RFC 8058).
+    decision = form.get("decision") or (Decision.OPT_OUT.value if "List-Unsubscribe" in form else "")
+    repo, settings = runtime.repository(), runtime.settings()
+    try:
+        opened = links.answer(
+            repo, settings, token, decision, runtime.now(),
+            via=f"{app.current_event.raw_path.split('/')[1]}-page:v1",
+            target_email=form.get("target_email"), note=form.get("note"),
+        )
+    except InvalidInput as error:
+        opened = links.open_link(repo, token, runtime.now())
+        return _page(opened, status=422, form=form, errors={error.field: str(error)})
+    return _page(opened, status=200, just=True)
+
+
+@app.exception_handler(AlreadyDecided)
+def already_decided(error: AlreadyDecided) -> Response:
+    token = app.current_event.path_parameters.get("token", "") if app.current_event.path_parameters else ""
+    opened = links.open_link(runtime.repository(), token, runtime.now())
+    return _page(opened, status=409)
+
+
+@app.exception_handler(DomainError)
+def link_error(error: DomainError) -> Response:
+    titles = {404: "This link doesn't work", 410: "This link has expired", 429: "Not just now"}
+    status = status_of(error)
+    title = titles.get(status, "That didn't work")
+    hint = "Please use the most recent email we sent you, and open its link in full."
+    return html(runtime.settings(), "outcome.html", status, title=title, lines=[str(error), hint])
+
+
+@app.not_found
+def not_found(_) -> Response:
+    return html(runtime.settings(), "outcome.html", 404, title="Page not found", lines=["There's nothing here."])
+
+
+def _page(opened: links.Opened, status: int, **extra) -> Response:
+    intro, grant = opened.intro, opened.grant
+    settings = runtime.settings()
+    context = {"intro": intro, "connector_name": intro.connector.name or intro.connector.email, "form": {},
+               "errors": {}, "just": False, **extra}
+    if can_act(intro, grant):
+        return html(settings, FORMS[grant.purpose], status, **context)
+    title, lines = outcome(intro, grant)
+    return html(settings, "outcome.html", 200 if extra.get("just") else status, title=title, lines=lines)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

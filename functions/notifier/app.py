@@ -1,0 +1,37 @@
+"""Notifier: the table's stream in, email out. Each record names the messages an introduction is
+waiting to send; each is delivered exactly once (see warm_intro.services.delivery). A record whose
+send failed is reported back so the stream retries only it."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from warm_intro import runtime
+from warm_intro.adapters.codec import from_item
+from warm_intro.domain.delivery import pending
+from warm_intro.services.delivery import deliver
+
+logger = Logger()
+metrics = Metrics(namespace="WarmIntro")
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    image = record.dynamodb.new_image if record.dynamodb else None
+    if not image or not str(image.get("pk", "")).startswith("INTRO#"):
+        return
+    intro = from_item(image)
+    for kind in pending(intro):
+        outcome = deliver(runtime.repository(), runtime.mailer(), runtime.settings(), intro, kind, runtime.now())
+        logger.info("message", extra={"intro": intro.id, "kind": kind.value, "outcome": outcome.value})
+        metrics.add_metric(name=f"Message_{outcome.value}", unit=MetricUnit.Count, value=1)
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -1,0 +1,1 @@
+"""Warm introductions: the shared layer (domain, adapters, views) used by every function."""

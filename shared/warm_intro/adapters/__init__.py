@@ -1,0 +1,1 @@
+"""One adapter per outside thing: the DynamoDB repository and the SES mailer."""

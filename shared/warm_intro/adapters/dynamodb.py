@@ -1,0 +1,152 @@
+"""The DynamoDB repository: the only place that knows the table's keys and turns its errors into
+domain exceptions. Every state change is a conditional write on the item's version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from ..domain.errors import Conflict
+from ..domain.model import Intro
+from ..domain.rules import Timings
+from .codec import DUE_PARTITION, from_item, intro_key, to_item
+
+_ser = TypeSerializer()
+_de = TypeDeserializer()
+
+
+def dump(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(v) for k, v in item.items()}
+
+
+def load(image: dict[str, Any]) -> dict[str, Any]:
+    return {k: _de.deserialize(v) for k, v in image.items()}
+
+
+def is_conflict(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+class Repository:
+    def __init__(self, client, table: str, timings: Timings):
+        self.client = client
+        self.table = table
+        self.timings = timings
+
+    # introductions -----------------------------------------------------------------------------
+
+    def get(self, intro_id: str) -> Intro | None:
+        found = self.client.get_item(TableName=self.table, Key=dump(intro_key(intro_id)), ConsistentRead=True)
+        return from_item(load(found["Item"])) if "Item" in found else None
+
+    def create(self, intro: Intro, also: Iterable[dict] = ()) -> None:
+        put = {"TableName": self.table, "Item": dump(to_item(intro, self.timings))}
+        self._write(put, "attribute_not_exists(pk)", {}, list(also))
+
+    def save(self, intro: Intro, expected_version: int, also: Iterable[dict] = ()) -> Intro:
+        """Write `intro` only if the stored one is still at `expected_version`; else Conflict."""
+        put = {"TableName": self.table, "Item": dump(to_item(intro, self.timings))}
+        self._write(put, "v = :expected", {":expected": {"N": str(expected_version)}}, list(also))
+        return intro
+
+    def _write(self, put: dict, condition: str, values: dict, also: list[dict]) -> None:
+        try:
+            if also:
+                put = {**put, "ConditionExpression": condition}
+                if values:
+                    put["ExpressionAttributeValues"] = values
+                self.client.transact_write_items(TransactItems=[{"Put": put}, *also])
+            else:
+                extra = {"ExpressionAttributeValues": values} if values else {}
+                self.client.put_item(**put, ConditionExpression=condition, **extra)
+        except ClientError as error:
+            if is_conflict(error):
+                raise Conflict("Someone else changed this at the same moment.") from error
+            raise
+
+    def due(self, now: int, limit: int = 100) -> list[str]:
+        """Ids of introductions whose next moment has come, oldest first, through the due index."""
+        ids: list[str] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": "due",
+            "KeyConditionExpression": "due_pk = :p AND due_at <= :now",
+            "ExpressionAttributeValues": {":p": {"S": DUE_PARTITION}, ":now": {"N": str(now)}},
+            "Limit": limit,
+        }
+        while len(ids) < limit:
+            page = self.client.query(**kwargs)
+            ids += [item["pk"]["S"].removeprefix("INTRO#") for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return ids[:limit]
+
+    def count_hit(self, subject: str, window: int, limit: int) -> bool:
+        """Counts one hit for `subject` in fixed window `window`; False once `limit` is reached.
+        The counter item expires by TTL a day after its window."""
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=dump({"pk": f"RATE#{subject}", "sk": f"W#{window}"}),
+                UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :exp)",
+                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+                ExpressionAttributeValues=dump({":one": 1, ":limit": limit, ":exp": window * 3600 + 90_000}),
+            )
+            return True
+        except ClientError as error:
+            if is_conflict(error):
+                return False
+            raise
+
+    # members and suppressions ------------------------------------------------------------------
+
+    def member_name(self, email: str) -> str | None:
+        found = self.client.get_item(
+            TableName=self.table, Key=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER"}), ProjectionExpression="#n",
+            ExpressionAttributeNames={"#n": "name"},
+        )
+        return found["Item"]["name"]["S"] if "Item" in found else None
+
+    def suppressed(self, hashes: Iterable[str]) -> set[str]:
+        keys = [dump({"pk": f"SUPPRESS#{h}", "sk": "SUPPRESS"}) for h in dict.fromkeys(hashes)]
+        if not keys:
+            return set()
+        found = self.client.batch_get_item(RequestItems={self.table: {"Keys": keys, "ProjectionExpression": "pk"}})
+        return {item["pk"]["S"].removeprefix("SUPPRESS#") for item in found["Responses"].get(self.table, [])}
+
+    def suppress(self, address_hash: str, reason: str, now: int) -> None:
+        """Idempotent: the first reason and time are kept, later notices only add their reason."""
+        self.client.update_item(
+            TableName=self.table,
+            Key=dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"}),
+            UpdateExpression="SET first_at = if_not_exists(first_at, :now) ADD reasons :r",
+            ExpressionAttributeValues={":now": {"N": str(now)}, ":r": {"SS": [reason]}},
+        )
+
+    # the organisation's members ----------------------------------------------------------------
+
+    def put_member(self, email: str, name: str) -> bool:
+        """Adds or renames a member; False when they were already there with that name."""
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER", "email": email, "name": name, "kind": "member"}),
+                ConditionExpression="attribute_not_exists(pk) OR #n <> :n",
+                ExpressionAttributeNames={"#n": "name"},
+                ExpressionAttributeValues={":n": {"S": name}},
+            )
+            return True
+        except ClientError as error:
+            if is_conflict(error):
+                return False
+            raise
+
+    def remove_member(self, email: str) -> bool:
+        answer = self.client.delete_item(
+            TableName=self.table, Key=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER"}), ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in answer

@@ -1,0 +1,51 @@
+"""The life of one outgoing message: pending -> sending -> sent, each step a versioned write.
+
+A claim is written before SES is called, so a retry that finds a message 'sending' knows SES may
+already have it and never sends it again; only a definite refusal from SES makes it 'retry'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .errors import Conflict
+from .messages import SPECS
+from .model import SENDABLE, Delivery, Grant, Intro, Kind
+
+
+class NothingToSend(Conflict):
+    """Already sent, being sent, or no longer wanted."""
+
+
+def claim(intro: Intro, kind: Kind, now: int, grants: dict[str, Grant]) -> Intro:
+    """Mark the message as being sent and store the hashes of the links it will carry."""
+    message = intro.outbox.get(kind)
+    if message is None or message.status not in SENDABLE:
+        raise NothingToSend(kind)
+    wanted_state = SPECS[kind].only_while
+    if wanted_state is not None and intro.state is not wanted_state:
+        return _set(intro, kind, now, status=Delivery.CANCELLED)
+    intro = intro.evolve(tokens={**intro.tokens, **grants})
+    return _set(intro, kind, now, status=Delivery.SENDING, attempts=message.attempts + 1)
+
+
+def sent(intro: Intro, kind: Kind, now: int, ses_id: str) -> Intro:
+    return _set(intro, kind, now, status=Delivery.SENT, ses_id=ses_id)
+
+
+def refused(intro: Intro, kind: Kind, now: int) -> Intro:
+    """SES said no (throttled, or a transient error): safe to try again later."""
+    return _set(intro, kind, now, status=Delivery.RETRY)
+
+
+def suppressed(intro: Intro, kind: Kind, now: int) -> Intro:
+    return _set(intro, kind, now, status=Delivery.SUPPRESSED)
+
+
+def _set(intro: Intro, kind: Kind, now: int, **changes) -> Intro:
+    message = replace(intro.outbox[kind], at=now, **changes)
+    return intro.evolve(outbox={**intro.outbox, kind: message}, version=intro.version + 1, updated_at=now)
+
+
+def pending(intro: Intro) -> list[Kind]:
+    return [kind for kind, msg in intro.outbox.items() if msg.status in SENDABLE]

@@ -1,0 +1,50 @@
+"""What can go wrong in the domain; mapped to HTTP answers in one place (views.errors)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Intro
+
+
+class DomainError(Exception):
+    """Base class: the message is written for the person who will read it."""
+
+
+class InvalidLink(DomainError):
+    """Unknown, tampered or wrong token; says nothing about which."""
+
+
+class LinkExpired(DomainError):
+    pass
+
+
+class AlreadyDecided(DomainError):
+    """The introduction has moved on; carries it so the page can show what was decided."""
+
+    def __init__(self, intro: Intro):
+        super().__init__("This request has already been answered.")
+        self.intro = intro
+
+
+class NotAllowed(DomainError):
+    """A decision this link cannot make (e.g. a requester's link posting 'approve')."""
+
+
+class InvalidInput(DomainError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class LimitReached(DomainError):
+    """A per-person limit the requester can see and act on (their own activity only)."""
+
+
+class Conflict(DomainError):
+    """Another write got there first; the caller re-reads and tries again or reports."""
+
+
+class RateLimited(DomainError):
+    pass

@@ -1,0 +1,185 @@
+"""The double-opt-in lifecycle: every state change, as pure functions from one Intro to the next.
+
+Each function returns a new Intro with its version bumped; the repository writes it only if the
+stored version is still the one read, so two racing decisions give exactly one transition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .errors import AlreadyDecided, InvalidInput, NotAllowed
+from .messages import SPECS
+from .model import (
+    DECISIONS_BY_PURPOSE,
+    SENDABLE,
+    Decision,
+    Delivery,
+    Event,
+    Grant,
+    Intro,
+    Kind,
+    Message,
+    Person,
+    Role,
+    State,
+    Target,
+)
+from .validation import check_email, check_text
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What the organisation's policy says about going ahead, worked out by the caller."""
+
+    allowed: bool = True  # False: the requester is told politely it is not possible
+    closes: bool = False  # True: closes with the neutral message (nothing says why)
+    hold: bool = False  # the connector's ask waits for capacity
+    connector_name: str = ""
+
+
+GO = Admission()
+
+
+def new_request(
+    intro_id: str, requester: Person, connector_email: str, target: Target, blurb: str, now: int, via: str
+) -> Intro:
+    intro = Intro(
+        id=intro_id,
+        state=State.UNCONFIRMED,
+        created_at=now,
+        updated_at=now,
+        requester=requester,
+        connector=Person(name="", email=connector_email),
+        target=target,
+        blurb=blurb,
+        asked_at=now,
+    )
+    return _record(_send(intro, now, Kind.CONFIRM_REQUEST), now, Role.REQUESTER, "request", via)
+
+
+def decide(
+    intro: Intro,
+    grant: Grant,
+    decision: Decision,
+    now: int,
+    *,
+    via: str,
+    target_email: str | None = None,
+    note: str | None = None,
+    admission: Admission = GO,
+) -> Intro:
+    """Apply one person's decision made through a link. Raises if the link cannot make it now."""
+    if decision not in DECISIONS_BY_PURPOSE[grant.purpose]:
+        raise NotAllowed("This link cannot make that choice.")
+    if decision is Decision.OPT_OUT:
+        return _opt_out(intro, grant.role, now, via)
+    if decision is Decision.WITHDRAW:
+        return _withdraw(intro, now, via)
+    if decision in (Decision.YES, Decision.NOT_YET, Decision.NO):
+        return _follow_up(intro, decision, now, via)
+    needed = {
+        Decision.CONFIRM: State.UNCONFIRMED,
+        Decision.APPROVE: State.AWAITING_CONNECTOR,
+        Decision.ACCEPT: State.AWAITING_TARGET,
+        Decision.DECLINE: State.AWAITING_CONNECTOR if grant.role is Role.CONNECTOR else State.AWAITING_TARGET,
+    }[decision]
+    if intro.state is not needed:
+        raise AlreadyDecided(intro)
+    match decision:
+        case Decision.CONFIRM:
+            intro = _confirm(intro, now, admission)
+        case Decision.APPROVE:
+            intro = _approve(intro, now, target_email, note, admission)
+        case Decision.ACCEPT:
+            intro = _close(intro, State.INTRODUCED, now, Kind.INTRODUCTION)
+        case _:
+            if grant.role is Role.CONNECTOR:
+                intro = intro.evolve(private_note=check_text("note", note, 1000))
+            intro = _close(intro, State.DECLINED, now, Kind.CLOSED)
+    return _record(intro, now, grant.role, decision.value, via)
+
+
+def _confirm(intro: Intro, now: int, admission: Admission) -> Intro:
+    if not admission.allowed:
+        return _close(intro, State.REFUSED, now, Kind.NOT_POSSIBLE)
+    if admission.closes:
+        return _close(intro, State.REFUSED, now, Kind.CLOSED)
+    connector = Person(name=admission.connector_name, email=intro.connector.email)
+    intro = intro.evolve(state=State.AWAITING_CONNECTOR, connector=connector, asked_at=now)
+    return _send(intro, now, Kind.CONNECTOR_ASK, held=admission.hold)
+
+
+def _approve(intro: Intro, now: int, target_email: str | None, note: str | None, admission: Admission) -> Intro:
+    email = intro.target.email or check_email("target_email", target_email)
+    target = intro.target if intro.target.email else Target(intro.target.name, email, intro.target.about)
+    intro = intro.evolve(target=target, note=check_text("note", note, 1000))
+    if admission.closes:
+        return _close(intro, State.REFUSED, now, Kind.CLOSED)
+    intro = intro.evolve(state=State.AWAITING_TARGET, asked_at=now)
+    return _send(intro, now, Kind.TARGET_ASK)
+
+
+def _withdraw(intro: Intro, now: int, via: str) -> Intro:
+    if not intro.is_open:
+        raise AlreadyDecided(intro)
+    return _record(_close(intro, State.WITHDRAWN, now, None), now, Role.REQUESTER, "withdraw", via)
+
+
+def _opt_out(intro: Intro, role: Role, now: int, via: str) -> Intro:
+    """Never ask me again. While this person is the one being asked, it is also a quiet 'no'."""
+    waiting_on = {State.AWAITING_CONNECTOR: Role.CONNECTOR, State.AWAITING_TARGET: Role.TARGET}
+    if waiting_on.get(intro.state) is role:
+        intro = _close(intro, State.DECLINED, now, Kind.CLOSED)
+    else:
+        intro = _bump(intro, now)
+    return _record(intro, now, role, "opt_out", via)
+
+
+def _follow_up(intro: Intro, decision: Decision, now: int, via: str) -> Intro:
+    if intro.state is not State.INTRODUCED or intro.followup is not None:
+        raise AlreadyDecided(intro)
+    intro = intro.evolve(followup=decision.value)
+    intro = _send(intro, now, Kind.THANKS) if decision is Decision.YES else _bump(intro, now)
+    return _record(intro, now, Role.REQUESTER, f"connected:{decision.value}", via)
+
+
+def _close(intro: Intro, state: State, now: int, message: Kind | None) -> Intro:
+    """A final state: whatever was still waiting to ask someone is cancelled, so nobody is bothered."""
+    outbox = {
+        kind: replace(msg, status=Delivery.CANCELLED, at=now)
+        if msg.status in SENDABLE | {Delivery.HELD} and SPECS[kind].only_while is not None
+        else msg
+        for kind, msg in intro.outbox.items()
+    }
+    intro = intro.evolve(state=state, decided_at=now, outbox=outbox)
+    return _send(intro, now, message) if message else _bump(intro, now)
+
+
+def _record(intro: Intro, now: int, actor: Role, action: str, via: str) -> Intro:
+    """Append to the consent record; the event carries the state the action led to."""
+    event = Event(at=now, actor=actor, action=action, state=intro.state, via=via)
+    return intro.evolve(history=(*intro.history, event))
+
+
+def _send(intro: Intro, now: int, kind: Kind, held: bool = False) -> Intro:
+    if kind in intro.outbox:  # each message at most once per introduction
+        return _bump(intro, now)
+    status = Delivery.HELD if held else Delivery.PENDING
+    return _bump(intro.evolve(outbox={**intro.outbox, kind: Message(kind, status, at=now)}), now)
+
+
+def _bump(intro: Intro, now: int) -> Intro:
+    return intro.evolve(version=intro.version + 1, updated_at=now)
+
+
+def record(intro: Intro, now: int, actor: Role, action: str, via: str = "") -> Intro:
+    return _record(intro, now, actor, action, via)
+
+
+def send(intro: Intro, now: int, kind: Kind) -> Intro:
+    return _send(intro, now, kind)
+
+
+def close(intro: Intro, state: State, now: int, message: Kind | None) -> Intro:
+    return _close(intro, state, now, message)

@@ -1,0 +1,162 @@
+"""The introduction as the domain sees it: plain, immutable values with no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class State(StrEnum):
+    UNCONFIRMED = "unconfirmed"
+    AWAITING_CONNECTOR = "awaiting_connector"
+    AWAITING_TARGET = "awaiting_target"
+    INTRODUCED = "introduced"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    REFUSED = "refused"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATES
+
+
+OPEN_STATES = frozenset({State.UNCONFIRMED, State.AWAITING_CONNECTOR, State.AWAITING_TARGET})
+
+
+class Role(StrEnum):
+    REQUESTER = "requester"
+    CONNECTOR = "connector"
+    TARGET = "target"
+    SYSTEM = "system"
+
+
+class Purpose(StrEnum):
+    """What a link may be used for; a token carries exactly one."""
+
+    CONFIRM = "confirm"  # requester: confirm, later withdraw
+    REVIEW = "review"  # connector: approve or decline
+    CONSENT = "consent"  # target: accept, decline or never ask again
+    FOLLOWUP = "followup"  # requester: did you connect?
+    OPTOUT = "optout"  # connector or target: never ask me again
+
+
+class Decision(StrEnum):
+    CONFIRM = "confirm"
+    WITHDRAW = "withdraw"
+    APPROVE = "approve"
+    DECLINE = "decline"
+    ACCEPT = "accept"
+    OPT_OUT = "opt_out"
+    YES = "yes"
+    NOT_YET = "not_yet"
+    NO = "no"
+
+
+DECISIONS_BY_PURPOSE: dict[Purpose, tuple[Decision, ...]] = {
+    Purpose.CONFIRM: (Decision.CONFIRM, Decision.WITHDRAW),
+    Purpose.REVIEW: (Decision.APPROVE, Decision.DECLINE),
+    Purpose.CONSENT: (Decision.ACCEPT, Decision.DECLINE, Decision.OPT_OUT),
+    Purpose.FOLLOWUP: (Decision.YES, Decision.NOT_YET, Decision.NO),
+    Purpose.OPTOUT: (Decision.OPT_OUT,),
+}
+
+
+class Kind(StrEnum):
+    """Each message an introduction can send; each is sent at most once per introduction."""
+
+    CONFIRM_REQUEST = "confirm_request"
+    NOT_POSSIBLE = "not_possible"
+    CONNECTOR_ASK = "connector_ask"
+    TARGET_ASK = "target_ask"
+    INTRODUCTION = "introduction"
+    CLOSED = "closed"
+    CONNECTOR_REMINDER = "connector_reminder"
+    TARGET_REMINDER = "target_reminder"
+    FOLLOWUP = "followup"
+    THANKS = "thanks"
+
+
+class Delivery(StrEnum):
+    PENDING = "pending"  # waiting for the notifier
+    HELD = "held"  # waiting for the connector's weekly capacity
+    SENDING = "sending"  # claimed; SES has been or is being called
+    RETRY = "retry"  # SES refused it for now; safe to send again
+    SENT = "sent"
+    UNCERTAIN = "uncertain"  # the sender vanished mid-call: maybe sent, never re-sent automatically
+    SUPPRESSED = "suppressed"  # a recipient bounced, complained or opted out
+    CANCELLED = "cancelled"  # the introduction moved on before it went out
+
+
+SENDABLE = frozenset({Delivery.PENDING, Delivery.RETRY})
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    email: str | None = None
+    about: str | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one link token allows; stored under the token's hash, never the token itself."""
+
+    role: Role
+    purpose: Purpose
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the consent record: who did what, when, through which page and wording."""
+
+    at: int
+    actor: Role
+    action: str
+    state: State
+    via: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: Kind
+    status: Delivery = Delivery.PENDING
+    at: int = 0
+    attempts: int = 0
+    ses_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Intro:
+    id: str
+    state: State
+    created_at: int
+    requester: Person
+    connector: Person
+    target: Target
+    blurb: str
+    version: int = 0
+    updated_at: int = 0
+    note: str | None = None  # the connector's note to the target
+    private_note: str | None = None  # the connector's reason for declining, seen by nobody else
+    tokens: dict[str, Grant] = field(default_factory=dict)
+    outbox: dict[Kind, Message] = field(default_factory=dict)
+    history: tuple[Event, ...] = ()
+    reminded: frozenset[Role] = frozenset()
+    followup: str | None = None
+    decided_at: int | None = None  # when the state became final
+    asked_at: int | None = None  # when the current decider was asked
+
+    def evolve(self, **changes) -> Intro:
+        return replace(self, **changes)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state.is_open

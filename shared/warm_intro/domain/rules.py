@@ -1,0 +1,60 @@
+"""An organisation's timings and limits, as plain values the domain reasons with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+DAY = 86_400
+HOUR = 3_600
+
+
+class OverCapacity(StrEnum):
+    WAIT = "wait"  # the connector's ask waits until their week has room
+    REFUSE = "refuse"  # the request closes neutrally
+
+
+@dataclass(frozen=True)
+class Timings:
+    reminder_days: float = 4
+    expiry_days: float = 10
+    unconfirmed_hours: float = 24
+    followup_days: float = 7
+    link_days: float = 60  # links outlive the request so late clicks still see what happened
+    retry_minutes: float = 15  # a message SES refused is tried again after this
+    lease_seconds: int = 300  # a claimed message not confirmed sent by then is 'uncertain'
+
+    @property
+    def reminder(self) -> int:
+        return int(self.reminder_days * DAY)
+
+    @property
+    def expiry(self) -> int:
+        return int(self.expiry_days * DAY)
+
+    @property
+    def unconfirmed(self) -> int:
+        return int(self.unconfirmed_hours * HOUR)
+
+    @property
+    def followup(self) -> int:
+        return int(self.followup_days * DAY)
+
+    @property
+    def link(self) -> int:
+        return int(self.link_days * DAY)
+
+    @property
+    def retry(self) -> int:
+        return int(self.retry_minutes * 60)
+
+
+@dataclass(frozen=True)
+class Limits:
+    requester_open: int = 3
+    requester_per_30_days: int = 10
+    connector_per_week: int = 5
+    connector_over_capacity: OverCapacity = OverCapacity.WAIT
+    target_per_30_days: int = 3
+    block_after_decline_days: int = 180
+    requests_per_ip_per_hour: int = 20

@@ -1,0 +1,47 @@
+"""Wiring for the Lambda functions: settings and AWS clients built once per container, lazily, so
+importing a handler does no I/O and tests can swap any piece (call `reset()` between them)."""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+
+from .settings import Settings
+
+
+@cache
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@cache
+def client(service: str):
+    import boto3
+    from botocore.config import Config
+
+    # Standard mode retries throttling with backoff; the stream retries whatever still fails.
+    return boto3.client(service, config=Config(retries={"mode": "standard", "max_attempts": 3}))
+
+
+@cache
+def repository():
+    from .adapters.dynamodb import Repository
+
+    s = settings()
+    return Repository(client("dynamodb"), s.table_name, s.timings)
+
+
+@cache
+def mailer():
+    from .adapters.mailer import Mailer
+
+    return Mailer(client("sesv2"), settings().config_set)
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def reset() -> None:
+    for factory in (settings, client, repository, mailer):
+        factory.cache_clear()

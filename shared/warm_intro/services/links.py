@@ -1,0 +1,78 @@
+"""Opening and answering a link from an email. Opening never writes; answering is one conditional
+write, retried once against a fresh read when someone else wrote first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..adapters.dynamodb import Repository
+from ..domain import tokens
+from ..domain.errors import Conflict, InvalidLink, NotAllowed
+from ..domain.lifecycle import GO, Admission, decide
+from ..domain.model import Decision, Grant, Intro, Role, State
+from ..domain.privacy import address_hash
+from ..domain.validation import check_email
+from ..settings import Settings
+from . import admission
+
+
+@dataclass(frozen=True)
+class Opened:
+    intro: Intro
+    grant: Grant
+
+
+def open_link(repo: Repository, token: str, now: int) -> Opened:
+    intro_id, secret = tokens.split(token)
+    intro = repo.get(intro_id)
+    if intro is None:
+        raise InvalidLink("This link is not valid.")
+    return Opened(intro, tokens.grant_for(intro, secret, now))
+
+
+def answer(
+    repo: Repository,
+    settings: Settings,
+    token: str,
+    decision: str,
+    now: int,
+    *,
+    via: str,
+    target_email: str | None = None,
+    note: str | None = None,
+) -> Opened:
+    """Apply the decision; returns the introduction as it now stands."""
+    try:
+        choice = Decision(decision)
+    except ValueError:
+        raise NotAllowed("That choice isn't available on this page.") from None
+    for attempt in (1, 2):
+        opened = open_link(repo, token, now)
+        intro, grant = opened.intro, opened.grant
+        gate, also = _gate(settings, repo, intro, choice, target_email, now)
+        updated = decide(intro, grant, choice, now, via=via, target_email=target_email, note=note, admission=gate)
+        if choice is Decision.OPT_OUT:
+            repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
+        try:
+            return Opened(repo.save(updated, intro.version, also), grant)
+        except Conflict:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _gate(
+    settings: Settings, repo: Repository, intro: Intro, choice: Decision, target_email: str | None, now: int
+) -> tuple[Admission, list[dict]]:
+    if choice is Decision.CONFIRM and intro.state is State.UNCONFIRMED:
+        return admission.on_confirm(settings, repo, intro, now)
+    if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
+        email = intro.target.email or check_email("target_email", target_email)
+        return admission.on_approve(settings, repo, intro, email, now)
+    return GO, []
+
+
+def _address_of(intro: Intro, role: Role) -> str:
+    return {Role.REQUESTER: intro.requester.email, Role.CONNECTOR: intro.connector.email}.get(
+        role, intro.target.email or ""
+    )

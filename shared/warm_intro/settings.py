@@ -1,0 +1,87 @@
+"""The organisation's configuration: read from the environment once, validated, then immutable."""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .domain.rules import Limits, OverCapacity, Timings
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    table_name: str
+    base_url: str = Field(
+        "", description="Where links in emails point; never taken from a request's Host. Empty: pages link relatively."
+    )
+    org_name: str = "Our community"
+    sender: str = Field(description="The SES identity mail is sent from, e.g. intros@example.org")
+    reply_to: str | None = None
+    config_set: str | None = None
+    hash_key: str = Field(min_length=16, description="Secret for keyed hashes of opted-out addresses")
+    request_policy: Literal["members", "members_and_domains", "anyone"] = "members"
+    allowed_domains: tuple[str, ...] = ()
+    accent_color: str = "#1f6f5c"
+    logo_url: str | None = None
+    reminder_days: float = Field(4, gt=0)
+    expiry_days: float = Field(10, gt=0)
+    unconfirmed_hours: float = Field(24, gt=0)
+    followup_days: float = Field(7, gt=0)
+    limit_requester_open: int = Field(3, ge=1)
+    limit_requester_30d: int = Field(10, ge=1)
+    limit_connector_week: int = Field(5, ge=1)
+    connector_over_capacity: OverCapacity = OverCapacity.WAIT
+    limit_target_30d: int = Field(3, ge=1)
+    block_after_decline_days: int = Field(180, ge=0)
+    limit_ip_hour: int = Field(20, ge=1)
+    content_retention_days: float = Field(30, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("BASE_URL must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("allowed_domains", mode="before")
+    @classmethod
+    def _split(cls, value):
+        if isinstance(value, str):
+            return tuple(d.strip().lower().lstrip("@") for d in value.split(",") if d.strip())
+        return value
+
+    @field_validator("accent_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not (value.startswith("#") and len(value) in (4, 7) and all(c in "0123456789abcdefABCDEF" for c in value[1:])):
+            raise ValueError("ACCENT_COLOR must be a hex colour like #1f6f5c")
+        return value
+
+    @property
+    def timings(self) -> Timings:
+        return Timings(
+            reminder_days=self.reminder_days,
+            expiry_days=self.expiry_days,
+            unconfirmed_hours=self.unconfirmed_hours,
+            followup_days=self.followup_days,
+        )
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            requester_open=self.limit_requester_open,
+            requester_per_30_days=self.limit_requester_30d,
+            connector_per_week=self.limit_connector_week,
+            connector_over_capacity=self.connector_over_capacity,
+            target_per_30_days=self.limit_target_30d,
+            block_after_decline_days=self.block_after_decline_days,
+            requests_per_ip_per_hour=self.limit_ip_hour,
+        )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        return cls.model_validate({name: environ[name.upper()] for name in cls.model_fields if name.upper() in environ})

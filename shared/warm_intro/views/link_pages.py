@@ -1,0 +1,66 @@
+"""Which page a link shows: its form while the link can still act, otherwise what became of the
+request, told from that person's side and never revealing who said no."""
+
+from __future__ import annotations
+
+from ..domain.model import Grant, Intro, Purpose, Role, State
+
+FORMS = {
+    Purpose.CONFIRM: "confirm.html",
+    Purpose.REVIEW: "review.html",
+    Purpose.CONSENT: "consent.html",
+    Purpose.FOLLOWUP: "followup.html",
+    Purpose.OPTOUT: "optout.html",
+}
+
+NEUTRAL = "This introduction won't happen right now"
+
+
+def can_act(intro: Intro, grant: Grant) -> bool:
+    match grant.purpose:
+        case Purpose.CONFIRM:
+            return intro.is_open
+        case Purpose.REVIEW:
+            return intro.state is State.AWAITING_CONNECTOR
+        case Purpose.CONSENT:
+            return intro.state is State.AWAITING_TARGET
+        case Purpose.FOLLOWUP:
+            return intro.state is State.INTRODUCED and intro.followup is None
+        case _:
+            return _last_action(intro, grant.role) != "opt_out"
+
+
+def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
+    """(title, lines) describing the request as this person may know it."""
+    mine = _last_action(intro, grant.role)
+    r, t = intro.requester.name, intro.target.name
+    if mine == "opt_out":
+        return "You won't be asked again", ["This service will not ask you for an introduction again."]
+    if grant.role is Role.REQUESTER:
+        if intro.followup:
+            return "Thank you for telling us", ["It helps us make good introductions."]
+        if intro.state is State.INTRODUCED:
+            return "You've been introduced", [f"The introduction to {t} went to you both. The next step is yours."]
+        if intro.state is State.WITHDRAWN:
+            return "You withdrew this request", ["Nobody will be asked about it again."]
+        if intro.state is State.REFUSED and "not_possible" in {k.value for k in intro.outbox}:
+            return "We couldn't pass this request on", [
+                "Introductions here go through members of the organisation, and this one can't go ahead as it "
+                "stands. Nobody else has been contacted."
+            ]
+        return NEUTRAL, ["That's common and says nothing about you. You're welcome to ask again another time."]
+    if mine == "approve":
+        return "Thank you for approving", [f"We've asked {t} privately. If they say yes, you'll be in copy."]
+    if mine == "decline" and grant.role is Role.CONNECTOR:
+        return "You declined", [f"{r} will only hear that it won't happen right now, never that it was you."]
+    if mine == "decline":
+        return "You declined", ["Nobody will be told it was you."]
+    if mine == "accept":
+        return "You said yes", [f"We've sent one email to you and {r}. Enjoy the conversation."]
+    if intro.state is State.WITHDRAWN:
+        return "This request was withdrawn", [f"{r} withdrew it. There's nothing more to do."]
+    return "This request has closed", ["There's nothing more to do. Thank you."]
+
+
+def _last_action(intro: Intro, role: Role) -> str | None:
+    return next((e.action for e in reversed(intro.history) if e.actor is role), None)

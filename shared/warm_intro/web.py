@@ -1,0 +1,92 @@
+"""HTTP glue shared by the HTTP-facing functions: HTML responses with their security headers, and
+every domain error mapped to a status and a page (for links) or a JSON problem (for the API)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from base64 import b64encode
+from functools import cache
+from pathlib import Path
+
+from aws_lambda_powertools.event_handler import Response
+
+from .domain import errors
+from .settings import Settings
+from .views.templating import render
+
+CSS = (Path(__file__).resolve().parent / "static" / "site.css").read_text()
+
+STATUS = {
+    errors.InvalidLink: 404,
+    errors.LinkExpired: 410,
+    errors.AlreadyDecided: 409,
+    errors.NotAllowed: 400,
+    errors.InvalidInput: 422,
+    errors.LimitReached: 429,
+    errors.RateLimited: 429,
+    errors.Conflict: 409,
+}
+
+
+def status_of(error: errors.DomainError) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+
+
+@cache
+def _style(accent: str) -> tuple[str, str]:
+    css = f":root{{--accent:{accent}}}\n{CSS}"
+    return css, "sha256-" + b64encode(hashlib.sha256(css.encode()).digest()).decode()
+
+
+def security_headers(settings: Settings) -> dict[str, str]:
+    _, digest = _style(settings.accent_color)
+    images = "'self' data:" + (f" {_origin(settings.logo_url)}" if settings.logo_url else "")
+    return {
+        "Content-Security-Policy": (
+            f"default-src 'none'; style-src '{digest}'; img-src {images}; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'"
+        ),
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    }
+
+
+def html(settings: Settings, template: str, status: int = 200, **context) -> Response:
+    css, _ = _style(settings.accent_color)
+    org = {"name": settings.org_name, "logo_url": settings.logo_url, "accent": settings.accent_color}
+    body = render(f"pages/{template}", {"org": org, "css": css, "request_url": f"{settings.base_url}/", **context})
+    return Response(status, "text/html; charset=utf-8", body, headers=security_headers(settings))
+
+
+def problem(status: int, message: str, field_errors: list[dict] | None = None) -> Response:
+    body = json.dumps({"message": message, "errors": field_errors or []})
+    return Response(status, "application/json", body, headers={"Cache-Control": "no-store"})
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def field_errors(errors) -> list[dict]:
+    """Pydantic's error list as {field, message} pairs a person can read."""
+    out = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ()) if part != "body"]
+        message = error.get("msg") or _default_message(error.get("type", ""))
+        out.append({"field": ".".join(loc) or "body", "message": message.removeprefix("Value error, ")})
+    return out
+
+
+def _default_message(kind: str) -> str:
+    return {
+        "missing": "This field is required.",
+        "json_invalid": "The body is not valid JSON.",
+        "extra_forbidden": "This field is not expected.",
+        "string_type": "This must be text.",
+        "model_attributes_type": "This must be an object.",
+        "string_too_long": "This is too long.",
+    }.get(kind, "This value is not valid.")
