@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from functools import cache
 from types import ModuleType
 
@@ -37,5 +38,11 @@ class Context:
         return 10_000
 
 
+# A Lambda container handles one event at a time, and Powertools' resolvers keep the current event
+# on the app object, so local invocations are serialised too.
+_one_at_a_time = threading.RLock()
+
+
 def invoke(function: str, event: dict) -> dict:
-    return module(function).lambda_handler(event, Context(function))
+    with _one_at_a_time:
+        return module(function).lambda_handler(event, Context(function))

@@ -42,12 +42,12 @@ def create_intro(body: Annotated[IntroRequest, Body()]) -> Response[Accepted]:
 
 
 @app.get("/", include_in_schema=False)
-def request_form() -> Response:
+def request_form():
     return html(runtime.settings(), "request_form.html", form={}, errors={})
 
 
 @app.post("/", include_in_schema=False)
-def submit_form() -> Response:
+def submit_form():
     form = {k: v[0] for k, v in parse_qs(app.current_event.decoded_body or "", max_num_fields=20).items()}
     try:
         body = IntroRequest.model_validate(_nest(form))

@@ -24,14 +24,14 @@ app = APIGatewayHttpResolver()
 @app.head("/link/<token>")
 @app.get("/optout/<token>")
 @app.head("/optout/<token>")
-def show(token: str) -> Response:
+def show(token: str):
     opened = links.open_link(runtime.repository(), token, runtime.now())
     return _page(opened, status=200 if can_act(opened.intro, opened.grant) else 410)
 
 
 @app.post("/link/<token>")
 @app.post("/optout/<token>")
-def decide(token: str) -> Response:
+def decide(token: str):
     form = {k: v[0] for k, v in parse_qs(app.current_event.decoded_body or "", max_num_fields=10).items()}
     # A mail client's one-click POST carries List-Unsubscribe=One-Click and no decision (RFC 8058).
     decision = form.get("decision") or (Decision.OPT_OUT.value if "List-Unsubscribe" in form else "")
