@@ -59,8 +59,11 @@ class StreamPump:
         for start in range(0, len(records), 10):
             batch = records[start : start + 10]
             delivered += len(batch)
-            answer = invoke(self.function, stream_event(batch, self.arn)) or {}
-            failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+            try:
+                answer = invoke(self.function, stream_event(batch, self.arn)) or {}
+                failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+            except Exception:  # the whole invocation failed: Lambda retries the whole batch
+                failed = {r["dynamodb"]["SequenceNumber"] for r in batch}
             for record in batch:
                 if record["dynamodb"]["SequenceNumber"] in failed:
                     record["_attempts"] = record.get("_attempts", 0) + 1
