@@ -94,7 +94,7 @@ def main() -> None:
         while not stop.is_set():
             try:
                 pump.pump()
-            except Exception as error:  # keep serving; the next round retries
+            except Exception as error:  # noqa: BLE001 -- keep serving; the next round retries
                 print(f"stream pump: {error!r}", file=sys.stderr)
             stop.wait(0.3)
 

@@ -4,6 +4,7 @@ in batches, retrying only the records the notifier reports as failed."""
 from __future__ import annotations
 
 import json
+import sys
 
 import boto3
 
@@ -62,7 +63,8 @@ class StreamPump:
             try:
                 answer = invoke(self.function, stream_event(batch, self.arn)) or {}
                 failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
-            except Exception:  # the whole invocation failed: Lambda retries the whole batch
+            except Exception as error:  # noqa: BLE001 -- a failed invocation: Lambda retries the whole batch
+                print(f"notifier failed on a batch of {len(batch)}: {error!r}", file=sys.stderr)
                 failed = {r["dynamodb"]["SequenceNumber"] for r in batch}
             for record in batch:
                 if record["dynamodb"]["SequenceNumber"] in failed:

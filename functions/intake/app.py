@@ -3,6 +3,7 @@ document and Swagger UI at /docs. Answers never depend on who the connector or t
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools import Logger
@@ -11,7 +12,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
-from typing_extensions import Annotated
 
 from warm_intro import runtime
 from warm_intro.domain.errors import DomainError

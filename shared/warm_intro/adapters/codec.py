@@ -46,7 +46,7 @@ def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
     }
     item.update({k: v for k, v in optional.items() if v is not None})
     if kinds := pending(intro):
-        item["pending"] = set(k.value for k in kinds)  # what the stream filter lets through to the notifier
+        item["pending"] = {k.value for k in kinds}  # what the stream filter lets through to the notifier
     if (when := due_at(intro, timings)) is not None:
         item["due_pk"], item["due_at"] = DUE_PARTITION, when
     return item
