@@ -111,12 +111,20 @@ class Repository:
         )
         return found["Item"]["name"]["S"] if "Item" in found else None
 
-    def suppressed(self, hashes: Iterable[str]) -> set[str]:
+    def suppressed(self, hashes: Iterable[str], reasons: Iterable[str] | None = None) -> set[str]:
+        """The hashes on the list; with `reasons`, only those listed for one of these reasons."""
         keys = [dump({"pk": f"SUPPRESS#{h}", "sk": "SUPPRESS"}) for h in dict.fromkeys(hashes)]
         if not keys:
             return set()
-        found = self.client.batch_get_item(RequestItems={self.table: {"Keys": keys, "ProjectionExpression": "pk"}})
-        return {item["pk"]["S"].removeprefix("SUPPRESS#") for item in found["Responses"].get(self.table, [])}
+        wanted = None if reasons is None else set(reasons)
+        found = self.client.batch_get_item(
+            RequestItems={self.table: {"Keys": keys, "ProjectionExpression": "pk, reasons"}}
+        )
+        return {
+            item["pk"]["S"].removeprefix("SUPPRESS#")
+            for item in found["Responses"].get(self.table, [])
+            if wanted is None or wanted & set(item.get("reasons", {}).get("SS", []))
+        }
 
     def suppress(self, address_hash: str, reason: str, now: int) -> None:
         """Idempotent: the first reason and time are kept, later notices only add their reason."""

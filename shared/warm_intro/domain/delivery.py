@@ -2,6 +2,7 @@
 
 A claim is written before SES is called, so a retry that finds a message 'sending' knows SES may
 already have it and never sends it again; only a definite refusal from SES makes it 'retry'.
+A message SES keeps refusing stops at 'failed' (the clock ignores it) until an operator re-sends it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from dataclasses import replace
 from .errors import Conflict
 from .messages import SPECS
 from .model import SENDABLE, Delivery, Grant, Intro, Kind
+
+MAX_ATTEMPTS = 8  # with the 15-minute retry, about two hours of refusals before a person looks
+RESENDABLE = frozenset({Delivery.FAILED, Delivery.UNCERTAIN})
 
 
 class NothingToSend(Conflict):
@@ -34,12 +38,22 @@ def sent(intro: Intro, kind: Kind, now: int, ses_id: str) -> Intro:
 
 
 def refused(intro: Intro, kind: Kind, now: int) -> Intro:
-    """SES said no (throttled, or a transient error): safe to try again later."""
-    return _set(intro, kind, now, status=Delivery.RETRY)
+    """SES said no (throttled, or a transient error): safe to try again later, up to a point."""
+    tired = intro.outbox[kind].attempts >= MAX_ATTEMPTS
+    return _set(intro, kind, now, status=Delivery.FAILED if tired else Delivery.RETRY)
 
 
 def suppressed(intro: Intro, kind: Kind, now: int) -> Intro:
     return _set(intro, kind, now, status=Delivery.SUPPRESSED)
+
+
+def resend(intro: Intro, kind: Kind, now: int) -> Intro:
+    """An operator's decision to try a failed or uncertain message again, with a fresh count.
+    For 'uncertain' the operator accepts that the person may get it twice."""
+    message = intro.outbox.get(kind)
+    if message is None or message.status not in RESENDABLE:
+        raise NothingToSend(kind)
+    return _set(intro, kind, now, status=Delivery.PENDING, attempts=0)
 
 
 def _set(intro: Intro, kind: Kind, now: int, **changes) -> Intro:

@@ -36,9 +36,9 @@ def check_email(field: str, value: str | None) -> str:
 
 
 def check_name(field: str, value: str) -> str:
-    value = " ".join((value or "").split())
-    if has_control(value):
+    if has_control(value or ""):  # before collapsing spaces, which would hide a CR/LF
         raise InvalidInput(field, "Names can't contain line breaks or control characters.")
+    value = " ".join((value or "").split())
     if not value:
         raise InvalidInput(field, "Please give a name.")
     if len(value) > NAME_MAX:

@@ -1,9 +1,12 @@
-"""Sending one message exactly once: claim it (with the hashes of its links) in a versioned write,
-send it through SES, then record SES's id. See domain.delivery for why the claim comes first."""
+"""Sending one message exactly once: compose it and claim it (with the hashes of its links) in a
+versioned write, send it through SES, then record SES's id. See domain.delivery for why the claim
+comes first. Composing before the claim means a message that cannot be built changes nothing."""
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
+from email.message import EmailMessage
+
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from ..adapters.dynamodb import Repository
 from ..adapters.mailer import Mailer
@@ -11,7 +14,7 @@ from ..domain import delivery, tokens
 from ..domain.errors import Conflict
 from ..domain.lifecycle import close, record
 from ..domain.messages import SPECS
-from ..domain.model import Delivery, Grant, Intro, Kind, Purpose, Role, State
+from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role, State
 from ..domain.privacy import address_hash
 from ..settings import Settings
 from ..views.emails import compose, recipients
@@ -22,7 +25,10 @@ ROLE_OF = {
     Purpose.REVIEW: Role.CONNECTOR,
     Purpose.CONSENT: Role.TARGET,
 }
-ASKS = {Kind.CONNECTOR_ASK, Kind.TARGET_ASK, Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER}
+# "Never ask me again" stops asks only; a bounce or a complaint stops all mail to the address.
+UNDELIVERABLE = ("bounced", "complained")
+# SES refused, or the request never left this machine: either way nothing was sent.
+NOT_SENT = (ClientError, EndpointConnectionError, ConnectTimeoutError)
 
 
 class SendFailed(Exception):
@@ -36,52 +42,81 @@ def link_url(settings: Settings, purpose: Purpose, token: str) -> str:
 
 
 def deliver(repo: Repository, mailer: Mailer, settings: Settings, intro: Intro, kind: Kind, now: int) -> Delivery:
-    """Returns what became of the message. Raises SendFailed when SES refused it."""
-    claimed = _claim(repo, settings, intro, kind, now)
-    if claimed is None:
-        return Delivery.SENT  # someone else has it, or had it
-    intro, links = claimed
-    if intro.outbox[kind].status is Delivery.CANCELLED:
-        return Delivery.CANCELLED
-    people = recipients(intro, SPECS[kind].to + SPECS[kind].cc)
-    if repo.suppressed(address_hash(p.email, settings.hash_key) for p in people):
+    """Returns what became of the message. Raises SendFailed when SES refused it for now."""
+    blocked, leave_out = _suppressions(repo, settings, intro, kind)
+    if blocked:
         _update(repo, intro, lambda i: _suppressed(i, kind, now))
         return Delivery.SUPPRESSED
+    intro, message = _claim(repo, settings, intro, kind, now, leave_out)
+    if intro is None:
+        return Delivery.CANCELLED
+    if message is None:
+        return intro.outbox[kind].status  # cancelled, or someone else has it or had it
     try:
-        ses_id = mailer.send(compose(kind, intro, links, settings))
-    except ClientError as error:
-        _update(repo, intro, lambda i: delivery.refused(i, kind, now) if _sending(i, kind) else None)
-        raise SendFailed(f"{kind.value} for {intro.id}: {error.response['Error']['Code']}") from error
+        ses_id = mailer.send(message)
+    except NOT_SENT as error:
+        after = _update(repo, intro, lambda i: delivery.refused(i, kind, now) if _sending(i, kind) else None)
+        if after is not None and after.outbox[kind].status is Delivery.FAILED:
+            return Delivery.FAILED  # parked for an operator: retrying the record would change nothing
+        raise SendFailed(f"{kind.value} for {intro.id}: {_code(error)}") from error
     _update(repo, intro, lambda i: delivery.sent(i, kind, now, ses_id) if _sending(i, kind) else None)
     return Delivery.SENT
 
 
-def _claim(repo: Repository, settings: Settings, intro: Intro, kind: Kind, now: int):
+def resend(repo: Repository, intro_id: str, kind: Kind, now: int) -> Intro:
+    """An operator's re-send of a 'failed' or 'uncertain' message: back to pending, so the stream
+    offers it to the notifier again. Raises NothingToSend when it is in neither state."""
+    intro = repo.get(intro_id)
+    if intro is None:
+        raise delivery.NothingToSend(kind)
+    return repo.save(delivery.resend(intro, kind, now), intro.version)
+
+
+def _suppressions(repo: Repository, settings: Settings, intro: Intro, kind: Kind) -> tuple[bool, frozenset[str]]:
+    """Whether a main recipient is suppressed (nothing is sent), and the copied addresses to leave out."""
+    spec = SPECS[kind]
+    people = {address_hash(p.email, settings.hash_key): p.email for p in recipients(intro, spec.to + spec.cc)}
+    off = {people[h] for h in repo.suppressed(people, None if spec.asks else UNDELIVERABLE)}
+    main = {p.email for p in recipients(intro, spec.to)}
+    return bool(off & main), frozenset(off - main)
+
+
+def _claim(
+    repo: Repository, settings: Settings, intro: Intro, kind: Kind, now: int, leave_out: frozenset[str]
+) -> tuple[Intro | None, EmailMessage | None]:
     for _ in range(3):
-        grants: dict[str, Grant] = {}
-        links: dict[Purpose, str] = {}
-        for purpose in SPECS[kind].links:
-            token, digest = tokens.mint(intro.id)
-            role = ROLE_OF.get(purpose, SPECS[kind].to[0])
-            grants[digest] = Grant(role=role, purpose=purpose, expires_at=now + settings.timings.link)
-            links[purpose] = link_url(settings, purpose, token)
+        grants, links = _links(settings, intro.id, kind, now)
         try:
-            return repo.save(delivery.claim(intro, kind, now, grants), intro.version), links
+            claimed = delivery.claim(intro, kind, now, grants)
         except delivery.NothingToSend:
-            return None
+            return intro, None
+        message = compose(kind, claimed, links, settings, leave_out) if _sending(claimed, kind) else None
+        try:
+            return repo.save(claimed, intro.version), message
         except Conflict:
             intro = repo.get(intro.id)
             if intro is None:
-                return None
-    return None
+                return None, None
+    raise Conflict(f"could not claim {kind.value} for {intro.id}")
+
+
+def _links(settings: Settings, intro_id: str, kind: Kind, now: int) -> tuple[dict[str, Grant], dict[Purpose, str]]:
+    grants: dict[str, Grant] = {}
+    links: dict[Purpose, str] = {}
+    for purpose in SPECS[kind].links:
+        token, digest = tokens.mint(intro_id)
+        role = ROLE_OF.get(purpose, SPECS[kind].to[0])
+        grants[digest] = Grant(role=role, purpose=purpose, expires_at=now + settings.timings.link)
+        links[purpose] = link_url(settings, purpose, token)
+    return grants, links
 
 
 def _suppressed(intro: Intro, kind: Kind, now: int) -> Intro | None:
     """A suppressed person is never mailed; if they were being asked, the request closes neutrally."""
-    if not _sending(intro, kind):
+    if kind not in intro.outbox or intro.outbox[kind].status not in SENDABLE:
         return None
     intro = delivery.suppressed(intro, kind, now)
-    if kind in ASKS and intro.state in (State.AWAITING_CONNECTOR, State.AWAITING_TARGET):
+    if SPECS[kind].asks and intro.state in (State.AWAITING_CONNECTOR, State.AWAITING_TARGET):
         intro = record(close(intro, State.REFUSED, now, Kind.CLOSED), now, Role.SYSTEM, "undeliverable")
     return intro
 
@@ -90,15 +125,20 @@ def _sending(intro: Intro, kind: Kind) -> bool:
     return kind in intro.outbox and intro.outbox[kind].status is Delivery.SENDING
 
 
-def _update(repo: Repository, intro: Intro, change) -> None:
+def _code(error: Exception) -> str:
+    return error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
+
+
+def _update(repo: Repository, intro: Intro, change) -> Intro | None:
     """Apply `change` and write it, re-reading on conflict; `change` returns None when moot."""
     for _ in range(5):
         updated = change(intro)
         if updated is None:
-            return
+            return None
         try:
-            repo.save(updated, intro.version)
-            return
+            return repo.save(updated, intro.version)
         except Conflict:
             intro = repo.get(intro.id)
+            if intro is None:
+                return None
     raise Conflict(f"could not record the outcome of a message for {intro.id}")
