@@ -1,6 +1,8 @@
 """What time does to an introduction: one reminder, polite expiry, the follow-up, stuck messages.
 
-`tick` is pure and idempotent: applied twice at the same moment it changes nothing the second time.
+`tick` and `due_at` read the same moments (`_moments`), so they cannot drift apart: whenever
+`due_at` has come, `tick` changes something, and afterwards `due_at` is later or gone. The
+scheduler relies on that; otherwise it would read the same introduction on every run forever.
 """
 
 from __future__ import annotations
@@ -8,32 +10,65 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .lifecycle import close, record, send
-from .model import Delivery, Intro, Kind, Role, State
+from .model import Delivery, Intro, Kind, Message, Role, State
 from .rules import Timings
 
 REMINDERS = {
     State.AWAITING_CONNECTOR: (Role.CONNECTOR, Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER),
     State.AWAITING_TARGET: (Role.TARGET, Kind.TARGET_ASK, Kind.TARGET_REMINDER),
 }
+QUIET_EXPIRY, EXPIRY, REMINDER, FOLLOWUP = "quiet_expiry", "expiry", "reminder", "followup"
 
 
 def tick(intro: Intro, now: int, t: Timings) -> Intro:
     """Everything that has come due by `now`; returns the same object when nothing has."""
+    moments = {what: at for what, at in _moments(intro, t).items() if at <= now}
     start = intro
     intro = _unstick(intro, now, t)
-    asked = intro.asked_at or intro.created_at
-    if intro.state is State.UNCONFIRMED and now >= intro.created_at + t.unconfirmed:
+    if QUIET_EXPIRY in moments:
         intro = record(close(intro, State.EXPIRED, now, None), now, Role.SYSTEM, "expire")
-    elif intro.state in REMINDERS and now >= asked + t.expiry:
+    elif EXPIRY in moments:  # the same neutral close as a decline: nothing says who was silent
         intro = record(close(intro, State.EXPIRED, now, Kind.CLOSED), now, Role.SYSTEM, "expire")
-    elif intro.state in REMINDERS:
-        role, ask, reminder = REMINDERS[intro.state]
-        if _was_sent(intro, ask) and role not in intro.reminded and now >= asked + t.reminder:
-            intro = send(intro, now, reminder).evolve(reminded=intro.reminded | {role})
-    elif intro.state is State.INTRODUCED and Kind.FOLLOWUP not in intro.outbox:
-        if now >= (intro.decided_at or now) + t.followup:
-            intro = send(intro, now, Kind.FOLLOWUP)
+    elif REMINDER in moments:
+        role, _, reminder = REMINDERS[intro.state]
+        intro = send(intro, now, reminder).evolve(reminded=intro.reminded | {role})
+    elif FOLLOWUP in moments:
+        intro = send(intro, now, Kind.FOLLOWUP)
     return start if intro == start else intro
+
+
+def due_at(intro: Intro, t: Timings) -> int | None:
+    """The next moment `tick` will change something; None when nothing ever will."""
+    stuck = (_stuck_at(msg, t) for msg in intro.outbox.values())
+    times = [*_moments(intro, t).values(), *(at for at in stuck if at is not None)]
+    return min(times) if times else None
+
+
+def _moments(intro: Intro, t: Timings) -> dict[str, int]:
+    """When each thing the lifecycle waits for falls due, for the introduction as it stands."""
+    if intro.state is State.UNCONFIRMED:
+        return {QUIET_EXPIRY: intro.created_at + t.unconfirmed}
+    if intro.state in REMINDERS:
+        role, ask, _ = REMINDERS[intro.state]
+        moments = {EXPIRY: (intro.asked_at or intro.created_at) + t.expiry}
+        # Counted from when the ask actually went out: an ask that waited is not chased at once.
+        if role not in intro.reminded and (sent := _sent_at(intro, ask)) is not None:
+            moments[REMINDER] = sent + t.reminder
+        return moments
+    # Only once the introduction really went out: nobody is asked about a meeting they never heard of.
+    sent = _sent_at(intro, Kind.INTRODUCTION)
+    if intro.state is State.INTRODUCED and Kind.FOLLOWUP not in intro.outbox and sent is not None:
+        return {FOLLOWUP: sent + t.followup}
+    return {}
+
+
+def _stuck_at(msg: Message, t: Timings) -> int | None:
+    """Held messages are not the clock's business: their release is the admission policy's."""
+    if msg.status in (Delivery.PENDING, Delivery.RETRY):
+        return msg.at + t.retry
+    if msg.status is Delivery.SENDING:
+        return msg.at + t.lease_seconds
+    return None
 
 
 def _unstick(intro: Intro, now: int, t: Timings) -> Intro:
@@ -41,38 +76,17 @@ def _unstick(intro: Intro, now: int, t: Timings) -> Intro:
     never confirmed becomes 'uncertain' and waits for a person, because SES may have sent it."""
     outbox = dict(intro.outbox)
     for kind, msg in intro.outbox.items():
-        if msg.status is Delivery.RETRY and now >= msg.at + t.retry:
-            outbox[kind] = replace(msg, status=Delivery.PENDING, at=now)
-        elif msg.status is Delivery.PENDING and now >= msg.at + t.retry:
-            outbox[kind] = replace(msg, at=now)  # rewritten so the stream offers it again
-        elif msg.status is Delivery.SENDING and now >= msg.at + t.lease_seconds:
+        if (at := _stuck_at(msg, t)) is None or now < at:
+            continue
+        if msg.status is Delivery.SENDING:
             outbox[kind] = replace(msg, status=Delivery.UNCERTAIN, at=now)
+        else:  # rewritten as pending so the stream offers it to the notifier again
+            outbox[kind] = replace(msg, status=Delivery.PENDING, at=now)
     if outbox == intro.outbox:
         return intro
     return intro.evolve(outbox=outbox, version=intro.version + 1, updated_at=now)
 
 
-def _was_sent(intro: Intro, kind: Kind) -> bool:
-    return kind in intro.outbox and intro.outbox[kind].status is Delivery.SENT
-
-
-def due_at(intro: Intro, t: Timings) -> int | None:
-    """The next moment `tick` could change something; None when nothing ever will."""
-    times = []
-    for msg in intro.outbox.values():
-        if msg.status in (Delivery.PENDING, Delivery.RETRY, Delivery.HELD):
-            times.append(msg.at + t.retry)
-        elif msg.status is Delivery.SENDING:
-            times.append(msg.at + t.lease_seconds)
-    asked = intro.asked_at or intro.created_at
-    if intro.state is State.UNCONFIRMED:
-        times.append(intro.created_at + t.unconfirmed)
-    elif intro.state in REMINDERS:
-        role, ask, _ = REMINDERS[intro.state]
-        times.append(asked + t.expiry)
-        if role not in intro.reminded and _was_sent(intro, ask):
-            times.append(asked + t.reminder)
-    elif intro.state is State.INTRODUCED and Kind.FOLLOWUP not in intro.outbox:
-        times.append((intro.decided_at or intro.created_at) + t.followup)
-    return min(times) if times else None
-
+def _sent_at(intro: Intro, kind: Kind) -> int | None:
+    msg = intro.outbox.get(kind)
+    return msg.at if msg is not None and msg.status is Delivery.SENT else None

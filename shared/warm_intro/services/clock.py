@@ -1,36 +1,82 @@
-"""The scheduled run: apply `tick` to every introduction the due index says has come due.
+"""The scheduled run: apply `tick` to every introduction the due index says has come due, a page at
+a time, while there is time left.
 
-Its DynamoDB calls grow with the number of due introductions, never with the table."""
+Its DynamoDB calls grow with the number of due introductions, never with the table: one query per
+page of the keys-only index, then one read and at most one versioned write per due introduction.
+Two runs at once, or a run repeated after a crash, send nothing twice: `tick` is idempotent and
+every write is conditional on the version read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from ..adapters.dynamodb import Repository
 from ..domain.clock import tick
 from ..domain.errors import Conflict
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"  # another run, or a person, had already done it
+    CONFLICTS = "conflicts"  # written by someone else twice in a row; the next run looks again
+    GONE = "gone"
 
 
 @dataclass
 class RunReport:
     due: int = 0
     changed: int = 0
+    unchanged: int = 0
     conflicts: int = 0
+    gone: int = 0
+    pages: int = 0
+    unfinished: bool = False  # stopped for time; the next run carries on
+    failed: list[str] = field(default_factory=list)
 
 
-def run_due(repo: Repository, now: int, batch: int = 100) -> RunReport:
+def run_due(repo: Repository, now: int, batch: int = 100, more: Callable[[], bool] = lambda: True) -> RunReport:
+    """`more()` says whether there is still time for one more introduction."""
     report = RunReport()
-    for intro_id in repo.due(now, limit=batch):
-        report.due += 1
+    passed: set[str] = set()  # looked at this run but still due (raced or failed): not tried again
+    while True:
+        limit = batch + len(passed)
+        ids = repo.due(now, limit=limit)
+        report.pages += 1
+        for intro_id in (i for i in ids if i not in passed):
+            if not more():
+                report.unfinished = True
+                return report
+            report.due += 1
+            try:
+                outcome = _tick_one(repo, intro_id, now)
+            except Exception:  # one unreadable item must not stall every reminder queued after it
+                log.exception("the clock could not move introduction %s", intro_id)
+                report.failed.append(intro_id)
+                passed.add(intro_id)
+                continue
+            setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+            if outcome is not Outcome.CHANGED:
+                passed.add(intro_id)
+        if len(ids) < limit:  # the index has nothing more that is due
+            return report
+
+
+def _tick_one(repo: Repository, intro_id: str, now: int) -> Outcome:
+    for _ in range(2):  # a decision made meanwhile is re-read once, as a link answer is
         intro = repo.get(intro_id)
         if intro is None:
-            continue
+            return Outcome.GONE
         updated = tick(intro, now, repo.timings)
         if updated is intro:
-            continue
+            return Outcome.UNCHANGED
         try:
             repo.save(updated, intro.version)
-            report.changed += 1
-        except Conflict:  # a person or another run got there first; the next run looks again
-            report.conflicts += 1
-    return report
+            return Outcome.CHANGED
+        except Conflict:
+            continue
+    return Outcome.CONFLICTS
