@@ -18,7 +18,12 @@ logger = Logger()
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     suppressed = 0
     for record in event.get("Records", []):
-        notice = json.loads(record["Sns"]["Message"])
+        try:
+            notice = json.loads(record["Sns"]["Message"])
+        except (KeyError, TypeError, ValueError):
+            # Not SES's: retrying cannot make it readable, and a DynamoDB error below still fails loudly.
+            logger.warning("unreadable notice", extra={"message_id": record.get("Sns", {}).get("MessageId")})
+            continue
         found = addresses_to_suppress(notice)
         suppress_all(runtime.repository(), runtime.settings(), found, runtime.now())
         suppressed += len(found)

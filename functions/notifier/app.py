@@ -1,6 +1,6 @@
 """Notifier: the table's stream in, email out. Each record names the messages an introduction is
 waiting to send; each is delivered exactly once (see warm_intro.services.delivery). A record whose
-send failed is reported back so the stream retries only it."""
+send failed is reported back so the stream retries only it; a replay finds nothing left to send."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from warm_intro import runtime
 from warm_intro.adapters.codec import from_item
 from warm_intro.domain.delivery import pending
-from warm_intro.services.delivery import deliver
+from warm_intro.domain.model import Delivery
+from warm_intro.services.delivery import SendFailed, deliver
 
 logger = Logger()
 metrics = Metrics(namespace="WarmIntro")
@@ -25,10 +26,18 @@ def record_handler(record: DynamoDBRecord) -> None:
     if not image or not str(image.get("pk", "")).startswith("INTRO#"):
         return
     intro = from_item(image)
-    for kind in pending(intro):
-        outcome = deliver(runtime.repository(), runtime.mailer(), runtime.settings(), intro, kind, runtime.now())
-        logger.info("message", extra={"intro": intro.id, "kind": kind.value, "outcome": outcome.value})
+    refused: list[SendFailed] = []
+    for kind in pending(intro):  # one refusal must not hold back the intro's other messages
+        try:
+            outcome = deliver(runtime.repository(), runtime.mailer(), runtime.settings(), intro, kind, runtime.now())
+        except SendFailed as error:
+            refused.append(error)
+            outcome = Delivery.RETRY
+        log = logger.error if outcome is Delivery.FAILED else logger.info
+        log("message", extra={"intro": intro.id, "kind": kind.value, "outcome": outcome.value})
         metrics.add_metric(name=f"Message_{outcome.value}", unit=MetricUnit.Count, value=1)
+    if refused:
+        raise refused[0]
 
 
 @metrics.log_metrics

@@ -62,4 +62,6 @@ def _set(intro: Intro, kind: Kind, now: int, **changes) -> Intro:
 
 
 def pending(intro: Intro) -> list[Kind]:
-    return [kind for kind, msg in intro.outbox.items() if msg.status in SENDABLE]
+    """What wakes the notifier. Not 'retry': a refused message waits for the clock to re-pend it
+    (or for the stream to retry its failed record), rather than hammering SES at once."""
+    return [kind for kind, msg in intro.outbox.items() if msg.status is Delivery.PENDING]

@@ -3,30 +3,37 @@ configuration-set event shapes) into (address, reason) pairs worth suppressing."
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 from ..adapters.dynamodb import Repository
 from ..domain.privacy import address_hash
 from ..settings import Settings
 
 
-def addresses_to_suppress(notice: dict) -> list[tuple[str, str]]:
+def addresses_to_suppress(notice: object) -> list[tuple[str, str]]:
+    if not isinstance(notice, dict):
+        return []
     kind = notice.get("notificationType") or notice.get("eventType")
     if kind == "Bounce":
-        bounce = notice.get("bounce", {})
+        bounce = notice.get("bounce") or {}
         if bounce.get("bounceType") != "Permanent":  # a full mailbox today may work tomorrow
             return []
-        return [(r["emailAddress"], "bounced") for r in bounce.get("bouncedRecipients", [])]
+        return _addresses(bounce.get("bouncedRecipients"), "bounced")
     if kind == "Complaint":
-        return [(r["emailAddress"], "complained") for r in notice.get("complaint", {}).get("complainedRecipients", [])]
+        return _addresses((notice.get("complaint") or {}).get("complainedRecipients"), "complained")
     return []
 
 
 def suppress_all(repo: Repository, settings: Settings, found: list[tuple[str, str]], now: int) -> None:
     for email, reason in found:
-        repo.suppress(address_hash(_bare(email), settings.hash_key), reason, now)
+        repo.suppress(address_hash(email, settings.hash_key), reason, now)
 
 
-def _bare(address: str) -> str:
+def _addresses(recipients: object, reason: str) -> list[tuple[str, str]]:
     """SES may report 'Name <a@b>'; the hash is over the bare address."""
-    from email.utils import parseaddr
-
-    return parseaddr(address)[1] or address
+    found = []
+    for r in recipients if isinstance(recipients, list) else []:
+        address = parseaddr(r.get("emailAddress", "") if isinstance(r, dict) else "")[1]
+        if "@" in address:
+            found.append((address, reason))
+    return found
