@@ -1,0 +1,55 @@
+"""SES bounce and complaint notices from events/, replayed out of order, through the feedback function."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from local.lambdas import invoke
+from warm_intro import runtime
+from warm_intro.domain.privacy import address_hash
+
+EVENTS = Path(__file__).parents[2] / "events"
+
+
+def notice(name: str) -> dict:
+    return json.loads((EVENTS / f"{name}.json").read_text())
+
+
+def suppressions(world) -> dict[str, set[str]]:
+    items = runtime.repository().client.scan(TableName=world.settings.table_name)["Items"]
+    return {i["pk"]["S"].removeprefix("SUPPRESS#"): set(i["reasons"]["SS"]) for i in items
+            if i["pk"]["S"].startswith("SUPPRESS#")}
+
+
+def test_notices_replayed_three_times_out_of_order_give_one_entry_each(world):
+    deliveries = [name for name in ("sns_bounce", "sns_complaint", "sns_bounce_transient") for _ in range(3)]
+    random.Random(7).shuffle(deliveries)
+    for name in deliveries:
+        invoke("FeedbackFunction", notice(name))
+        world.advance(seconds=30)
+    key = world.settings.hash_key
+    assert suppressions(world) == {
+        address_hash("alan@example.net", key): {"bounced"},  # permanent bounce, identity-notification shape
+        address_hash("katherine@example.org", key): {"complained"},  # complaint, configuration-set shape
+    }  # and the transient bounce (mailbox full) suppresses nobody
+
+
+def test_a_suppressed_address_is_never_mailed_again(world):
+    invoke("FeedbackFunction", notice("sns_bounce"))
+    world.ask()
+    world.deliver()
+    world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
+    world.deliver()
+    world.post_form(world.last_link("grace@example.org"), {"decision": "approve"})
+    world.deliver()
+    assert world.mail_to("alan@example.net") == []
+    assert world.mail()[-1]["subject"] == "Your introduction request to Alan Turing"
+
+
+def test_an_unreadable_notice_is_skipped_not_retried_forever(world):
+    event = notice("sns_complaint")
+    event["Records"][0]["Sns"]["Message"] = "not json"
+    assert invoke("FeedbackFunction", event) == {"suppressed": 0}
+    assert suppressions(world) == {}
