@@ -52,24 +52,33 @@ def decide(token: str):
 def already_decided(error: AlreadyDecided) -> Response:
     token = app.current_event.path_parameters.get("token", "") if app.current_event.path_parameters else ""
     opened = links.open_link(runtime.repository(), token, runtime.now())
-    return _page(opened, status=409)
+    return _page(opened, status=409, notice="Nothing changed: this had already been answered.")
+
+
+# What went wrong, told so the person knows what to do next; never which part of a link was wrong.
+TROUBLE = {
+    404: ("This link doesn't work",
+          "It may have been cut short on its way here. Please open it straight from our email."),
+    410: ("This link has expired",
+          "Our links work for a limited time. If something still needs you, a newer email from us has a fresh link."),
+    409: ("Someone answered at the same moment", "Please open the link again to see where things stand."),
+}
 
 
 @app.exception_handler(DomainError)
 def link_error(error: DomainError) -> Response:
-    titles = {404: "This link doesn't work", 410: "This link has expired", 429: "Not just now"}
     status = status_of(error)
-    title = titles.get(status, "That didn't work")
-    hint = "Please use the most recent email we sent you, and open its link in full."
-    return html(runtime.settings(), "outcome.html", status, title=title, lines=[str(error), hint])
+    title, line = TROUBLE.get(status, ("That didn't work", str(error)))
+    return html(runtime.settings(), "outcome.html", status, title=title, lines=[line])
 
 
 @app.not_found
 def not_found(_) -> Response:
-    return html(runtime.settings(), "outcome.html", 404, title="Page not found", lines=["There's nothing here."])
+    return html(runtime.settings(), "outcome.html", 404, title="Page not found",
+                lines=["There's nothing at this address."], action=("/", "Ask for an introduction"))
 
 
-def _page(opened: links.Opened, status: int, **extra) -> Response:
+def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Response:
     intro, grant = opened.intro, opened.grant
     settings = runtime.settings()
     context = {"intro": intro, "connector_name": intro.connector.name or intro.connector.email, "form": {},
@@ -77,7 +86,8 @@ def _page(opened: links.Opened, status: int, **extra) -> Response:
     if can_act(intro, grant):
         return html(settings, FORMS[grant.purpose], status, **context)
     title, lines = outcome(intro, grant)
-    return html(settings, "outcome.html", 200 if extra.get("just") else status, title=title, lines=lines)
+    return html(settings, "outcome.html", 200 if extra.get("just") else status, title=title, lines=lines,
+                notice=notice)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -33,10 +33,32 @@ def status_of(error: errors.DomainError) -> int:
     return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
 
 
+INK, PAPER, BLACK = "#1d1d1b", "#ffffff", "#000000"
+
+
 @cache
 def _style(accent: str) -> tuple[str, str]:
-    css = f":root{{--accent:{accent}}}\n{CSS}"
+    """The stylesheet with the organisation's accent, and its CSP hash. Whatever the accent, text on it
+    and focus rings keep WCAG AA contrast: the label colour is whichever of black or white reads better
+    (one of them always reaches 4.5:1), and an accent too pale to read on white is not used for lines."""
+    on_accent = max((PAPER, BLACK), key=lambda ink: contrast(accent, ink))
+    line = accent if contrast(accent, PAPER) >= 4.5 else INK
+    css = f":root{{--accent:{accent};--on-accent:{on_accent};--accent-line:{line}}}\n{CSS}"
     return css, "sha256-" + b64encode(hashlib.sha256(css.encode()).digest()).decode()
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG 2 contrast ratio of two hex colours (#abc or #aabbcc)."""
+    lighter, darker = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    hex_ = colour.lstrip("#")
+    hex_ = "".join(c * 2 for c in hex_) if len(hex_) == 3 else hex_
+    r, g, b = (int(hex_[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
 def security_headers(settings: Settings) -> dict[str, str]:

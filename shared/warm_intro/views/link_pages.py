@@ -43,6 +43,10 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
             return "You've been introduced", [f"The introduction to {t} went to you both. The next step is yours."]
         if intro.state is State.WITHDRAWN:
             return "You withdrew this request", ["Nobody will be asked about it again."]
+        if intro.state is State.EXPIRED and not any(e.action == "confirm" for e in intro.history):
+            return "This request lapsed", [
+                "It wasn't confirmed in time, so nothing was sent to anyone. You're welcome to ask again."
+            ]
         if intro.state is State.REFUSED and "not_possible" in {k.value for k in intro.outbox}:
             return "We couldn't pass this request on", [
                 "Introductions here go through members of the organisation, and this one can't go ahead as it "
