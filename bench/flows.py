@@ -26,7 +26,7 @@ class Walk:
         self.statuses: list[tuple[str, int]] = []
 
     def step(self, name: str, action: Callable[[], object], expect: int | None = None):
-        tally = Tally()
+        tally = Tally(at=self.world.now)
         with self.meter.step(tally):
             result = action()
         if expect is not None:

@@ -36,6 +36,9 @@ class Tally:
     billed_ms: int = 0  # sum over invocations of the duration rounded up to 1 ms
     aws_ms: float = 0.0  # of which: waiting on (moto's) AWS
     subjects: list = field(default_factory=list)
+    at: int = 0  # the (moved) clock when the step ran
+    handled: list = field(default_factory=list)  # (function, event) as each invocation got it
+    trace: list = field(default_factory=list)  # (service, operation, parsed answer), in order
 
     def add(self, other: Tally) -> None:
         for name in ("http", "rru", "wru", "gsi_wru", "emails", "recipients", "log_bytes", "billed_ms", "aws_ms"):
@@ -140,6 +143,7 @@ class Meter:
             if tally is None:
                 return handler(event, context)
             tally.invocations[function] += 1
+            tally.handled.append((function, event))
             tally.http += function in self.http_functions
             self.tap.count, self.tap.capturing = 0, True
             start = time.perf_counter()
@@ -166,6 +170,7 @@ class Meter:
         service, op, params = pending
         tally.aws_ms += (time.perf_counter() - self._started) * 1000
         tally.calls[f"{service}.{op}"] += 1
+        tally.trace.append((service, op, parsed))
         failed = "Error" in parsed and parsed["Error"].get("Code")
         if service == "dynamodb":
             self._dynamodb(tally, op, params, parsed, bool(failed))
