@@ -158,3 +158,33 @@ class Repository:
             TableName=self.table, Key=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER"}), ReturnValues="ALL_OLD"
         )
         return "Attributes" in answer
+
+    def members(self) -> list[tuple[str, str]]:
+        """Every member as (email, name). Admin only: a filtered Scan, never on a request path."""
+        found: list[tuple[str, str]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table, "FilterExpression": "sk = :m", "ProjectionExpression": "email, #n",
+            "ExpressionAttributeNames": {"#n": "name"}, "ExpressionAttributeValues": {":m": {"S": "MEMBER"}},
+        }
+        while True:
+            page = self.client.scan(**kwargs)
+            found += [(item["email"]["S"], item["name"]["S"]) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return sorted(found)
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # the organisation's figures ----------------------------------------------------------------
+
+    def created_in(self, month: str) -> list[dict[str, Any]]:
+        """What the by_month index holds for introductions requested in `month` ("YYYY-MM")."""
+        found: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table, "IndexName": "by_month", "KeyConditionExpression": "#m = :m",
+            "ExpressionAttributeNames": {"#m": "month"}, "ExpressionAttributeValues": {":m": {"S": month}},
+        }
+        while True:
+            page = self.client.query(**kwargs)
+            found += [load(item) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return found
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,95 @@
+"""Which organisation the command acts on: a deployed stack (found by name and region through its
+outputs) or the local server's embedded AWS. Either way the rest of the CLI gets a Repository."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import boto3
+from botocore.exceptions import ClientError
+
+from warm_intro.adapters.dynamodb import Repository
+from warm_intro.domain.rules import Timings
+
+LOCAL_ENDPOINT = "http://127.0.0.1:3001"
+LOCAL_TABLE = "intros-local"
+# Stack parameter -> Timings field: the repository computes each item's due time with the org's own timings.
+TIMINGS = {"ReminderDays": "reminder_days", "ExpiryDays": "expiry_days",
+           "UnconfirmedHours": "unconfirmed_hours", "FollowupDays": "followup_days"}
+
+ENV = {"ReminderDays": "REMINDER_DAYS", "ExpiryDays": "EXPIRY_DAYS", "UnconfirmedHours": "UNCONFIRMED_HOURS",
+       "FollowupDays": "FOLLOWUP_DAYS", "LimitConnectorWeek": "LIMIT_CONNECTOR_WEEK"}
+
+
+class AdminError(Exception):
+    """Something the administrator can fix; printed as it is, without a traceback."""
+
+
+@dataclass
+class Target:
+    session: boto3.Session
+    table: str
+    label: str
+    endpoint: str | None = None
+    parameters: dict[str, str] = field(default_factory=dict)
+    dead_letter_url: str | None = None
+
+    def client(self, service: str):
+        return self.session.client(service, endpoint_url=self.endpoint)
+
+    @property
+    def repository(self) -> Repository:
+        timings = Timings(**{name: float(self.parameters[p]) for p, name in TIMINGS.items() if p in self.parameters})
+        return Repository(self.client("dynamodb"), self.table, timings)
+
+    def setting(self, parameter: str, default: str) -> str:
+        return self.parameters.get(parameter, default)
+
+
+def deployed(stack: str, region: str | None, profile: str | None = None) -> Target:
+    session = boto3.Session(region_name=region, profile_name=profile)
+    if session.region_name is None:
+        raise AdminError("Which region? Pass --region (the stack's region) or set AWS_DEFAULT_REGION.")
+    try:
+        (found,) = session.client("cloudformation").describe_stacks(StackName=stack)["Stacks"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ValidationError":
+            raise AdminError(f"No stack named {stack!r} in {session.region_name}.") from error
+        raise
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])}
+    if "TableName" not in outputs:
+        raise AdminError(f"Stack {stack!r} has no TableName output: is it a warm-intro stack, fully deployed?")
+    parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in found.get("Parameters", [])}
+    return _checked(Target(session, outputs["TableName"], f"{stack} ({session.region_name})", None, parameters,
+                           outputs.get("DeadLetterQueueUrl")))
+
+
+def table(name: str, region: str | None, profile: str | None = None) -> Target:
+    """A table named directly, reached with the ambient credentials (and AWS_ENDPOINT_URL, if set)."""
+    session = boto3.Session(region_name=region, profile_name=profile)
+    if session.region_name is None:
+        raise AdminError("Which region? Pass --region or set AWS_DEFAULT_REGION.")
+    return _checked(Target(session, name, f"table {name} ({session.region_name})", None, _from_env()))
+
+
+def local() -> Target:
+    """The local server's embedded moto: it accepts any credentials, so none are needed."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL") or LOCAL_ENDPOINT
+    session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
+    return _checked(Target(session, LOCAL_TABLE, f"local server ({endpoint})", endpoint, _from_env()))
+
+
+def _from_env() -> dict[str, str]:
+    """Without a stack to ask, the settings come from the variables the functions themselves read."""
+    return {p: os.environ[v] for p, v in ENV.items() if v in os.environ}
+
+
+def _checked(target: Target) -> Target:
+    try:
+        target.client("dynamodb").describe_table(TableName=target.table)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            raise AdminError(f"Table {target.table!r} not found for {target.label}.") from error
+        raise
+    return target
