@@ -105,7 +105,6 @@ class Meter:
         self.indexes = _indexes()
         self.keys = [k["AttributeName"] for k in template.table_definition()["KeySchema"]]
         self.http_functions = {r.function for r in template.routes()}
-        self.hooked: set[int] = set()
         self.last_event: dict[str, dict] = {}
         self._started: float = 0.0
         self._pending: tuple | None = None
@@ -116,8 +115,8 @@ class Meter:
 
         def client(service: str):
             made = original(service)
-            if id(made) not in self.hooked:
-                self.hooked.add(id(made))
+            if not getattr(made, "_bench_hooked", False):  # not id(): a new client may reuse a freed one's
+                made._bench_hooked = True
                 made.meta.events.register("before-parameter-build.*.*", self._before)
                 made.meta.events.register("after-call.*.*", self._after)
             return made
