@@ -1,0 +1,40 @@
+"""Photographs every page at phone and desktop widths into docs/screenshots/<page>-<width>.png.
+
+    .venv/bin/python -m tests.browser.screenshots
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tests.support.server import LocalServer
+
+from .helpers import DESKTOP, PHONE, SERVER_ENV, launch
+from .tour import tour
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    server = LocalServer(**SERVER_ENV)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            page = browser.new_page(viewport=PHONE)
+            for name in tour(page, server):
+                for size in (PHONE, DESKTOP):
+                    page.set_viewport_size(size)
+                    path = OUT / f"{name}-{size['width']}.png"
+                    page.screenshot(path=path, full_page=size is PHONE)
+                    print(path.relative_to(OUT.parents[1]))
+                page.set_viewport_size(PHONE)
+            browser.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
