@@ -61,6 +61,7 @@ TROUBLE = {
           "It may have been cut short on its way here. Please open it straight from our email."),
     410: ("This link has expired",
           "Our links work for a limited time. If something still needs you, a newer email from us has a fresh link."),
+    400: ("That choice isn't available", "Please open the link again and press one of the buttons on its page."),
     409: ("Someone answered at the same moment", "Please open the link again to see where things stand."),
 }
 
