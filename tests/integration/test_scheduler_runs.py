@@ -62,7 +62,24 @@ class Racing(Repository):
         return intro
 
 
-def test_two_runs_at_the_same_moment_send_each_reminder_once(world):
+def atomic_writes(monkeypatch) -> None:
+    """DynamoDB checks a condition and writes as one step; moto, called from two threads, does
+    not, so both racers could pass the same version check. Give moto the service's guarantee."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.Lock()
+    for name in ("put_item", "update_item", "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
+
+        def atomic(self, *args, _original=original, **kwargs):
+            with lock:
+                return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, atomic)
+
+
+def test_two_runs_at_the_same_moment_send_each_reminder_once(world, monkeypatch):
+    atomic_writes(monkeypatch)
     ids = three_waiting_on_connectors(world)
     world.advance(days=4)
     barriers = {i: threading.Barrier(2) for i in ids}
