@@ -28,7 +28,7 @@ def main() -> None:
                 for size in (PHONE, DESKTOP):
                     page.set_viewport_size(size)
                     path = OUT / f"{name}-{size['width']}.png"
-                    page.screenshot(path=path, full_page=size is PHONE)
+                    page.screenshot(path=path, full_page=True)
                     print(path.relative_to(OUT.parents[1]))
                 page.set_viewport_size(PHONE)
             browser.close()

@@ -71,10 +71,11 @@ def test_the_requester_can_withdraw_and_the_connector_then_sees_it_closed(page, 
     ask(page, server, target=("Alan Turing", unique("alan")))
     confirm = link_to(server, "ada@example.org", n)
     decide(page, confirm, "Confirm and send")
+    review = link_to(server, "grace@example.org", n, subject="Ada Lovelace")  # Grace has been asked
     decide(page, confirm, "Withdraw my request")
     assert page.get_by_role("heading", name="You withdrew this request").is_visible()
 
-    answer = page.goto(link_to(server, "grace@example.org", n, subject="Ada Lovelace"))
+    answer = page.goto(review)
     assert answer.status == 410
     assert page.get_by_role("heading", name="This request was withdrawn").is_visible()
     assert page.locator("form").count() == 0
