@@ -71,7 +71,7 @@ def show_stats(t: Target, args) -> int:
 def outbox_list(t: Target, args) -> int:
     repo = t.repository
     ids = args.intro or outbox.recent_ids(repo, stats.months(stats.month_of(runtime.now()), args.months))
-    found = outbox.find(repo, ids)
+    found = outbox.find(repo, ids, runtime.now())
     for m in found:
         print(f"{m.intro} {m.kind.value}: {m.status} since {m.at}")
     print(f"{len(found)} messages waiting for a person", file=sys.stderr)
@@ -85,14 +85,15 @@ def outbox_resend(t: Target, args) -> int:
         ids = letters.ids
     else:
         ids = args.intro or outbox.recent_ids(repo, stats.months(stats.month_of(runtime.now()), args.months))
-    found = outbox.find(repo, ids)
+    found = outbox.find(repo, ids, runtime.now())
     for line in outbox.resend_all(repo, found, runtime.now()):
         print(line)
     if letters is not None:
         outbox.forget(t, letters.receipts)
         print(f"{len(letters.receipts)} dead letters handled ({len(set(letters.ids))} introductions); "
               f"{letters.unreadable} could not be read back from the stream and were left in the queue", file=sys.stderr)
-        print("Messages still pending or refused are retried by the scheduler on its own.", file=sys.stderr)
+        print("Refused messages are retried by the scheduler; ones pending under an hour are left to the stream.",
+              file=sys.stderr)
     print(f"{len(found)} messages set back to pending", file=sys.stderr)
     return 0
 

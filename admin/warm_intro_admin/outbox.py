@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from botocore.exceptions import ClientError
 
 from warm_intro.adapters.dynamodb import Repository
-from warm_intro.domain.delivery import RESENDABLE, NothingToSend
+from warm_intro.domain.delivery import NothingToSend, is_parked
 from warm_intro.domain.errors import Conflict
-from warm_intro.domain.model import Intro, Kind
+from warm_intro.domain.model import Delivery, Intro, Kind
 from warm_intro.services.delivery import resend
 
 from .target import AdminError, Target
@@ -27,17 +27,21 @@ class Parked:
     at: int
 
 
-def parked(intro: Intro) -> list[Parked]:
-    return [Parked(intro.id, kind, m.status.value, m.at) for kind, m in intro.outbox.items() if m.status in RESENDABLE]
+def parked(intro: Intro, now: int) -> list[Parked]:
+    return [Parked(intro.id, kind, _label(m), m.at) for kind, m in intro.outbox.items() if is_parked(m, now)]
 
 
-def find(repo: Repository, ids: list[str]) -> list[Parked]:
+def _label(message) -> str:
+    return {Delivery.SENDING: "uncertain", Delivery.PENDING: "stalled"}.get(message.status, message.status.value)
+
+
+def find(repo: Repository, ids: list[str], now: int) -> list[Parked]:
     found: list[Parked] = []
     for intro_id in dict.fromkeys(ids):
         intro = repo.get(intro_id)
         if intro is None:
             raise AdminError(f"No introduction {intro_id!r}.")
-        found += parked(intro)
+        found += parked(intro, now)
     return found
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from warm_intro import runtime
 from warm_intro.domain import delivery
+from warm_intro.domain.delivery import is_parked
 from warm_intro.domain.model import Delivery, Kind, State
 from warm_intro_admin.cli import main
 
@@ -148,7 +149,7 @@ def test_stats_read_the_index_never_scan(world, capsys):
 
 
 def parked(world) -> str:
-    """An introduction whose confirmation the notifier claimed and then vanished: 'uncertain'."""
+    """An introduction whose confirmation the notifier claimed and then vanished: parked as 'uncertain'."""
     assert world.ask().status == 202
     repo = runtime.repository()
     (item,) = repo.created_in("2026-09")
@@ -157,7 +158,7 @@ def parked(world) -> str:
     world.deliver()
     world.advance(seconds=301)
     steps.tick(world)
-    assert world.intro(intro.id).outbox[K].status is Delivery.UNCERTAIN
+    assert is_parked(world.intro(intro.id).outbox[K], world.now)
     assert world.mail_to(steps.ADA) == []
     return intro.id
 
@@ -165,7 +166,7 @@ def parked(world) -> str:
 def test_outbox_resend_sends_an_uncertain_message_again(world, capsys):
     found = parked(world)
     code, out, _ = run(capsys, *TABLE, "outbox", "list")
-    assert code == 0 and out == f"{found} confirm_request: uncertain since {world.now}\n"
+    assert code == 0 and out == f"{found} confirm_request: uncertain since {world.now - 301}\n"
     code, out, _ = run(capsys, *TABLE, "outbox", "resend")
     assert out == f"{found} confirm_request: uncertain -> pending\n"
     world.deliver()

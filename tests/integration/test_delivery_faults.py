@@ -11,6 +11,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import ANY, Stubber
 
 from warm_intro import runtime
+from warm_intro.domain.delivery import is_parked
 from warm_intro.domain.model import Delivery, Kind, State
 from warm_intro.services.delivery import resend
 
@@ -97,7 +98,8 @@ def test_an_error_after_ses_accepted_never_sends_again(world):
     world.tick()
     world.deliver()
     assert len(world.mail()) == 1
-    assert only_intro(world).outbox[K].status is Delivery.UNCERTAIN  # waits for a person
+    message = only_intro(world).outbox[K]
+    assert message.status is Delivery.SENDING and is_parked(message, world.now)  # waits for a person
 
 
 def walk_to_target_ask(world, note="You two will get on.") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from warm_intro.domain.clock import due_at, tick
+from warm_intro.domain.delivery import is_parked
 from warm_intro.domain.lifecycle import GO, Admission, decide, new_request
 from warm_intro.domain.model import (
     Decision,
@@ -18,7 +19,7 @@ from warm_intro.domain.model import (
     State,
     Target,
 )
-from warm_intro.domain.rules import DAY, HOUR, Timings
+from warm_intro.domain.rules import DAY, HOUR, LEASE_SECONDS, Timings
 
 T = 1_790_000_000
 TIMINGS = Timings()
@@ -119,10 +120,10 @@ def test_no_followup_about_an_introduction_that_never_arrived():
     assert due_at(bounced, TIMINGS) is None and tick(bounced, T + 30 * DAY, TIMINGS) is bounced
 
 
-def test_a_claim_never_confirmed_becomes_uncertain_and_is_never_resent():
+def test_a_claim_never_confirmed_is_parked_for_a_person_and_never_resent_by_the_clock():
     intro = decide(requested(), GRANTS[Decision.CONFIRM], Decision.CONFIRM, T, via="test")
     intro = delivered(intro, T, Delivery.SENDING)
-    assert due_at(intro, TIMINGS) == T + TIMINGS.lease_seconds
-    stuck = tick(intro, T + TIMINGS.lease_seconds, TIMINGS)
-    assert stuck.outbox[Kind.CONNECTOR_ASK].status is Delivery.UNCERTAIN
-    assert due_at(stuck, TIMINGS) == T + 10 * DAY  # no reminder for an ask that may not have arrived
+    assert due_at(intro, TIMINGS) == T + 10 * DAY  # only expiry: no reminder for an ask that may not have arrived
+    assert tick(intro, T + DAY, TIMINGS) is intro
+    message = intro.outbox[Kind.CONNECTOR_ASK]
+    assert not is_parked(message, T + LEASE_SECONDS - 1) and is_parked(message, T + LEASE_SECONDS)

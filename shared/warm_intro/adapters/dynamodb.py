@@ -176,15 +176,25 @@ class Repository:
     # the organisation's figures ----------------------------------------------------------------
 
     def created_in(self, month: str) -> list[dict[str, Any]]:
-        """What the by_month index holds for introductions requested in `month` ("YYYY-MM")."""
-        found: list[dict[str, Any]] = []
+        """Introductions requested in `month` ("YYYY-MM"), for the admin's statistics. The by_month
+        index holds keys only (so a transition never pays for an index write); the items are then
+        read in batches of 100."""
+        keys: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "TableName": self.table, "IndexName": "by_month", "KeyConditionExpression": "#m = :m",
             "ExpressionAttributeNames": {"#m": "month"}, "ExpressionAttributeValues": {":m": {"S": month}},
         }
         while True:
             page = self.client.query(**kwargs)
-            found += [load(item) for item in page["Items"]]
+            keys += [{"pk": item["pk"], "sk": item["sk"]} for item in page["Items"]]
             if "LastEvaluatedKey" not in page:
-                return found
+                break
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            wanted = {self.table: {"Keys": keys[start : start + 100]}}
+            while wanted:
+                page = self.client.batch_get_item(RequestItems=wanted)
+                found += [load(item) for item in page["Responses"].get(self.table, [])]
+                wanted = page.get("UnprocessedKeys") or {}
+        return sorted(found, key=lambda item: item["created_at"])

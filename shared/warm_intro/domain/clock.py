@@ -1,4 +1,4 @@
-"""What time does to an introduction: one reminder, polite expiry, the follow-up, stuck messages.
+"""What time does to an introduction: one reminder, polite expiry, the follow-up, refused messages.
 
 `tick` and `due_at` read the same moments (`_moments`), so they cannot drift apart: whenever
 `due_at` has come, `tick` changes something, and afterwards `due_at` is later or gone. The
@@ -63,24 +63,18 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
 
 
 def _stuck_at(msg: Message, t: Timings) -> int | None:
-    """Held messages are not the clock's business: their release is the admission policy's."""
-    if msg.status in (Delivery.PENDING, Delivery.RETRY):
-        return msg.at + t.retry
-    if msg.status is Delivery.SENDING:
-        return msg.at + t.lease_seconds
-    return None
+    """Only a message SES refused waits for the clock. Pending and sending ones are the stream's
+    (its retries, then the dead-letter queue an operator re-drives): scheduling them too would
+    move the due index on every write, and each move is paid for twice in the index."""
+    return msg.at + t.retry if msg.status is Delivery.RETRY else None
 
 
 def _unstick(intro: Intro, now: int, t: Timings) -> Intro:
-    """Messages SES refused go back to pending (the stream then retries them); a claim that was
-    never confirmed becomes 'uncertain' and waits for a person, because SES may have sent it."""
+    """Messages SES refused go back to pending, so the stream offers them to the notifier again.
+    (A claim never confirmed sent is 'parked' for a person: see domain.delivery.is_parked.)"""
     outbox = dict(intro.outbox)
     for kind, msg in intro.outbox.items():
-        if (at := _stuck_at(msg, t)) is None or now < at:
-            continue
-        if msg.status is Delivery.SENDING:
-            outbox[kind] = replace(msg, status=Delivery.UNCERTAIN, at=now)
-        else:  # rewritten as pending so the stream offers it to the notifier again
+        if (at := _stuck_at(msg, t)) is not None and now >= at:
             outbox[kind] = replace(msg, status=Delivery.PENDING, at=now)
     if outbox == intro.outbox:
         return intro

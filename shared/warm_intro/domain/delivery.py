@@ -11,10 +11,12 @@ from dataclasses import replace
 
 from .errors import Conflict
 from .messages import SPECS
-from .model import SENDABLE, Delivery, Grant, Intro, Kind
+from .model import SENDABLE, Delivery, Grant, Intro, Kind, Message
+from .rules import LEASE_SECONDS
 
 MAX_ATTEMPTS = 8  # with the 15-minute retry, about two hours of refusals before a person looks
 RESENDABLE = frozenset({Delivery.FAILED, Delivery.UNCERTAIN})
+STALLED_SECONDS = 3_600  # pending this long: the stream gave up on it (see the dead-letter queue)
 
 
 class NothingToSend(Conflict):
@@ -47,11 +49,21 @@ def suppressed(intro: Intro, kind: Kind, now: int) -> Intro:
     return _set(intro, kind, now, status=Delivery.SUPPRESSED)
 
 
+def is_parked(message: Message, now: int) -> bool:
+    """Waiting for a person: SES kept refusing it ('failed'), or its sender vanished mid-send (a
+    claim older than the lease: SES may have sent it), or the stream never delivered it."""
+    if message.status in RESENDABLE:
+        return True
+    if message.status is Delivery.SENDING:
+        return now >= message.at + LEASE_SECONDS
+    return message.status is Delivery.PENDING and now >= message.at + STALLED_SECONDS
+
+
 def resend(intro: Intro, kind: Kind, now: int) -> Intro:
-    """An operator's decision to try a failed or uncertain message again, with a fresh count.
-    For 'uncertain' the operator accepts that the person may get it twice."""
+    """An operator's decision to try a parked message again, with a fresh count. For a claim that
+    was never confirmed the operator accepts that the person may get it twice."""
     message = intro.outbox.get(kind)
-    if message is None or message.status not in RESENDABLE:
+    if message is None or not is_parked(message, now):
         raise NothingToSend(kind)
     return _set(intro, kind, now, status=Delivery.PENDING, attempts=0)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .errors import AlreadyDecided, InvalidInput, NotAllowed
+from .errors import AlreadyDecided, NotAllowed
 from .messages import SPECS
 from .model import (
     DECISIONS_BY_PURPOSE,

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 DAY = 86_400
 HOUR = 3_600
+LEASE_SECONDS = 300  # a claimed message not confirmed sent by then may or may not have gone out
 
 
 class OverCapacity(StrEnum):
@@ -22,7 +23,6 @@ class Timings:
     followup_days: float = 7
     link_days: float = 60  # links outlive the request so late clicks still see what happened
     retry_minutes: float = 15  # a message SES refused is tried again after this
-    lease_seconds: int = 300  # a claimed message not confirmed sent by then is 'uncertain'
 
     @property
     def reminder(self) -> int:
