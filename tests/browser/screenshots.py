@@ -14,6 +14,7 @@ from tests.support.server import LocalServer
 from .helpers import DESKTOP, PHONE, SERVER_ENV, launch
 from .tour import tour
 
+MEMBERS = ("ada@example.org", "katherine@example.org", "dorothy@example.org")  # local/members.csv
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -24,7 +25,7 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = launch(playwright)
             page = browser.new_page(viewport=PHONE)
-            for name in tour(page, server):
+            for name in tour(page, server, MEMBERS):
                 for size in (PHONE, DESKTOP):
                     page.set_viewport_size(size)
                     path = OUT / f"{name}-{size['width']}.png"

@@ -26,8 +26,8 @@ def assert_loading_changes_nothing(page, server, link: str, buttons: list[str]) 
 
 def test_opening_any_link_page_again_and_again_decides_nothing(page, server):
     n = len(server.outbox())
-    ask(page, server)
-    confirm = link_to(server, "ada@example.org", n)
+    ada = ask(page, server)
+    confirm = link_to(server, ada, n)
     assert_loading_changes_nothing(page, server, confirm, ["Confirm and send", "Cancel this request"])
     decide(page, confirm, "Confirm and send")
 
@@ -46,7 +46,7 @@ def test_opening_any_link_page_again_and_again_decides_nothing(page, server):
 
     mail_to(server, target, n, where=lambda m: m["cc"])  # the introduction is out
     tick(server, days=8)  # the follow-up goes out a week after the introduction
-    followup = link_to(server, "ada@example.org", n, where=lambda m: "/link/" in m["text"] and "connect" in m["subject"])
+    followup = link_to(server, ada, n, where=lambda m: "/link/" in m["text"] and "connect" in m["subject"])
     assert_loading_changes_nothing(page, server, followup, ["Yes, we did", "Not yet", "No"])
     decide(page, followup, "Yes, we did")
     assert page.get_by_role("heading", name="Thank you for telling us").is_visible()

@@ -13,7 +13,7 @@ PAGES = ["request-form", "request-form-errors", "request-sent", "confirm", "conf
          "declined-requester", "invalid-link", "followup", "lapsed", "expired"]
 
 
-def tour(page, server) -> Iterator[str]:
+def tour(page, server, requesters: tuple[str, str, str] | None = None) -> Iterator[str]:
     page.goto(server.base + "/")
     yield "request-form"
 
@@ -21,7 +21,7 @@ def tour(page, server) -> Iterator[str]:
     page.get_by_role("button", name="Send request").click()
     yield "request-form-errors"
 
-    requester, declined_requester, late_requester = "ada@example.org", "katherine@example.org", "dorothy@example.org"
+    requester, declined_requester, late_requester = requesters or (unique("ada"), unique("kj"), unique("dv"))
     n = len(server.outbox())
     ask(page, server, requester=("Ada Lovelace", requester))
     yield "request-sent"
