@@ -9,6 +9,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import runtime
+from warm_intro.services.admission import release_held
 from warm_intro.services.clock import run_due
 
 logger = Logger()
@@ -22,7 +23,8 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
     report = run_due(
         runtime.repository(), runtime.now(), more=lambda: context.get_remaining_time_in_millis() > MARGIN_MS
     )
+    released = release_held(runtime.settings(), runtime.repository(), runtime.now())
     if report.failed:
         logger.error("introductions the clock could not move", extra={"ids": report.failed})
-    logger.info("scheduler run", extra=asdict(report))
-    return asdict(report)
+    logger.info("scheduler run", extra={**asdict(report), "released": released})
+    return {**asdict(report), "released": released}

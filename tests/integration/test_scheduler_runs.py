@@ -67,7 +67,7 @@ def atomic_writes(monkeypatch) -> None:
     not, so both racers could pass the same version check. Give moto the service's guarantee."""
     from moto.dynamodb.models import DynamoDBBackend
 
-    lock = threading.Lock()
+    lock = threading.RLock()  # moto's transact_write_items calls put_item inside
     for name in ("put_item", "update_item", "transact_write_items"):
         original = getattr(DynamoDBBackend, name)
 

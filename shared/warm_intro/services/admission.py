@@ -2,15 +2,26 @@
 confirms (the connector is about to be asked) and when the connector approves (the target is).
 
 Nothing here answers the API caller: outcomes only show up later, to a confirmed requester, in
-words that never say who or what stood in the way."""
+words that never say who or what stood in the way. The one exception is the requester's own
+activity (too many open requests, the same person asked twice), which LimitReached tells them.
+
+Each returns the Admission and the ledger writes to commit in the introduction's transaction."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
+
 from ..adapters.dynamodb import Repository
+from ..adapters.ledger import Ledgers, connector_key, person_items, requester_key, target_key
+from ..domain import limits
+from ..domain.errors import Conflict
 from ..domain.lifecycle import Admission
-from ..domain.model import Intro
-from ..domain.privacy import address_hash
+from ..domain.model import Intro, Role, State
+from ..domain.privacy import address_hash, person_key
 from ..settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def requester_allowed(settings: Settings, repo: Repository, email: str) -> bool:
@@ -26,14 +37,81 @@ def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> 
     connector_name = repo.member_name(intro.connector.email)
     if connector_name is None or not requester_allowed(settings, repo, intro.requester.email):
         return Admission(allowed=False), []
-    if repo.suppressed([address_hash(intro.connector.email, settings.hash_key)]):
+    key, rules = settings.hash_key, settings.limits
+    connector_hash = address_hash(intro.connector.email, key)
+    if repo.suppressed([connector_hash]):
         return Admission(closes=True), []
-    return Admission(connector_name=connector_name), []
+    ledgers = Ledgers(repo)
+    r_key, c_key = requester_key(address_hash(intro.requester.email, key)), connector_key(connector_hash)
+    found = ledgers.read(r_key, c_key)
+    requester = found[r_key]
+    earlier = ledgers.intros(limits.open_ids(requester, but=intro.id))
+    outcomes = {i: _outcome(item, key) for i, item in earlier.items()}
+    requester = limits.settle(requester, outcomes, now, rules)
+    target = intro.target
+    email = address_hash(target.email, key) if target.email else None
+    requester = limits.admit(requester, rules, intro.id, email, person_key(None, target.name, key), now)
+    connector, turn = limits.take_turn(found[c_key], rules, intro.id, now)
+    if turn is limits.Turn.REFUSE:
+        return Admission(closes=True), []
+    writes = [ledgers.put(r_key, requester), ledgers.put(c_key, connector, limits.next_room_at(connector, rules, now))]
+    return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD), writes
 
 
 def on_approve(
     settings: Settings, repo: Repository, intro: Intro, target_email: str, now: int
 ) -> tuple[Admission, list[dict]]:
-    if repo.suppressed([address_hash(target_email, settings.hash_key)]):
+    target_hash = address_hash(target_email, settings.hash_key)
+    if repo.suppressed([target_hash]):
         return Admission(closes=True), []
-    return Admission(), []
+    ledgers = Ledgers(repo)
+    t_key = target_key(target_hash)
+    ledger, ok = limits.target_turn(ledgers.read(t_key)[t_key], settings.limits, now)
+    if not ok:
+        return Admission(closes=True), []
+    writes = [ledgers.put(t_key, ledger)]
+    if not intro.target.email:  # the connector gave the address: the person index learns it now
+        writes += person_items(repo.table, intro, {Role.TARGET: target_hash})
+    return Admission(), writes
+
+
+def release_held(settings: Settings, repo: Repository, now: int) -> int:
+    """Sends the held asks whose connector's week now has room, oldest first. Called by the scheduler;
+    each release is one transaction of the introduction and the connector's ledger."""
+    ledgers, rules, sent = Ledgers(repo), settings.limits, 0
+    for key in ledgers.held_due(now):
+        try:
+            sent += _release(repo, ledgers, key, rules, now)
+        except Conflict:  # someone confirmed or released at the same moment: the next run looks again
+            log.info("held asks of one connector raced; left for the next run")
+    return sent
+
+
+def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> int:
+    ledger, sent = ledgers.read(key)[key], 0
+    for intro_id in ledger.held:
+        intro = repo.get(intro_id)
+        go = limits.is_held(intro)
+        if go and limits.room(ledger, rules, now) == 0:
+            break
+        ledger = limits.released(ledger, intro_id, now, sent=go)
+        write = ledgers.put(key, ledger, limits.next_room_at(ledger, rules, now))
+        if go:
+            repo.save(limits.release_ask(intro, now), intro.version, also=[write])
+            sent += 1
+        else:  # withdrawn, expired or erased meanwhile: it only leaves the queue
+            ledgers.write(write)
+        ledger = replace(ledger, version=ledger.version + 1)
+    return sent
+
+
+def _outcome(item: dict, key: str) -> limits.Outcome:
+    """An earlier request's fate, from the few fields `Ledgers.intros` reads."""
+    email = item.get("target", {}).get("email")
+    events = [(Role(e["by"]), e["do"]) for e in item.get("history", [])]
+    declined = limits.target_declined(State(item["state"]), events)
+    return limits.Outcome(
+        State(item["state"]).is_open,
+        address_hash(email, key) if email else None,
+        int(item["decided_at"]) if declined else None,
+    )

@@ -11,6 +11,7 @@ from ..domain.rules import HOUR
 from ..domain.tokens import new_id
 from ..models import IntroRequest
 from ..settings import Settings
+from . import privacy
 
 
 def submit(repo: Repository, settings: Settings, request: IntroRequest, now: int, via: str, source: str) -> Intro:
@@ -26,5 +27,5 @@ def submit(repo: Repository, settings: Settings, request: IntroRequest, now: int
         now,
         via,
     )
-    repo.create(intro)
+    repo.create(intro, also=privacy.index(repo.table, intro, settings.hash_key))
     return intro

@@ -1,0 +1,68 @@
+"""Forgetting, as pure functions: free text after its time, and one person on request.
+
+What stays is what the organisation needs to show consent and count outcomes: states, times, and the
+consent record (roles, actions, pages), none of which names anybody."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .lifecycle import close, record
+from .messages import SPECS
+from .model import SENDABLE, Delivery, Intro, Kind, Person, Role, State, Target
+
+ERASED_NAME = "(erased)"
+ERASED_EMAIL = "erased@erased.invalid"  # .invalid can never be delivered (RFC 2606)
+FREE_TEXT = ("blurb", "note", "private_note")
+
+
+def has_content(intro: Intro) -> bool:
+    return bool(intro.blurb or intro.note or intro.private_note or intro.target.about)
+
+
+def forget_content(intro: Intro, now: int) -> Intro:
+    """The blurb and notes, once the introduction is over and the retention time has passed."""
+    if intro.is_open or not has_content(intro):
+        return intro
+    target = replace(intro.target, about=None)
+    intro = intro.evolve(blurb="", note=None, private_note=None, target=target)
+    return intro.evolve(version=intro.version + 1, updated_at=now)
+
+
+def roles_of(intro: Intro, matches) -> set[Role]:
+    """The roles whose address `matches` (a predicate on an address) in this introduction."""
+    people = {Role.REQUESTER: intro.requester.email, Role.CONNECTOR: intro.connector.email,
+              Role.TARGET: intro.target.email}
+    return {role for role, email in people.items() if email and matches(email)}
+
+
+def erase(intro: Intro, roles: set[Role], now: int) -> Intro:
+    """Removes the person in `roles` from the introduction. Free text goes too, whoever wrote it, since
+    it is about the people in it. An open request closes: a requester's quietly, anyone else's with the
+    usual neutral message; and nothing still waiting is sent to the erased person."""
+    if not roles:
+        return intro
+    if intro.is_open:
+        if Role.REQUESTER in roles:
+            intro = close(intro, State.WITHDRAWN, now, None)
+        else:
+            intro = close(intro, State.REFUSED, now, Kind.CLOSED)
+    people = {
+        "requester": _gone(intro.requester) if Role.REQUESTER in roles else intro.requester,
+        "connector": _gone(intro.connector) if Role.CONNECTOR in roles else intro.connector,
+        "target": Target(ERASED_NAME, ERASED_EMAIL if intro.target.email else None)
+        if Role.TARGET in roles else replace(intro.target, about=None),
+    }
+    outbox = {
+        kind: replace(msg, status=Delivery.CANCELLED, at=now)
+        if msg.status in SENDABLE | {Delivery.HELD} and roles & {*SPECS[kind].to, *SPECS[kind].cc}
+        else msg
+        for kind, msg in intro.outbox.items()
+    }
+    intro = intro.evolve(**people, blurb="", note=None, private_note=None, outbox=outbox,
+                         version=intro.version + 1, updated_at=now)
+    return record(intro, now, Role.SYSTEM, "erase")
+
+
+def _gone(_: Person) -> Person:
+    return Person(ERASED_NAME, ERASED_EMAIL)
