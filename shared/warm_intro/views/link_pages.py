@@ -49,8 +49,8 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
             ]
         if intro.state is State.REFUSED and "not_possible" in {k.value for k in intro.outbox}:
             return "We couldn't pass this request on", [
-                "Introductions here go through members of the organisation, and this one can't go ahead as it "
-                "stands. Nobody else has been contacted."
+                "Introductions here go through members, and this one can't go ahead as it stands.",
+                "Nobody else has been contacted.",
             ]
         return NEUTRAL, ["That's common and says nothing about you. You're welcome to ask again another time."]
     if mine == "approve":
