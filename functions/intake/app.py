@@ -17,6 +17,7 @@ from warm_intro import runtime
 from warm_intro.domain.errors import DomainError
 from warm_intro.models import Accepted, IntroRequest, Problem
 from warm_intro.services import requests
+from warm_intro.telemetry import metrics
 from warm_intro.web import field_errors, html, problem, status_of
 
 logger = Logger()
@@ -87,6 +88,7 @@ def _nest(form: dict[str, str]) -> dict:
     }
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

@@ -13,6 +13,7 @@ from warm_intro import runtime
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.model import Decision
 from warm_intro.services import links
+from warm_intro.telemetry import metrics
 from warm_intro.views.link_pages import FORMS, can_act, outcome
 from warm_intro.web import html, status_of
 
@@ -91,6 +92,7 @@ def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Respo
                 notice=notice)
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

@@ -4,7 +4,7 @@ send failed is reported back so the stream retries only it; a replay finds nothi
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -15,9 +15,9 @@ from warm_intro.adapters.codec import from_item
 from warm_intro.domain.delivery import pending
 from warm_intro.domain.model import Delivery
 from warm_intro.services.delivery import SendFailed, deliver
+from warm_intro.telemetry import metrics
 
 logger = Logger()
-metrics = Metrics(namespace="WarmIntro")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
@@ -43,4 +43,5 @@ def record_handler(record: DynamoDBRecord) -> None:
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    metrics.set_default_dimensions(organisation=runtime.settings().org_name)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

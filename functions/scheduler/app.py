@@ -11,17 +11,23 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from warm_intro import runtime
 from warm_intro.services.admission import release_held
 from warm_intro.services.clock import run_due
+from warm_intro.telemetry import count_events, metrics
 
 logger = Logger()
 MARGIN_MS = 5_000  # stop taking new introductions this long before the timeout; the next run goes on
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     # The schedule's input names the run, for the logs only: time comes from the clock, never the event.
     logger.append_keys(**{k: event[k] for k in ("execution_id", "scheduled_time", "attempt") if k in event})
+    organisation = runtime.settings().org_name
     report = run_due(
-        runtime.repository(), runtime.now(), more=lambda: context.get_remaining_time_in_millis() > MARGIN_MS
+        runtime.repository(),
+        runtime.now(),
+        more=lambda: context.get_remaining_time_in_millis() > MARGIN_MS,
+        observe=lambda before, after: count_events(organisation, after, since=len(before.history)),
     )
     released = release_held(runtime.settings(), runtime.repository(), runtime.now())
     if report.failed:

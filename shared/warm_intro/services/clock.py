@@ -16,6 +16,7 @@ from enum import StrEnum
 from ..adapters.dynamodb import Repository
 from ..domain.clock import tick
 from ..domain.errors import Conflict
+from ..domain.model import Intro
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,15 @@ class RunReport:
     failed: list[str] = field(default_factory=list)
 
 
-def run_due(repo: Repository, now: int, batch: int = 100, more: Callable[[], bool] = lambda: True) -> RunReport:
-    """`more()` says whether there is still time for one more introduction."""
+def run_due(
+    repo: Repository,
+    now: int,
+    batch: int = 100,
+    more: Callable[[], bool] = lambda: True,
+    observe: Callable[[Intro, Intro], None] = lambda before, after: None,
+) -> RunReport:
+    """`more()` says whether there is still time for one more introduction; `observe(before, after)`
+    hears of every change written (for metrics)."""
     report = RunReport()
     passed: set[str] = set()  # looked at this run but still due (raced or failed): not tried again
     while True:
@@ -53,7 +61,7 @@ def run_due(repo: Repository, now: int, batch: int = 100, more: Callable[[], boo
                 return report
             report.due += 1
             try:
-                outcome = _tick_one(repo, intro_id, now)
+                outcome = _tick_one(repo, intro_id, now, observe)
             except Exception:  # one unreadable item must not stall every reminder queued after it
                 log.exception("the clock could not move introduction %s", intro_id)
                 report.failed.append(intro_id)
@@ -66,7 +74,7 @@ def run_due(repo: Repository, now: int, batch: int = 100, more: Callable[[], boo
             return report
 
 
-def _tick_one(repo: Repository, intro_id: str, now: int) -> Outcome:
+def _tick_one(repo: Repository, intro_id: str, now: int, observe: Callable[[Intro, Intro], None]) -> Outcome:
     for _ in range(2):  # a decision made meanwhile is re-read once, as a link answer is
         intro = repo.get(intro_id)
         if intro is None:
@@ -76,7 +84,8 @@ def _tick_one(repo: Repository, intro_id: str, now: int) -> Outcome:
             return Outcome.UNCHANGED
         try:
             repo.save(updated, intro.version)
-            return Outcome.CHANGED
         except Conflict:
             continue
+        observe(intro, updated)
+        return Outcome.CHANGED
     return Outcome.CONFLICTS

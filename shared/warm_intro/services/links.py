@@ -13,6 +13,7 @@ from ..domain.model import Decision, Grant, Intro, Role, State
 from ..domain.privacy import address_hash
 from ..domain.validation import check_email
 from ..settings import Settings
+from ..telemetry import count_events
 from . import admission
 
 
@@ -54,10 +55,13 @@ def answer(
         if choice is Decision.OPT_OUT:
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
         try:
-            return Opened(repo.save(updated, intro.version, also), grant)
+            repo.save(updated, intro.version, also)
         except Conflict:
             if attempt == 2:
                 raise
+            continue
+        count_events(settings.org_name, updated, since=len(intro.history))
+        return Opened(updated, grant)
     raise AssertionError("unreachable")
 
 

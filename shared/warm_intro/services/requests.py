@@ -11,6 +11,7 @@ from ..domain.rules import HOUR
 from ..domain.tokens import new_id
 from ..models import IntroRequest
 from ..settings import Settings
+from ..telemetry import count_events
 from . import privacy
 
 
@@ -28,4 +29,5 @@ def submit(repo: Repository, settings: Settings, request: IntroRequest, now: int
         via,
     )
     repo.create(intro, also=privacy.index(repo.table, intro, settings.hash_key))
+    count_events(settings.org_name, intro, since=0)
     return intro

@@ -1,0 +1,42 @@
+"""Every consent-record event becomes a CloudWatch count with the organisation as a dimension
+(the stack's dashboard searches by it)."""
+
+from __future__ import annotations
+
+import json
+
+
+def emf(capsys) -> list[dict]:
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    return [json.loads(line) for line in lines]
+
+
+def counted(blobs: list[dict]) -> dict[str, str]:
+    found = {}
+    for blob in blobs:
+        for directive in blob["_aws"]["CloudWatchMetrics"]:
+            for metric in directive["Metrics"]:
+                found[metric["Name"]] = blob.get("organisation")
+    return found
+
+
+def test_lifecycle_events_are_counted_per_organisation(world, capsys):
+    capsys.readouterr()
+    world.ask()
+    world.deliver()
+    world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
+    world.deliver()
+    world.post_form(world.last_link("grace@example.org"), {"decision": "decline"})
+    world.deliver()
+    metrics = counted(emf(capsys))
+    for name in ("request", "confirm", "decline", "Message_sent"):
+        assert metrics.get(name) == "Bletchley Circle", (name, metrics)
+
+
+def test_expiry_is_counted_by_the_scheduler(world, capsys):
+    world.ask()
+    world.deliver()
+    capsys.readouterr()
+    world.advance(days=2)
+    world.tick()
+    assert counted(emf(capsys)).get("expire") == "Bletchley Circle"
