@@ -67,6 +67,7 @@ class Settings(BaseModel):
             expiry_days=self.expiry_days,
             unconfirmed_hours=self.unconfirmed_hours,
             followup_days=self.followup_days,
+            retention_days=self.content_retention_days,
         )
 
     @property

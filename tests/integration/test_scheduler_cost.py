@@ -26,7 +26,8 @@ def waiting(n: int, asked_at: int) -> Intro:
 
 def declined(n: int, at: int) -> Intro:
     intro = close(waiting(n, at), State.DECLINED, at, Kind.CLOSED)
-    return intro.evolve(outbox={**intro.outbox, Kind.CLOSED: Message(Kind.CLOSED, Delivery.SENT, at)})
+    return intro.evolve(blurb="",  # long closed: its blurb was forgotten (issue 6), nothing left to do
+                        outbox={**intro.outbox, Kind.CLOSED: Message(Kind.CLOSED, Delivery.SENT, at)})
 
 
 def put_all(world, intros: list[Intro]) -> None:

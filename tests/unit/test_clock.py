@@ -53,7 +53,7 @@ def test_unconfirmed_lapses_quietly_after_a_day():
     expired = tick(intro, T + 24 * HOUR, TIMINGS)
     assert expired.state is State.EXPIRED and set(expired.outbox) == {Kind.CONFIRM_REQUEST}  # nothing new to send
     assert (expired.history[-1].actor, expired.history[-1].action) == (Role.SYSTEM, "expire")
-    assert due_at(expired, TIMINGS) is None
+    assert due_at(expired, TIMINGS) == expired.decided_at + TIMINGS.retention  # only to forget the blurb
 
 
 def test_reminder_counts_from_when_the_ask_went_out():
@@ -108,8 +108,9 @@ def test_followup_a_week_after_the_introduction_went_out_and_only_once():
     assert due_at(intro, TIMINGS) == T + 8 * DAY
     asked = delivered(tick(intro, T + 8 * DAY, TIMINGS), T + 8 * DAY)
     assert asked.outbox[Kind.FOLLOWUP].status is Delivery.SENT
-    assert due_at(asked, TIMINGS) is None
-    assert tick(asked, T + 80 * DAY, TIMINGS) is asked
+    assert due_at(asked, TIMINGS) == asked.decided_at + TIMINGS.retention  # only to forget the blurb
+    later = tick(asked, T + 80 * DAY, TIMINGS)
+    assert later.outbox == asked.outbox and later.blurb == "" and due_at(later, TIMINGS) is None
 
 
 def test_no_followup_about_an_introduction_that_never_arrived():
@@ -117,7 +118,8 @@ def test_no_followup_about_an_introduction_that_never_arrived():
     intro = step(intro, Decision.ACCEPT, T)
     bounced = intro.evolve(outbox={**intro.outbox, Kind.INTRODUCTION: replace(
         intro.outbox[Kind.INTRODUCTION], status=Delivery.SUPPRESSED)})
-    assert due_at(bounced, TIMINGS) is None and tick(bounced, T + 30 * DAY, TIMINGS) is bounced
+    assert due_at(bounced, TIMINGS) == bounced.decided_at + TIMINGS.retention  # only to forget the blurb
+    assert tick(bounced, T + 30 * DAY, TIMINGS).outbox == bounced.outbox
 
 
 def test_a_claim_never_confirmed_is_parked_for_a_person_and_never_resent_by_the_clock():

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .erasure import forget_content, has_content
 from .lifecycle import close, record, send
 from .model import Delivery, Intro, Kind, Message, Role, State
 from .rules import Timings
+
+IN_FLIGHT = frozenset({Delivery.PENDING, Delivery.RETRY, Delivery.SENDING, Delivery.HELD})
 
 REMINDERS = {
     State.AWAITING_CONNECTOR: (Role.CONNECTOR, Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER),
     State.AWAITING_TARGET: (Role.TARGET, Kind.TARGET_ASK, Kind.TARGET_REMINDER),
 }
 QUIET_EXPIRY, EXPIRY, REMINDER, FOLLOWUP = "quiet_expiry", "expiry", "reminder", "followup"
+FORGET = "forget"  # data minimisation: the blurb and notes go a while after the introduction closed
 
 
 def tick(intro: Intro, now: int, t: Timings) -> Intro:
@@ -34,6 +38,8 @@ def tick(intro: Intro, now: int, t: Timings) -> Intro:
         intro = send(intro, now, reminder).evolve(reminded=intro.reminded | {role})
     elif FOLLOWUP in moments:
         intro = send(intro, now, Kind.FOLLOWUP)
+    if FORGET in moments:
+        intro = forget_content(intro, now)
     return start if intro == start else intro
 
 
@@ -56,10 +62,15 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
             moments[REMINDER] = sent + t.reminder
         return moments
     # Only once the introduction really went out: nobody is asked about a meeting they never heard of.
+    moments = {}
     sent = _sent_at(intro, Kind.INTRODUCTION)
     if intro.state is State.INTRODUCED and Kind.FOLLOWUP not in intro.outbox and sent is not None:
-        return {FOLLOWUP: sent + t.followup}
-    return {}
+        moments[FOLLOWUP] = sent + t.followup
+    # Not while a message is on its way: it may still quote the blurb or the note.
+    if has_content(intro) and intro.decided_at is not None and not any(m.status in IN_FLIGHT for m in
+                                                                        intro.outbox.values()):
+        moments[FORGET] = intro.decided_at + t.retention
+    return moments
 
 
 def _stuck_at(msg: Message, t: Timings) -> int | None:

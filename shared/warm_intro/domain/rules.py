@@ -22,6 +22,7 @@ class Timings:
     unconfirmed_hours: float = 24
     followup_days: float = 7
     link_days: float = 60  # links outlive the request so late clicks still see what happened
+    retention_days: float = 30  # blurb and notes are forgotten this long after the introduction closed
     retry_minutes: float = 15  # a message SES refused is tried again after this
 
     @property
@@ -43,6 +44,10 @@ class Timings:
     @property
     def link(self) -> int:
         return int(self.link_days * DAY)
+
+    @property
+    def retention(self) -> int:
+        return int(self.retention_days * DAY)
 
     @property
     def retry(self) -> int:
