@@ -40,7 +40,8 @@ def decide(token: str):
     try:
         opened = links.answer(
             repo, settings, token, decision, runtime.now(),
-            via=f"{app.current_event.raw_path.split('/')[1]}-page:v1",
+            # The consent record: which page (links adds its purpose) and which wording the person saw.
+            via="page:v1" if form.get("decision") else "one-click:v1",
             target_email=form.get("target_email"), note=form.get("note"),
         )
     except InvalidInput as error:

@@ -51,7 +51,8 @@ def answer(
         opened = open_link(repo, token, now)
         intro, grant = opened.intro, opened.grant
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
-        updated = decide(intro, grant, choice, now, via=via, target_email=target_email, note=note, admission=gate)
+        where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
+        updated = decide(intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate)
         if choice is Decision.OPT_OUT:
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
         try:

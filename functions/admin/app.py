@@ -1,0 +1,65 @@
+"""Admin: export and erase one person's data, for the organisation's administrator. The routes are
+IAM-authorised in the template (only signed requests from a principal allowed `execute-api:Invoke`
+on them arrive here); the handler refuses anything API Gateway did not authorise, as a second lock.
+Addresses travel in the body, never the path, so they stay out of access logs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
+
+from warm_intro import runtime
+from warm_intro.domain.errors import DomainError
+from warm_intro.services import privacy
+from warm_intro.web import field_errors, problem, status_of
+
+logger = Logger()
+app = APIGatewayHttpResolver(enable_validation=True)
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(min_length=3, max_length=254)
+
+
+@app.post("/admin/export")
+def export(body: Annotated[Person, Body()]) -> Response[dict]:
+    return Response(200, "application/json", privacy.export(runtime.settings(), runtime.repository(), body.email),
+                    headers={"Cache-Control": "no-store"})
+
+
+@app.post("/admin/erase")
+def erase(body: Annotated[Person, Body()]) -> Response[dict]:
+    erased = privacy.erase(runtime.settings(), runtime.repository(), body.email, runtime.now())
+    logger.info("erased one person's data", extra={"introductions": erased.introductions})
+    return Response(200, "application/json", asdict(erased), headers={"Cache-Control": "no-store"})
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response:
+    return problem(422, "Some fields need attention.", field_errors(error.errors()))
+
+
+@app.exception_handler(DomainError)
+def domain_error(error: DomainError) -> Response:
+    return problem(status_of(error), str(error))
+
+
+def _signed(event: dict) -> bool:
+    iam = ((event.get("requestContext") or {}).get("authorizer") or {}).get("iam") or {}
+    return bool(iam.get("userArn") or iam.get("callerId"))
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    if not _signed(event):
+        return {"statusCode": 403, "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
+                "body": '{"message": "Forbidden", "errors": []}'}
+    return app.resolve(event, context)
