@@ -13,7 +13,7 @@ from warm_intro.domain.privacy import address_hash
 
 def cases(world) -> dict[str, dict]:
     """One request per situation the caller must not be able to tell apart."""
-    hashed = lambda email: address_hash(email, world.settings.hash_key)  # noqa: E731
+    hashed = lambda email: address_hash(email, world.settings.hash_key)
     runtime.repository().suppress(hashed("optedout@example.org"), "opted_out", world.now)
     runtime.repository().put_member("optedout@example.org", "Olive Out")
     runtime.repository().suppress(hashed("gone@example.net"), "opted_out", world.now)
