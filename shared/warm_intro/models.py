@@ -2,55 +2,47 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from .domain.errors import InvalidInput
 from .domain.validation import ABOUT_MAX, BLURB_MAX, check_email, check_name, check_text
 
 
-def _rule(check, *args):
-    try:
-        return check(*args)
-    except InvalidInput as error:
-        raise ValueError(str(error)) from None
+def _checked(check, field: str, optional: bool = False) -> AfterValidator:
+    """The domain's rule for `field` as a pydantic validator; optional fields may be empty."""
+
+    def validate(value):
+        if optional and not (value and value.strip()):
+            return None
+        try:
+            return check(field, value)
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
+
+    return AfterValidator(validate)
+
+
+Name = Annotated[str, Field(max_length=200), _checked(check_name, "name")]
+Email = Annotated[str, Field(max_length=254), _checked(check_email, "email")]
 
 
 class PersonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(max_length=200, examples=["Ada Lovelace"])
-    email: str = Field(max_length=254, examples=["ada@example.org"])
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _rule(check_name, "name", v)
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, v: str) -> str:
-        return _rule(check_email, "email", v)
+    name: Name = Field(examples=["Ada Lovelace"])
+    email: Email = Field(examples=["ada@example.org"])
 
 
 class TargetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(max_length=200, examples=["Alan Turing"])
-    email: str | None = Field(default=None, max_length=254, examples=["alan@example.net"])
-    about: str | None = Field(default=None, max_length=ABOUT_MAX, examples=["runs the Bletchley reading group"])
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _rule(check_name, "name", v)
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, v: str | None) -> str | None:
-        return _rule(check_email, "email", v) if v else None
-
-    @field_validator("about")
-    @classmethod
-    def _about(cls, v: str | None) -> str | None:
-        return _rule(check_name, "about", v) if v and v.strip() else None
+    name: Name = Field(examples=["Alan Turing"])
+    email: Annotated[str | None, _checked(check_email, "email", optional=True)] = Field(
+        default=None, max_length=254, examples=["alan@example.net"]
+    )
+    about: Annotated[str | None, _checked(check_name, "about", optional=True)] = Field(
+        default=None, max_length=ABOUT_MAX, examples=["runs the Bletchley reading group"]
+    )
 
 
 class IntroRequest(BaseModel):
@@ -58,7 +50,7 @@ class IntroRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     requester: PersonIn
-    connector_email: str = Field(max_length=254, examples=["grace@example.org"])
+    connector_email: Email = Field(examples=["grace@example.org"])
     target: TargetIn
     blurb: str = Field(
         max_length=BLURB_MAX * 2,
@@ -66,15 +58,13 @@ class IntroRequest(BaseModel):
         examples=["Who I am, why I'd like to meet Alan, and my one ask."],
     )
 
-    @field_validator("connector_email")
-    @classmethod
-    def _connector(cls, v: str) -> str:
-        return _rule(check_email, "connector_email", v)
-
     @field_validator("blurb")
     @classmethod
     def _blurb(cls, v: str) -> str:
-        text = _rule(check_text, "blurb", v, BLURB_MAX)
+        try:
+            text = check_text("blurb", v, BLURB_MAX)
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
         if not text or len(text) < 20:
             raise ValueError("Please write a few sentences: who you are, why, and your one ask.")
         return text
