@@ -10,15 +10,13 @@ from typing import Annotated
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from warm_intro import runtime
-from warm_intro.domain.errors import DomainError
 from warm_intro.services import privacy
-from warm_intro.web import field_errors, problem, status_of
+from warm_intro.web import json_errors
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True)
@@ -42,14 +40,7 @@ def erase(body: Annotated[Person, Body()]) -> Response[dict]:
     return Response(200, "application/json", asdict(erased), headers={"Cache-Control": "no-store"})
 
 
-@app.exception_handler(RequestValidationError)
-def invalid_request(error: RequestValidationError) -> Response:
-    return problem(422, "Some fields need attention.", field_errors(error.errors()))
-
-
-@app.exception_handler(DomainError)
-def domain_error(error: DomainError) -> Response:
-    return problem(status_of(error), str(error))
+json_errors(app)
 
 
 def _signed(event: dict) -> bool:

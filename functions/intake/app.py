@@ -8,7 +8,6 @@ from urllib.parse import parse_qs
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
@@ -18,7 +17,7 @@ from warm_intro.domain.errors import DomainError
 from warm_intro.models import Accepted, IntroRequest, Problem
 from warm_intro.services import requests
 from warm_intro.telemetry import metrics
-from warm_intro.web import field_errors, html, problem, status_of
+from warm_intro.web import field_errors, html, json_errors, status_of
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True)
@@ -61,14 +60,7 @@ def submit_form():
     return html(runtime.settings(), "request_sent.html")
 
 
-@app.exception_handler(RequestValidationError)
-def invalid_request(error: RequestValidationError) -> Response:
-    return problem(422, "Some fields need attention.", field_errors(error.errors()))
-
-
-@app.exception_handler(DomainError)
-def domain_error(error: DomainError) -> Response:
-    return problem(status_of(error), str(error))
+json_errors(app)
 
 
 def _source() -> str:

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from .domain import errors
 from .settings import Settings
@@ -112,3 +113,16 @@ def _default_message(kind: str) -> str:
         "model_attributes_type": "This must be an object.",
         "string_too_long": "This is too long.",
     }.get(kind, "This value is not valid.")
+
+
+def json_errors(app) -> None:
+    """The JSON API's error answers, registered on `app`: a 422 naming each field, and every domain
+    error as its status with a message a person can act on."""
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(error: RequestValidationError) -> Response:
+        return problem(422, "Some fields need attention.", field_errors(error.errors()))
+
+    @app.exception_handler(errors.DomainError)
+    def domain_error(error: errors.DomainError) -> Response:
+        return problem(status_of(error), str(error))
