@@ -1,0 +1,146 @@
+"""The lifecycle under any sequence of actions: people pressing buttons on links (or only opening
+them), the stream delivering mail, the clock moving and the scheduler running. Whatever happens:
+nobody is introduced without both yeses, each message goes out at most once, final states stay."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from moto import mock_aws
+
+from tests.support.fixtures import START
+from tests.support.world import World
+from warm_intro import runtime
+from warm_intro.domain.model import Delivery, Role, State
+
+REQUESTERS = [("Ada Lovelace", "ada@example.org"), ("Katherine Johnson", "katherine@example.org")]
+TARGETS = [("Alan Turing", "alan@example.net"), ("Joan Clarke", "joan@example.net"), ("Tommy Flowers", None)]
+CHOICES = {
+    Role.REQUESTER: ["confirm", "withdraw"],
+    Role.CONNECTOR: ["approve", "decline"],
+    Role.TARGET: ["accept", "decline", "opt_out"],
+}
+WAITING_ON = {State.UNCONFIRMED: Role.REQUESTER, State.AWAITING_CONNECTOR: Role.CONNECTOR,
+              State.AWAITING_TARGET: Role.TARGET}
+YES = {Role.REQUESTER: ["confirm"], Role.CONNECTOR: ["approve"], Role.TARGET: ["accept"]}
+FINAL = {State.INTRODUCED, State.DECLINED, State.WITHDRAWN, State.EXPIRED, State.REFUSED}
+
+
+class Lifecycle(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.clock = [START]
+        self._now, runtime.now = runtime.now, lambda: self.clock[0]
+        self.mock = mock_aws()
+        self.mock.start()
+        runtime.reset()
+        self.world = World(self.clock)
+        self.ids: list[str] = []
+        self.final: dict[str, State] = {}
+
+    def teardown(self):
+        self.mock.stop()
+        runtime.now = self._now
+        runtime.reset()
+
+    # actions -------------------------------------------------------------------------------------
+
+    @precondition(lambda self: len(self.ids) < 4)  # a few requests, so the steps go into deciding on them
+    @rule(requester=st.sampled_from(REQUESTERS), asked_for=st.sampled_from(TARGETS))
+    def ask(self, requester, asked_for):
+        name, email = asked_for
+        answer = self.world.ask(requester={"name": requester[0], "email": requester[1]},
+                                target={"name": name, **({"email": email} if email else {})})
+        assert answer.status == 202
+        self.world.deliver()
+        found = re.findall(r"/link/([A-Za-z0-9_\-]+)\.", self.world.mail_to(requester[1])[-1]["text"])
+        self.ids.append(found[0])
+
+    @rule(pick=st.integers(0, 20), role=st.sampled_from(list(CHOICES)), data=st.data(), post=st.booleans())
+    def press(self, pick, role, data, post):
+        if not self.ids:
+            return
+        intro_id = self.ids[pick % len(self.ids)]
+        link = self._link(intro_id, role)
+        if link is None:
+            return
+        if not post:  # a scanner, or a person only looking
+            assert self.world.get(link).status in (200, 404, 409, 410)
+            return
+        choice = data.draw(st.sampled_from(CHOICES[role]))
+        answer = self.world.post_form(link, {"decision": choice, "target_email": "tommy@example.net"})
+        assert answer.status < 500, answer.text
+
+    @rule(pick=st.integers(0, 20), data=st.data())
+    def answer_as_the_one_asked(self, pick, data):
+        """Mostly yeses, from whoever the request waits on: walks requests far enough to matter."""
+        if not self.ids:
+            return
+        intro = self.world.intro(self.ids[pick % len(self.ids)])
+        role = WAITING_ON.get(intro.state)
+        link = self._link(intro.id, role) if role else None
+        if link is not None:
+            choice = data.draw(st.sampled_from([*YES[role]] * 3 + CHOICES[role]))
+            answer = self.world.post_form(link, {"decision": choice, "target_email": "tommy@example.net"})
+            assert answer.status < 500, answer.text
+
+    @rule()
+    def deliver(self):
+        self.world.deliver()
+
+    @rule(days=st.sampled_from([0.5, 1, 2, 4.5]))
+    def time_passes(self, days):
+        self.world.advance(days=days)
+        self.world.tick()
+
+    # invariants ----------------------------------------------------------------------------------
+
+    @invariant()
+    def nobody_introduced_without_both_yeses(self):
+        for intro in self._intros():
+            yeses = {(e.actor, e.action) for e in intro.history}
+            if intro.state is State.INTRODUCED:
+                assert {(Role.CONNECTOR, "approve"), (Role.TARGET, "accept")} <= yeses
+                assert (Role.REQUESTER, "confirm") in yeses
+        introductions = [m for m in self.world.mail() if m["subject"].startswith("Introduction:")]
+        assert len(introductions) <= sum(i.state is State.INTRODUCED for i in self._intros())
+
+    @invariant()
+    def each_message_goes_out_at_most_once(self):
+        # Each kind is at most one entry of an introduction's outbox; every email SES took is one of them.
+        sent = sum(m.status is Delivery.SENT for i in self._intros() for m in i.outbox.values())
+        assert len(self.world.mail()) == sent
+
+    @invariant()
+    def final_states_never_change(self):
+        for intro in self._intros():
+            if intro.id in self.final:
+                assert intro.state is self.final[intro.id]
+            elif intro.state in FINAL:
+                self.final[intro.id] = intro.state
+                event(f"reached {intro.state.value}")
+
+    # helpers -------------------------------------------------------------------------------------
+
+    def _intros(self):
+        return [self.world.intro(i) for i in self.ids]
+
+    def _link(self, intro_id: str, role: Role) -> str | None:
+        intro = self.world.intro(intro_id)
+        address = {Role.REQUESTER: intro.requester.email, Role.CONNECTOR: intro.connector.email,
+                   Role.TARGET: intro.target.email}[role]
+        if not address:
+            return None
+        mine = [u for m in self.world.mail_to(address) for u in re.findall(r"https://\S+/link/\S+", m["text"])
+                if f"/link/{intro_id}." in u]
+        return mine[-1] if mine else None
+
+
+Lifecycle.TestCase.settings = settings(
+    max_examples=15, stateful_step_count=30, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestLifecycle = Lifecycle.TestCase
