@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import sys
 import threading
 import time
@@ -21,8 +20,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from warm_intro_admin.target import LOCAL_HASH_KEY, LOCAL_TABLE
+
 HERE = Path(__file__).resolve().parent
-TABLE = "intros-local"
+
 
 
 def configure(port: int, aws_port: int) -> None:
@@ -32,11 +33,11 @@ def configure(port: int, aws_port: int) -> None:
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-        "TABLE_NAME": TABLE,
+        "TABLE_NAME": LOCAL_TABLE,
         "BASE_URL": f"http://127.0.0.1:{port}",
         "ORG_NAME": "Demo Community",
         "SENDER": "intros@example.org",
-        "HASH_KEY": secrets.token_urlsafe(32),
+        "HASH_KEY": LOCAL_HASH_KEY,
         "POWERTOOLS_SERVICE_NAME": "warm-intro",
         "POWERTOOLS_METRICS_NAMESPACE": "WarmIntro",
         "POWERTOOLS_METRICS_DISABLED": "true",

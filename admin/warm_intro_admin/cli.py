@@ -21,6 +21,7 @@ from botocore.exceptions import (
 )
 
 from warm_intro import runtime
+from warm_intro.services import privacy
 
 from . import members, outbox, stats, target
 from .target import AdminError, Target
@@ -98,6 +99,19 @@ def outbox_resend(t: Target, args) -> int:
     return 0
 
 
+def export_person(t: Target, args) -> int:
+    print(json.dumps(privacy.export(t.hash_key(), t.repository, args.email), indent=2))
+    return 0
+
+
+def erase_person(t: Target, args) -> int:
+    erased = privacy.erase(t.hash_key(), t.repository, args.email, runtime.now())
+    print(f"Erased {args.email}: {erased.introductions} introductions rewritten, "
+          f"membership {'removed' if erased.member_removed else 'none'}; "
+          f"{'their opt-out still holds' if erased.opted_out else 'no opt-out on record'}.")
+    return 0
+
+
 # the command line --------------------------------------------------------------------------------
 
 
@@ -144,6 +158,11 @@ def parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
     o.choices["resend"].add_argument("--dlq", action="store_true",
                                      help="the introductions behind the notifier's dead-letter queue")
+    for name, run, text in (("export", export_person, "print everything held about one person, as JSON"),
+                            ("erase", erase_person, "erase one person's name and address everywhere (an opt-out stays)")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--email", required=True)
+        sub.set_defaults(run=run)
     return p
 
 

@@ -14,6 +14,8 @@ from warm_intro.domain.rules import Timings
 
 LOCAL_ENDPOINT = "http://127.0.0.1:3001"
 LOCAL_TABLE = "intros-local"
+# The local server keeps its data in memory only; a fixed key lets export and erase work against it.
+LOCAL_HASH_KEY = "local-only-hash-key-not-a-secret"
 # Stack parameter -> Timings field: the repository computes each item's due time with the org's own timings.
 TIMINGS = {"ReminderDays": "reminder_days", "ExpiryDays": "expiry_days",
            "UnconfirmedHours": "unconfirmed_hours", "FollowupDays": "followup_days"}
@@ -34,6 +36,7 @@ class Target:
     endpoint: str | None = None
     parameters: dict[str, str] = field(default_factory=dict)
     dead_letter_url: str | None = None
+    stack: str | None = None
 
     def client(self, service: str):
         return self.session.client(service, endpoint_url=self.endpoint)
@@ -45,6 +48,17 @@ class Target:
 
     def setting(self, parameter: str, default: str) -> str:
         return self.parameters.get(parameter, default)
+
+    def hash_key(self) -> str:
+        """The key of the keyed address hashes: the stack's generated secret, else HASH_KEY."""
+        if self.stack:
+            resource = self.client("cloudformation").describe_stack_resource(StackName=self.stack, LogicalResourceId="HashKey")
+            secret = resource["StackResourceDetail"]["PhysicalResourceId"]
+            return self.client("secretsmanager").get_secret_value(SecretId=secret)["SecretString"]
+        key = os.environ.get("HASH_KEY") or (LOCAL_HASH_KEY if self.endpoint else None)
+        if not key:
+            raise AdminError("Set HASH_KEY to the stack's hash key (or use --stack, which reads it for you).")
+        return key
 
 
 def deployed(stack: str, region: str | None, profile: str | None = None) -> Target:
@@ -62,7 +76,7 @@ def deployed(stack: str, region: str | None, profile: str | None = None) -> Targ
         raise AdminError(f"Stack {stack!r} has no TableName output: is it a warm-intro stack, fully deployed?")
     parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in found.get("Parameters", [])}
     return _checked(Target(session, outputs["TableName"], f"{stack} ({session.region_name})", None, parameters,
-                           outputs.get("DeadLetterQueueUrl")))
+                           outputs.get("DeadLetterQueueUrl"), stack))
 
 
 def table(name: str, region: str | None, profile: str | None = None) -> Target:

@@ -29,13 +29,13 @@ class Person(BaseModel):
 
 @app.post("/admin/export")
 def export(body: Annotated[Person, Body()]) -> Response[dict]:
-    return Response(200, "application/json", privacy.export(runtime.settings(), runtime.repository(), body.email),
+    return Response(200, "application/json", privacy.export(runtime.settings().hash_key, runtime.repository(), body.email),
                     headers={"Cache-Control": "no-store"})
 
 
 @app.post("/admin/erase")
 def erase(body: Annotated[Person, Body()]) -> Response[dict]:
-    erased = privacy.erase(runtime.settings(), runtime.repository(), body.email, runtime.now())
+    erased = privacy.erase(runtime.settings().hash_key, runtime.repository(), body.email, runtime.now())
     logger.info("erased one person's data", extra={"introductions": erased.introductions})
     return Response(200, "application/json", asdict(erased), headers={"Cache-Control": "no-store"})
 

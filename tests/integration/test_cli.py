@@ -259,3 +259,23 @@ def test_an_unreachable_local_server_is_explained(capsys, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     code, _, err = run(capsys, "--local", "members", "list")
     assert code == 1 and "Cannot reach http://127.0.0.1:9" in err and "make run" in err
+
+
+def test_export_then_erase_one_person(world, capsys):
+    assert world.ask().status == 202
+    world.deliver()
+    code, out, _ = run(capsys, *TABLE, "export", "--email", "ada@example.org")
+    exported = json.loads(out)
+    assert code == 0 and exported["member"] == "Ada Lovelace" and len(exported["introductions"]) == 1
+    code, out, _ = run(capsys, *TABLE, "erase", "--email", "ada@example.org")
+    assert code == 0 and "1 introductions rewritten, membership removed" in out
+    items = json.dumps(boto3.client("dynamodb", region_name="us-east-1").scan(TableName="intros-test")["Items"])
+    assert "ada@example.org" not in items and "Ada Lovelace" not in items
+    code, out, _ = run(capsys, *TABLE, "export", "--email", "ada@example.org")
+    assert json.loads(out)["introductions"] == [] and json.loads(out)["member"] is None
+
+
+def test_export_without_a_key_says_where_to_find_it(world, capsys, monkeypatch):
+    monkeypatch.delenv("HASH_KEY")
+    code, _, err = run(capsys, *TABLE, "export", "--email", "ada@example.org")
+    assert code == 1 and "HASH_KEY" in err and "Traceback" not in err

@@ -18,7 +18,6 @@ from ..domain.errors import Conflict
 from ..domain.model import Intro, Role
 from ..domain.privacy import address_hash
 from ..domain.validation import check_email, normalise_email
-from ..settings import Settings
 
 
 @dataclass(frozen=True)
@@ -35,9 +34,9 @@ def index(table: str, intro: Intro, key: str) -> list[dict]:
     return person_items(table, intro, {r: address_hash(e, key) for r, e in people.items() if e})
 
 
-def export(settings: Settings, repo: Repository, email: str) -> dict:
+def export(hash_key: str, repo: Repository, email: str) -> dict:
     email = check_email("email", email)
-    hashed = address_hash(email, settings.hash_key)
+    hashed = address_hash(email, hash_key)
     intros = _intros(repo, Ledgers(repo).person_entries(hashed))
     return {
         "email": email,
@@ -47,9 +46,9 @@ def export(settings: Settings, repo: Repository, email: str) -> dict:
     }
 
 
-def erase(settings: Settings, repo: Repository, email: str, now: int) -> Erased:
+def erase(hash_key: str, repo: Repository, email: str, now: int) -> Erased:
     email = check_email("email", email)
-    hashed = address_hash(email, settings.hash_key)
+    hashed = address_hash(email, hash_key)
     ledgers = Ledgers(repo)
     entries = ledgers.person_entries(hashed)
     changed = sum(_erase_one(repo, intro_id, email, now) for intro_id in dict.fromkeys(e["intro"] for e in entries))
