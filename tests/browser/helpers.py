@@ -43,7 +43,8 @@ def ask(page, server, *, requester=None, connector="grace@example.org",
         page.locator("#target_email").fill(target[1])
     page.get_by_label("What they do (optional)").fill(about)
     page.get_by_label("Who you are, why you'd like to meet, and one ask").fill(blurb)
-    page.get_by_role("button", name="Send request").click()
+    with page.expect_navigation():  # the answer page has loaded before anyone looks at it
+        page.get_by_role("button", name="Send request").click()
     return requester[1]
 
 
@@ -74,7 +75,7 @@ def decide(page, link: str, button: str, **fields: str):
     page.goto(link)
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with page.expect_navigation(), page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.get_by_role("button", name=button, exact=True).click()
     return answer.value
 

@@ -86,7 +86,7 @@ def test_the_form_keeps_what_was_typed_and_puts_each_error_next_to_its_field(pag
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_label("Your email").fill("ada at example")
     page.locator("#target_email").fill("alan@")
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with page.expect_navigation(), page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.get_by_role("button", name="Send request").click()
     assert answer.value.status == 422
     assert page.get_by_label("Your name").input_value() == "Ada Lovelace"

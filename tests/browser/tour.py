@@ -18,7 +18,8 @@ def tour(page, server, requesters: tuple[str, str, str] | None = None) -> Iterat
     yield "request-form"
 
     page.locator("#requester_email").fill("ada at example")
-    page.get_by_role("button", name="Send request").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send request").click()
     yield "request-form-errors"
 
     requester, declined_requester, late_requester = requesters or (unique("ada"), unique("kj"), unique("dv"))
@@ -46,7 +47,8 @@ def tour(page, server, requesters: tuple[str, str, str] | None = None) -> Iterat
     target = unique("alan")
     page.get_by_label("Alan Turing's email").fill(target)
     page.get_by_label("A note to Alan Turing (optional)").fill("Alan, Ada is thoughtful and brief. Grace")
-    page.get_by_role("button", name="Approve and ask Alan Turing").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve and ask Alan Turing").click()
     yield "approved"
 
     consent = link_to(server, target, n)
