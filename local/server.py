@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,6 +47,8 @@ def configure(port: int, aws_port: int) -> None:
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
     os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{aws_port}"
+    # Page views count nothing, and Powertools says so each time; not news for a newcomer's terminal.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     sys.path.insert(0, str(HERE.parent / "shared"))
 
 
