@@ -18,7 +18,9 @@ def http_event(
     headers: dict[str, str] | None = None,
     body: bytes = b"",
     source_ip: str = "127.0.0.1",
+    method: str | None = None,
 ) -> dict:
+    method = method or route.method  # the catch-all route takes any method
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     match = route.pattern.match(path)
     params = match.groupdict() if match else {}
@@ -35,7 +37,7 @@ def http_event(
             "domainName": headers.get("host", "localhost"),
             "domainPrefix": "local",
             "http": {
-                "method": route.method,
+                "method": method,
                 "path": path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": source_ip,

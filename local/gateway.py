@@ -34,7 +34,8 @@ class Gateway:
         self.routes = template.routes()
 
     def route_for(self, method: str, path: str) -> template.Route | None:
-        return next((r for r in self.routes if r.method == method and r.pattern.match(path)), None)
+        exact = (r for r in self.routes if not r.is_default and r.method == method and r.pattern.match(path))
+        return next(exact, None) or next((r for r in self.routes if r.is_default), None)
 
     def request(
         self,
@@ -49,7 +50,8 @@ class Gateway:
         route = self.route_for(method.upper(), path)
         if route is None:
             return NOT_FOUND
-        event = http_event(route, path, query=query, headers=headers, body=body, source_ip=source_ip)
+        event = http_event(route, path, query=query, headers=headers, body=body, source_ip=source_ip,
+                           method=method.upper())
         result = invoke(route.function, event)
         payload = result.get("body") or ""
         raw = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode("utf-8")

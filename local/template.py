@@ -36,8 +36,13 @@ class Route:
     code_dir: Path
 
     @property
+    def is_default(self) -> bool:
+        """The catch-all route: API Gateway sends it whatever no other route matches."""
+        return self.path == "$default"
+
+    @property
     def route_key(self) -> str:
-        return f"{self.method} {self.path}"
+        return "$default" if self.is_default else f"{self.method} {self.path}"
 
     @property
     def pattern(self) -> re.Pattern:

@@ -65,3 +65,10 @@ def test_link_events_decide_and_one_click_opts_out(world):
     world.deliver()
     close = world.mail()[-1]
     assert close["to"] == ["Ada Lovelace <ada@example.org>"] and "won't happen right now" in close["text"]
+
+
+def test_any_other_address_gets_a_friendly_page_not_found(world):
+    for method, path in (("GET", "/nowhere"), ("POST", "/link"), ("GET", "/intros")):
+        answer = world.request(method, path)
+        assert answer.status == 404, (method, path)
+        assert "text/html" in answer.headers["content-type"] and "Page not found" in answer.text
