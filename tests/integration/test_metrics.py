@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from . import steps
+
 
 def emf(capsys) -> list[dict]:
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
@@ -22,11 +24,8 @@ def counted(blobs: list[dict]) -> dict[str, str]:
 
 def test_lifecycle_events_are_counted_per_organisation(world, capsys):
     capsys.readouterr()
-    world.ask()
-    world.deliver()
-    world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
-    world.deliver()
-    world.post_form(world.last_link("grace@example.org"), {"decision": "decline"})
+    steps.awaiting_connector(world)
+    world.post_form(world.last_link(steps.GRACE), {"decision": "decline"})
     world.deliver()
     metrics = counted(emf(capsys))
     for name in ("request", "confirm", "decline", "Message_sent"):
@@ -34,8 +33,7 @@ def test_lifecycle_events_are_counted_per_organisation(world, capsys):
 
 
 def test_expiry_is_counted_by_the_scheduler(world, capsys):
-    world.ask()
-    world.deliver()
+    steps.unconfirmed(world)
     capsys.readouterr()
     world.advance(days=2)
     world.tick()
