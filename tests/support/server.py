@@ -75,7 +75,7 @@ class LocalServer:
     def outbox(self) -> list[dict]:
         return json.loads(self.get("/_local/outbox.json")[2])
 
-    def wait_for_mail(self, count: int, timeout: float = 10) -> list[dict]:
+    def wait_for_mail(self, count: int, timeout: float = 30) -> list[dict]:
         """Mail arrives through the stream pump within a second or two."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
