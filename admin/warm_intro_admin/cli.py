@@ -150,7 +150,7 @@ def parser() -> argparse.ArgumentParser:
 
     o = commands.add_parser("outbox", help="messages parked for a person").add_subparsers(
         dest="action", required=True, metavar="ACTION")
-    for name, run, text in (("list", outbox_list, "show 'failed' and 'uncertain' messages"),
+    for name, run, text in (("list", outbox_list, "show 'failed', 'uncertain' and 'stalled' messages"),
                             ("resend", outbox_resend, "set parked messages back to pending so they are sent")):
         sub = o.add_parser(name, help=text)
         sub.add_argument("--intro", action="append", metavar="ID", help="only this introduction (repeatable)")

@@ -15,7 +15,6 @@ from .model import SENDABLE, Delivery, Grant, Intro, Kind, Message
 from .rules import LEASE_SECONDS
 
 MAX_ATTEMPTS = 8  # with the 15-minute retry, about two hours of refusals before a person looks
-RESENDABLE = frozenset({Delivery.FAILED, Delivery.UNCERTAIN})
 STALLED_SECONDS = 3_600  # pending this long: the stream gave up on it (see the dead-letter queue)
 
 
@@ -52,7 +51,7 @@ def suppressed(intro: Intro, kind: Kind, now: int) -> Intro:
 def is_parked(message: Message, now: int) -> bool:
     """Waiting for a person: SES kept refusing it ('failed'), or its sender vanished mid-send (a
     claim older than the lease: SES may have sent it), or the stream never delivered it."""
-    if message.status in RESENDABLE:
+    if message.status is Delivery.FAILED:
         return True
     if message.status is Delivery.SENDING:
         return now >= message.at + LEASE_SECONDS

@@ -83,7 +83,6 @@ class Delivery(StrEnum):
     SENDING = "sending"  # claimed; SES has been or is being called
     RETRY = "retry"  # SES refused it for now; safe to send again
     SENT = "sent"
-    UNCERTAIN = "uncertain"  # the sender vanished mid-call: maybe sent, never re-sent automatically
     FAILED = "failed"  # SES refused it too many times; waits for an operator to re-send
     SUPPRESSED = "suppressed"  # a recipient bounced, complained or opted out
     CANCELLED = "cancelled"  # the introduction moved on before it went out

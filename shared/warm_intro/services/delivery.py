@@ -64,8 +64,8 @@ def deliver(repo: Repository, mailer: Mailer, settings: Settings, intro: Intro, 
 
 
 def resend(repo: Repository, intro_id: str, kind: Kind, now: int) -> Intro:
-    """An operator's re-send of a 'failed' or 'uncertain' message: back to pending, so the stream
-    offers it to the notifier again. Raises NothingToSend when it is in neither state."""
+    """An operator's re-send of a parked message (see domain.delivery.is_parked): back to pending, so
+    the stream offers it to the notifier again. Raises NothingToSend when it is not parked."""
     intro = repo.get(intro_id)
     if intro is None:
         raise delivery.NothingToSend(kind)
