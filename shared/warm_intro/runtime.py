@@ -11,7 +11,14 @@ from .settings import Settings
 
 @cache
 def settings() -> Settings:
-    return Settings.from_env()
+    return Settings.from_env(read_secret=secret)
+
+
+def secret(name: str) -> str:
+    """A secret's value, read once per container with Powertools parameters (through the shared client)."""
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_client=client("secretsmanager")).get(name)
 
 
 @cache

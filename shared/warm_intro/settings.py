@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .domain.rules import Limits, OverCapacity, Timings
+
+# Deployed, the functions get the name (ARN) of the hash key's secret, never the key.
+HASH_KEY_SECRET = "HASH_KEY_SECRET"
 
 
 class Settings(BaseModel):
@@ -83,6 +87,12 @@ class Settings(BaseModel):
         )
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None,
+                 read_secret: Callable[[str], str] | None = None) -> Settings:
+        """HASH_KEY is given directly (locally, in tests) or, deployed, read from the secret HASH_KEY_SECRET
+        names, so that the key itself never sits in a function's configuration."""
         environ = os.environ if environ is None else environ
-        return cls.model_validate({name: environ[name.upper()] for name in cls.model_fields if name.upper() in environ})
+        values = {name: environ[name.upper()] for name in cls.model_fields if name.upper() in environ}
+        if "hash_key" not in values and environ.get(HASH_KEY_SECRET) and read_secret is not None:
+            values["hash_key"] = read_secret(environ[HASH_KEY_SECRET])
+        return cls.model_validate(values)
