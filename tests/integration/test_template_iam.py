@@ -1,0 +1,149 @@
+"""Every DynamoDB and SES action a function is granted is one its code calls, and every call it makes is
+granted: the calls are recorded at the boto3 boundary, per function, while the flows run through the real
+handlers (every decision, the clock's jobs, a held ask released, bounces, export and erasure)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from moto import mock_aws
+
+from local import lambdas, template
+from tests.support.fixtures import START
+from tests.support.world import World
+from warm_intro import runtime
+
+from .steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, introduced, tick, unconfirmed
+
+FUNCTIONS = template.resources("AWS::Serverless::Function")
+EVENTS = Path(__file__).parents[2] / "events"
+SERVICES = ("dynamodb", "ses")
+# A transaction is authorised per item, by the action each item performs.
+TRANSACTION_ITEMS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                     "ConditionCheck": "ConditionCheckItem"}
+
+
+def where(resource) -> str:
+    text = str(resource)
+    return text[text.index("/index/") + 1:] if "/index/" in text else "table"
+
+
+def granted(function: str) -> set[tuple[str, str]]:
+    found = set()
+    for policy in FUNCTIONS[function]["Properties"]["Policies"]:
+        for statement in policy["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            for action in actions:
+                if action.split(":")[0] == "dynamodb":
+                    found.add((action, where(statement["Resource"])))
+                elif action.split(":")[0] == "ses":
+                    found.add((action, "identity"))
+    return found
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.current: str | None = None
+        self.last: dict[str, dict] = {}
+        self.calls: dict[str, set[tuple[str, str]]] = defaultdict(set)
+
+    def dynamodb(self, params, model, **_) -> None:
+        if model.name == "TransactWriteItems":
+            for item in params["TransactItems"]:
+                (kind,) = item
+                self.calls[self.current].add((f"dynamodb:{TRANSACTION_ITEMS[kind]}", "table"))
+        else:
+            index = params.get("IndexName")
+            self.calls[self.current].add((f"dynamodb:{model.name}", f"index/{index}" if index else "table"))
+
+    def ses(self, model, **_) -> None:
+        self.calls[self.current].add((f"ses:{model.name}", "identity"))  # SESv2 actions are named like their calls
+
+    def wrap(self, function: str, handler):
+        def recorded(event, context):
+            self.current, self.last[function] = function, event
+            try:
+                return handler(event, context)
+            finally:
+                self.current = None
+        return recorded
+
+
+def admin_event(route: str, email: str) -> dict:
+    return {"version": "2.0", "routeKey": f"POST {route}", "rawPath": route, "rawQueryString": "",
+            "headers": {"content-type": "application/json"}, "isBase64Encoded": False,
+            "body": json.dumps({"email": email}),
+            "requestContext": {"http": {"method": "POST", "path": route, "sourceIp": "10.0.0.1"},
+                               "authorizer": {"iam": {"userArn": "arn:aws:iam::123456789012:user/admin"}},
+                               "stage": "$default", "requestId": "r"}}
+
+
+def run_every_flow(world: World, recorder: Recorder) -> None:
+    """The connector's weekly cap is 1 here: each flow starts a week later, except the held ask."""
+    introduced(world)                                          # intake, every page and decision, the notifier
+    lambdas.invoke("NotifierFunction", recorder.last["NotifierFunction"])  # the stream delivers a batch again
+    world.advance(days=8)
+    tick(world)                                                # the follow-up
+    world.post_form(world.last_link(ADA), {"decision": "yes"})
+    world.deliver()
+    awaiting_connector(world, target={"name": "Joan Clarke", "email": "joan@example.net"})
+    world.post_form(world.last_link(GRACE), {"decision": "decline"})
+    world.deliver()
+    world.advance(days=8)
+    awaiting_target(world, target={"name": "Dilly Knox", "email": "dilly@example.net"})
+    one_click = world.post_form(world.last_link("dilly@example.net", "optout"), {"List-Unsubscribe": "One-Click"})
+    assert one_click.status == 200
+    world.deliver()
+    unconfirmed(world, target={"name": "Mavis Batey", "email": "mavis@example.net"})
+    world.post_form(world.last_link(ADA), {"decision": "withdraw"})
+    world.deliver()
+    world.advance(days=8)
+    awaiting_connector(world, target={"name": "Gordon Welchman", "email": "gordon@example.net"})
+    katherine = "katherine@example.org"
+    world.ask(requester={"name": "Katherine Johnson", "email": katherine},
+              target={"name": "John Tiltman", "email": "john@example.net"})
+    world.deliver()
+    assert world.post_form(world.last_link(katherine), {"decision": "confirm"}).status == 200  # held: over the cap
+    world.deliver()
+    for _ in range(6):                                         # release, reminders, expiry, forgetting
+        world.advance(days=8)
+        tick(world)
+    world.get("/")
+    world.request("GET", "/docs")
+    for name in ("sns_bounce", "sns_complaint"):
+        lambdas.invoke("FeedbackFunction", json.loads((EVENTS / f"{name}.json").read_text()))
+    lambdas.invoke("AdminFunction", admin_event("/admin/export", ALAN))
+    lambdas.invoke("AdminFunction", admin_event("/admin/erase", ALAN))
+
+
+@pytest.fixture(scope="module")
+def recorded() -> dict[str, set[tuple[str, str]]]:
+    recorder = Recorder()
+    with pytest.MonkeyPatch.context() as patch, mock_aws():
+        clock = [START]
+        patch.setattr(runtime, "now", lambda: clock[0])
+        patch.setenv("LIMIT_CONNECTOR_WEEK", "1")
+        runtime.reset()
+        for function in FUNCTIONS:
+            module = lambdas.module(function)
+            patch.setattr(module, "lambda_handler", recorder.wrap(function, module.lambda_handler))
+        world = World(clock)
+        runtime.client("dynamodb").meta.events.register("before-parameter-build.dynamodb.*", recorder.dynamodb)
+        runtime.client("sesv2").meta.events.register("before-parameter-build.sesv2.*", recorder.ses)
+        run_every_flow(world, recorder)
+    runtime.reset()
+    return recorder.calls
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_call_a_function_makes_is_granted(recorded, function):
+    assert recorded[function] - granted(function) == set()
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_action_a_function_is_granted_is_one_it_calls(recorded, function):
+    assert granted(function) - recorded[function] == set()
+
