@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from botocore.exceptions import (
 from warm_intro import runtime
 from warm_intro.services import privacy
 
-from . import members, outbox, stats, target
+from . import doctor, members, outbox, stats, target
 from .target import AdminError, Target
 
 
@@ -112,6 +113,32 @@ def erase_person(t: Target, args) -> int:
     return 0
 
 
+def run_doctor(t: Target, args) -> int:
+    if t.stack:
+        stack = doctor.deployment(t.client("cloudformation"), t.stack)
+    elif t.endpoint:
+        stack = doctor.local_deployment(t.table, dict(os.environ))
+    else:
+        raise AdminError("doctor needs the stack (--stack NAME --region R) or --local.")
+    resolver = None if stack.local or args.no_dns else doctor.dns_resolver
+    lines = list(_printed(doctor.Doctor(t.client, stack, resolver=resolver, fetch=doctor.http_fetch).run()))
+    if args.send_test:
+        if stack.local:
+            lines += _printed([doctor.Line(doctor.SKIP, "test send", "the local server has no SES feedback chain")])
+        else:
+            lines += _printed(doctor.send_test(t.client, stack, t.repository, t.hash_key(), timeout=args.timeout))
+    red = sum(line.status == doctor.RED for line in lines)
+    print(f"{red} of {len(lines)} checks failed" if red else f"all {len(lines)} checks passed", file=sys.stderr)
+    return 1 if red else 0
+
+
+def _printed(lines):
+    colour = sys.stdout.isatty()
+    for line in lines:
+        print(line.render(colour), flush=True)
+        yield line
+
+
 # the command line --------------------------------------------------------------------------------
 
 
@@ -163,6 +190,12 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--email", required=True)
         sub.set_defaults(run=run)
+    d = commands.add_parser("doctor", help="check a deployed stack end to end (run after every deploy)")
+    d.add_argument("--send-test", action="store_true",
+                   help="mail SES's mailbox simulator and wait for the bounce and complaint to become suppressions")
+    d.add_argument("--timeout", type=float, default=300, help="seconds to wait for --send-test's notices (default 300)")
+    d.add_argument("--no-dns", action="store_true", help="skip the SPF, DKIM and DMARC lookups")
+    d.set_defaults(run=run_doctor)
     return p
 
 
