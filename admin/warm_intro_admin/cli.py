@@ -127,9 +127,10 @@ def run_doctor(t: Target, args) -> int:
             lines += _printed([doctor.Line(doctor.SKIP, "test send", "the local server has no SES feedback chain")])
         else:
             lines += _printed(doctor.send_test(t.client, stack, t.repository, t.hash_key(), timeout=args.timeout))
-    red = sum(line.status == doctor.RED for line in lines)
-    print(f"{red} of {len(lines)} checks failed" if red else f"all {len(lines)} checks passed", file=sys.stderr)
-    return 1 if red else 0
+    counts = {status: sum(line.status == status for line in lines) for status in doctor.MARK}
+    print(f"{counts[doctor.RED]} failed, {counts[doctor.WARN]} warnings, {counts[doctor.GREEN]} passed, "
+          f"{counts[doctor.SKIP]} skipped", file=sys.stderr)
+    return 1 if counts[doctor.RED] else 0
 
 
 def _printed(lines):

@@ -119,6 +119,9 @@ class Doctor:
                        "set SenderIdentity to the sender's domain (or the address itself) and deploy")
         else:
             yield Line(GREEN, "sender", f"{self.sender} sends as the identity {self.identity}")
+        if self.stack.local:
+            yield from self._local_identity()
+            return
         try:
             found = self.aws("sesv2").get_email_identity(EmailIdentity=self.identity)
         except ClientError as error:
@@ -140,6 +143,16 @@ class Doctor:
         else:
             yield Line(RED, "DKIM", f"signing {'on' if dkim.get('SigningEnabled') else 'off'}, "
                        f"status {dkim.get('Status', 'none')}", "add the three DKIM CNAME records SES shows for the identity")
+
+    def _local_identity(self) -> Iterator[Line]:
+        """The embedded SES keeps identities verified through the v1 API and signs nothing."""
+        found = self.aws("ses").get_identity_verification_attributes(Identities=[self.identity])["VerificationAttributes"]
+        if found.get(self.identity, {}).get("VerificationStatus") == "Success":
+            yield Line(GREEN, "SES identity", f"{self.identity} is verified in the embedded SES")
+        else:
+            yield Line(RED, "SES identity", f"{self.identity} is not verified in the embedded SES",
+                       "restart the local server (make run): it verifies SENDER's domain")
+        yield Line(SKIP, "DKIM", "the embedded SES signs nothing")
 
     def ses_account(self) -> Iterator[Line]:
         if self.stack.local:

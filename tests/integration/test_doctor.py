@@ -310,4 +310,4 @@ def test_the_command_prints_one_line_per_check_and_fails_when_any_is_red(world, 
     assert code == 1
     assert "✘ schedule: warm-intro-SchedulerFunctionEvery5Minutes-1AB2 is DISABLED" in out
     assert "✔ table protection" in out and "- DNS: no DNS lookups" in out
-    assert err.strip().endswith("checks failed") and err.startswith("1 of ")
+    assert err.strip().startswith("1 failed, 0 warnings, ") and err.strip().endswith(" passed, 1 skipped")
