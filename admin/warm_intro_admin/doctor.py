@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from botocore.exceptions import ClientError
 
 from warm_intro.domain.privacy import address_hash
+from warm_intro.settings import HASH_KEY_SECRET
 
 GREEN, RED, WARN, SKIP = "ok", "fail", "warn", "skip"
 MARK = {GREEN: "✔", RED: "✘", WARN: "!", SKIP: "-"}
@@ -25,6 +26,7 @@ FUNCTIONS = ("IntakeFunction", "LinksFunction", "NotifierFunction", "SchedulerFu
              "FeedbackFunction")
 SIMULATOR = {"success": "success@simulator.amazonses.com", "bounce": "bounce@simulator.amazonses.com",
              "complaint": "complaint@simulator.amazonses.com"}
+SCHEDULE = "SchedulerFunctionEvery5Minutes"  # SAM names the ScheduleV2 event's schedule after function and event
 SCHEDULER_SILENCE = timedelta(minutes=15)
 
 Resolver = Callable[[str, str], list[str]]  # (name, record type) -> the records' text; [] when none
@@ -59,9 +61,6 @@ class Deployment:
     def has(self, *logical: str) -> bool:
         return all(name in self.resources for name in logical)
 
-    def resource_starting(self, prefix: str) -> str | None:
-        return next((p for n, p in sorted(self.resources.items()) if n.startswith(prefix)), None)
-
 
 def deployment(cloudformation, stack: str) -> Deployment:
     resources = {}
@@ -86,9 +85,10 @@ def sender_domain(identity: str) -> str:
 
 
 def belongs_to(address: str, identity: str) -> bool:
-    """SES sends as an address only under its own identity or its domain's."""
+    """SES sends as an address only under its own identity or its domain's (subdomains inherit it)."""
     address, identity = address.lower(), identity.lower()
-    return address == identity or ("@" not in identity and address.rpartition("@")[2] == identity)
+    domain = address.rpartition("@")[2]
+    return address == identity or ("@" not in identity and (domain == identity or domain.endswith(f".{identity}")))
 
 
 class Doctor:
@@ -251,6 +251,9 @@ class Doctor:
             live = lam.get_alias(FunctionName=function, Name="live")["FunctionVersion"]
             versions = [v for page in lam.get_paginator("list_versions_by_function").paginate(FunctionName=function)
                         for v in page["Versions"] if v["Version"] != "$LATEST"]
+            if not versions:
+                yield Line(RED, f"{name} version", "no version is published", "deploy again (sam build && sam deploy)")
+                continue
             newest = max(versions, key=lambda v: int(v["Version"]))
             latest = lam.get_function_configuration(FunctionName=function)
             running = lam.get_function_configuration(FunctionName=function, Qualifier=live)
@@ -274,7 +277,7 @@ class Doctor:
         return found
 
     def schedule(self) -> Iterator[Line]:
-        schedule = self.stack.resource_starting("SchedulerFunctionEvery")
+        schedule = self.stack.resources.get(SCHEDULE)
         if schedule is None:
             yield Line(SKIP, "schedule", "the local server runs the scheduler from its outbox page")
             return
@@ -310,7 +313,7 @@ class Doctor:
         lam, iam = self.aws("lambda"), self.aws("iam")
         for name in (f for f in FUNCTIONS if f in self.stack.resources):
             configuration = lam.get_function_configuration(FunctionName=self.stack.resources[name])
-            pointed = configuration.get("Environment", {}).get("Variables", {}).get("HASH_KEY_SECRET")
+            pointed = configuration.get("Environment", {}).get("Variables", {}).get(HASH_KEY_SECRET)
             role = configuration["Role"].rpartition("/")[2]
             policies = [json.loads(d) if isinstance(d, str) else d for d in _inline_policies(iam, role)]
             if pointed != secret["ARN"]:

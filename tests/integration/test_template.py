@@ -11,6 +11,7 @@ import pytest
 
 from local import template
 from warm_intro.settings import HASH_KEY_SECRET, Settings
+from warm_intro_admin.doctor import belongs_to
 
 T = template.load()
 RESOURCES = T["Resources"]
@@ -188,6 +189,20 @@ def test_samconfig_overrides_are_parameters_with_valid_values(env, key, value):
         assert re.fullmatch(spec["AllowedPattern"], value), f"[{env}] {key}={value}"
     if "MinValue" in spec:
         assert float(value) >= float(spec["MinValue"])
+
+
+def test_every_organisations_sender_belongs_to_its_sender_identity():
+    """SES sends as an address only under its identity, and the notifier may use only SenderIdentity."""
+    config = tomllib.loads((template.ROOT / "samconfig.toml").read_text())
+    for env in config:
+        if isinstance(config[env], dict):
+            found = {k: v for e, k, v in overrides() if e == env}
+            sender = found.get("SenderAddress", T["Parameters"]["SenderAddress"]["Default"])
+            identity = found.get("SenderIdentity", T["Parameters"]["SenderIdentity"]["Default"])
+            assert belongs_to(sender, identity), f"[{env}] {sender} is not under {identity}"
+    assert not belongs_to("intros@elsewhere.example", "example.org")
+    assert not belongs_to("intros@notexample.org", "example.org")
+    assert belongs_to("intros@mail.example.org", "example.org")  # a verified domain covers its subdomains
 
 
 def test_an_example_organisation_has_its_own_stack():

@@ -211,3 +211,15 @@ def test_secrets_that_give_retained_data_its_meaning_are_retained(variants):
     assert any(r.get("DeletionPolicy") == "Retain" for r in of_type(t, "AWS::DynamoDB::Table").values())
     for name, secret in of_type(t, "AWS::SecretsManager::Secret").items():
         assert secret.get("DeletionPolicy") == "Retain" and secret.get("UpdateReplacePolicy") == "Retain", name
+
+
+def test_the_doctor_looks_for_resources_the_stack_has(variants):
+    """`warm-intro doctor` finds resources by their logical ids in the deployed stack."""
+    from warm_intro_admin import doctor
+
+    resources = variants["default"]["Resources"]
+    wanted = {*doctor.FUNCTIONS, doctor.SCHEDULE, "Table", "HashKey", "AlarmTopic", "FeedbackTopic", "ConfigurationSet"}
+    assert wanted <= set(resources)
+    assert set(doctor.ALIASED) == {f for f, alias in called_by_the_api(variants["default"]).items() if alias}
+    assert set(doctor.FUNCTIONS) == set(of_type(variants["default"], "AWS::Lambda::Function"))
+    assert "RequestPageUrl" in variants["default"]["Outputs"]
