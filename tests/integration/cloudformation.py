@@ -47,6 +47,7 @@ class Case:
 
 def transform(*cases: Case) -> list[dict]:
     """The CloudFormation template each case deploys (one SAM CLI process for all of them)."""
+    assert SAM_PYTHON.exists(), "the SAM CLI is not installed: run scripts/setup.sh --with-sam (make test does)"
     request = json.dumps({"template": str(template.TEMPLATE), "cases": [c.as_json() for c in cases]})
     done = subprocess.run([str(SAM_PYTHON), str(SCRIPT)], input=request, capture_output=True, text=True,
                           check=False, timeout=300)

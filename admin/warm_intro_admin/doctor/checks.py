@@ -1,94 +1,21 @@
-"""`warm-intro doctor`: what an organisation's admin runs after every deploy, and when something seems
-wrong. One line per check, green or red with what to do next; the exit status is 1 when any line is red,
-so an organisation's own pipeline can run it. AWS is reached through the target's clients; DNS and HTTP
-through injectable callables (tests fake them; `--local` has no DNS to ask)."""
+"""The checks, one method per area, each yielding lines. AWS is reached through the target's clients."""
 
 from __future__ import annotations
 
 import json
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from botocore.exceptions import ClientError
 
-from warm_intro.domain.privacy import address_hash
 from warm_intro.settings import HASH_KEY_SECRET
 
-GREEN, RED, WARN, SKIP = "ok", "fail", "warn", "skip"
-MARK = {GREEN: "✔", RED: "✘", WARN: "!", SKIP: "-"}
-COLOUR = {GREEN: "\033[32m", RED: "\033[31m", WARN: "\033[33m", SKIP: "\033[2m"}
-ALIASED = ("IntakeFunction", "LinksFunction")
-FUNCTIONS = ("IntakeFunction", "LinksFunction", "NotifierFunction", "SchedulerFunction", "AdminFunction",
-             "FeedbackFunction")
-SIMULATOR = {"success": "success@simulator.amazonses.com", "bounce": "bounce@simulator.amazonses.com",
-             "complaint": "complaint@simulator.amazonses.com"}
-SCHEDULE = "SchedulerFunctionEvery5Minutes"  # SAM names the ScheduleV2 event's schedule after function and event
+from .lookups import DnsUnreachable, Fetch, Resolver
+from .policies import allows, inline_policies
+from .report import GREEN, RED, SKIP, WARN, Line
+from .stack import ALIASED, FUNCTIONS, SCHEDULE, Deployment, belongs_to, sender_domain
+
 SCHEDULER_SILENCE = timedelta(minutes=15)
-
-Resolver = Callable[[str, str], list[str]]  # (name, record type) -> the records' text; [] when none
-Fetch = Callable[[str], tuple[int, str]]     # url -> (status, body)
-
-
-class DnsUnreachable(Exception):
-    """No DNS server answered: the DNS checks are skipped, not failed."""
-
-
-@dataclass(frozen=True)
-class Line:
-    status: str
-    check: str
-    detail: str
-    next_step: str = ""
-
-    def render(self, colour: bool = False) -> str:
-        text = f"{MARK[self.status]} {self.check}: {self.detail}" + (f" → {self.next_step}" if self.next_step else "")
-        return f"{COLOUR[self.status]}{text}\033[0m" if colour else text
-
-
-@dataclass
-class Deployment:
-    """One organisation's stack as the checks see it: logical id -> physical id, parameters, outputs."""
-    name: str
-    resources: dict[str, str]
-    parameters: dict[str, str]
-    outputs: dict[str, str] = field(default_factory=dict)
-    local: bool = False
-
-    def has(self, *logical: str) -> bool:
-        return all(name in self.resources for name in logical)
-
-
-def deployment(cloudformation, stack: str) -> Deployment:
-    resources = {}
-    for page in cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack):
-        resources |= {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in page["StackResourceSummaries"]
-                      if r.get("PhysicalResourceId")}
-    (found,) = cloudformation.describe_stacks(StackName=stack)["Stacks"]
-    return Deployment(stack, resources, {p["ParameterKey"]: p.get("ParameterValue", "") for p in found.get("Parameters", [])},
-                      {o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])})
-
-
-def local_deployment(table: str, environ: dict[str, str]) -> Deployment:
-    """The local server's embedded AWS: its table and verified sender; the rest exists only when deployed."""
-    sender = environ.get("SENDER", "intros@example.org")
-    base = environ.get("BASE_URL") or f"http://127.0.0.1:{environ.get('PORT', '3000')}"
-    return Deployment("local server", {"Table": table}, {"SenderAddress": sender, "SenderIdentity": sender_domain(sender)},
-                      {"RequestPageUrl": f"{base}/"}, local=True)
-
-
-def sender_domain(identity: str) -> str:
-    return identity.rpartition("@")[2].lower()
-
-
-def belongs_to(address: str, identity: str) -> bool:
-    """SES sends as an address only under its own identity or its domain's (subdomains inherit it)."""
-    address, identity = address.lower(), identity.lower()
-    domain = address.rpartition("@")[2]
-    return address == identity or ("@" not in identity and (domain == identity or domain.endswith(f".{identity}")))
 
 
 class Doctor:
@@ -199,7 +126,7 @@ class Doctor:
 
     def _publishable(self, topic: str, service: str, label: str) -> Iterator[Line]:
         attributes = self.aws("sns").get_topic_attributes(TopicArn=topic)["Attributes"]
-        if not _allows(json.loads(attributes.get("Policy", "{}")), service, "sns:Publish"):
+        if not allows(json.loads(attributes.get("Policy", "{}")), service, "sns:Publish"):
             yield Line(RED, label, f"the topic policy does not let {service} publish", "redeploy the stack")
             return
         key = attributes.get("KmsMasterKeyId")
@@ -220,7 +147,7 @@ class Doctor:
         if metadata.get("KeyManager") == "AWS":
             return f"encrypted with an AWS-managed key ({key}), which {service} cannot use"
         policy = json.loads(kms.get_key_policy(KeyId=metadata["KeyId"], PolicyName="default")["Policy"])
-        missing = [a for a in ("kms:GenerateDataKey*", "kms:Decrypt") if not _allows(policy, service, a)]
+        missing = [a for a in ("kms:GenerateDataKey*", "kms:Decrypt") if not allows(policy, service, a)]
         return f"the key's policy does not allow {service} {', '.join(missing)}" if missing else None
 
     # alarms, versions, schedule --------------------------------------------------------------------
@@ -315,10 +242,10 @@ class Doctor:
             configuration = lam.get_function_configuration(FunctionName=self.stack.resources[name])
             pointed = configuration.get("Environment", {}).get("Variables", {}).get(HASH_KEY_SECRET)
             role = configuration["Role"].rpartition("/")[2]
-            policies = [json.loads(d) if isinstance(d, str) else d for d in _inline_policies(iam, role)]
+            policies = [json.loads(d) if isinstance(d, str) else d for d in inline_policies(iam, role)]
             if pointed != secret["ARN"]:
                 yield Line(RED, f"{name} hash key", "HASH_KEY_SECRET does not name the stack's secret", "redeploy the stack")
-            elif not any(_allows(p, None, "secretsmanager:GetSecretValue", secret["ARN"]) for p in policies):
+            elif not any(allows(p, None, "secretsmanager:GetSecretValue", secret["ARN"]) for p in policies):
                 yield Line(RED, f"{name} hash key", "its role may not read the secret", "redeploy the stack")
             else:
                 yield Line(GREEN, f"{name} hash key", "reads the key from the secret")
@@ -387,79 +314,6 @@ class Doctor:
         else:
             yield Line(RED, "DMARC", f"no DMARC record on _dmarc.{domain}",
                        f'add TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}"')
-
-
-def send_test(aws: Callable[[str], object], stack: Deployment, repository, hash_key: str, *, timeout: float,
-              sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> Iterator[Line]:
-    """Mails SES's simulator (delivered, bounced, complained) through the stack's configuration set, then
-    waits until the bounce and the complaint have come back through SNS and the feedback function as
-    suppressions: the whole feedback chain, in the real account."""
-    ses = aws("sesv2")
-    for kind, address in SIMULATOR.items():
-        ses.send_email(FromEmailAddress=stack.parameters["SenderAddress"], Destination={"ToAddresses": [address]},
-                       ConfigurationSetName=stack.resources.get("ConfigurationSet"),
-                       Content={"Simple": {"Subject": {"Data": f"warm-intro doctor: {kind} test"},
-                                           "Body": {"Text": {"Data": "A test of the bounce and complaint chain."}}}})
-    yield Line(GREEN, "test send", "sent to SES's mailbox simulator: " + ", ".join(SIMULATOR.values()))
-    waiting = {address_hash(SIMULATOR[k], hash_key): k for k in ("bounce", "complaint")}
-    started = clock()
-    while True:
-        arrived = repository.suppressed(waiting)
-        for hashed in arrived:
-            yield Line(GREEN, f"{waiting.pop(hashed)} notice", f"became a suppression after {clock() - started:.0f} s")
-        if not waiting:
-            return
-        if clock() - started >= timeout:
-            for kind in waiting.values():
-                yield Line(RED, f"{kind} notice", f"no suppression after {timeout:.0f} s",
-                           "check the feedback function's log group and FeedbackDeadLetterQueue")
-            return
-        sleep(min(5.0, max(0.0, timeout - (clock() - started))))
-
-
-def dns_resolver(name: str, rdtype: str) -> list[str]:
-    import dns.exception
-    import dns.resolver
-
-    try:
-        answer = dns.resolver.resolve(name, rdtype, lifetime=5)
-    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
-        return []
-    except (dns.resolver.NoNameservers, dns.exception.Timeout, dns.resolver.NoResolverConfiguration) as error:
-        raise DnsUnreachable(type(error).__name__) from error
-    return [b"".join(r.strings).decode() if rdtype == "TXT" else r.to_text() for r in answer]
-
-
-def http_fetch(url: str) -> tuple[int, str]:
-    request = urllib.request.Request(url, headers={"User-Agent": "warm-intro-doctor"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, answer.read(200_000).decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-
-
-def _inline_policies(iam, role: str) -> Iterator[dict | str]:
-    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
-        yield iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
-
-
-def _allows(policy: dict, service: str | None, action: str, resource: str | None = None) -> bool:
-    """Whether an Allow statement grants `action` (to `service`, when given; on `resource`, when given)."""
-    for statement in _as_list(policy.get("Statement", [])):
-        if statement.get("Effect") != "Allow":
-            continue
-        if service is not None and service not in _as_list(statement.get("Principal", {}).get("Service", [])):
-            continue
-        if not any(a in (action, "*", f"{action.split(':')[0]}:*") for a in _as_list(statement.get("Action", []))):
-            continue
-        if resource is None or any(r in (resource, "*") for r in _as_list(statement.get("Resource", []))):
-            return True
-    return False
-
-
-def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def _differences(latest: dict, running: dict) -> list[str]:
