@@ -210,7 +210,8 @@ def test_an_example_organisation_has_its_own_stack():
     assert config["bletchley"]["global"]["parameters"]["stack_name"] != config["default"]["global"]["parameters"][
         "stack_name"]
     deploy = config["bletchley"]["deploy"]["parameters"]
-    assert deploy["capabilities"] == "CAPABILITY_IAM" and deploy["resolve_s3"] is True
+    # AUTO_EXPAND: the template runs the AWS::LanguageExtensions transform before SAM's.
+    assert deploy["capabilities"].split() == ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] and deploy["resolve_s3"] is True
 
 
 def test_the_admin_routes_demand_signed_requests():
