@@ -219,3 +219,11 @@ def test_the_admin_routes_demand_signed_requests():
     for event in FUNCTIONS["AdminFunction"]["Properties"]["Events"].values():
         assert event["Properties"]["Path"].startswith("/admin/")
         assert event["Properties"]["Auth"] == {"Authorizer": "AWS_IAM"}
+
+
+def test_the_dashboard_shows_this_organisation_only_and_every_function():
+    body = RESOURCES["Dashboard"]["Properties"]["DashboardBody"][0]
+    searches = re.findall(r"SEARCH\('([^']*)'", body)
+    assert len(searches) == 2 and all('organisation=\\"${OrgName}\\"' in s for s in searches)
+    errors = body[body.index('"Function errors"'):].split('{"type"')[0]
+    assert set(re.findall(r"\$\{(\w+Function)\}", errors)) == set(FUNCTIONS)
