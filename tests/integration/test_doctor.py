@@ -311,3 +311,10 @@ def test_the_command_prints_one_line_per_check_and_fails_when_any_is_red(world, 
     assert "✘ schedule: warm-intro-SchedulerFunctionEvery5Minutes-1AB2 is DISABLED" in out
     assert "✔ table protection" in out and "- DNS: no DNS lookups" in out
     assert err.strip().startswith("1 failed, 0 warnings, ") and err.strip().endswith(" passed, 1 skipped")
+
+
+def test_the_command_needs_a_stack_or_the_local_server(world, capsys):
+    capsys.readouterr()
+    code = cli.main(["--table", world.settings.table_name, "--region", REGION, "doctor"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and "doctor needs the stack (--stack NAME --region R) or --local." in err
