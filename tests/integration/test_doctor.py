@@ -118,9 +118,10 @@ def fetcher(world):
     return fetch
 
 
-def examine(world, stack: Deployment, ses: Ses, resolver=DNS.get) -> list[doctor.Line]:
+def examine(world, stack: Deployment, ses: Ses, resolver=DNS.get, **stubbed) -> list[doctor.Line]:
     def aws(service: str):
-        return ses.client if service == "sesv2" else boto3.client(service, region_name=REGION)
+        clients = {"sesv2": ses.client, **stubbed}
+        return clients[service] if service in clients else boto3.client(service, region_name=REGION)
 
     later = datetime.now(UTC) + timedelta(minutes=1)
     lines = list(Doctor(aws, stack, resolver=lambda n, t: resolver((n, t)) or [], fetch=fetcher(world),
@@ -318,3 +319,19 @@ def test_the_command_needs_a_stack_or_the_local_server(world, capsys):
     code = cli.main(["--table", world.settings.table_name, "--region", REGION, "doctor"])
     out, err = capsys.readouterr()
     assert code == 1 and out == "" and "doctor needs the stack (--stack NAME --region R) or --local." in err
+
+
+def test_an_alarm_subscription_nobody_confirmed_is_red(world):
+    stack = build_stack(world)
+    real, sns = boto3.client("sns", region_name=REGION), boto3.client("sns", region_name=REGION)
+    with Stubber(sns) as stub:
+        for topic in ("FeedbackTopic", "AlarmTopic"):
+            arn = stack.resources[topic]
+            stub.add_response("get_topic_attributes", real.get_topic_attributes(TopicArn=arn), {"TopicArn": arn})
+        stub.add_response("list_subscriptions_by_topic", {"Subscriptions": [
+            {"SubscriptionArn": "PendingConfirmation", "Owner": ACCOUNT, "Protocol": "email",
+             "Endpoint": "ops@example.org", "TopicArn": stack.resources["AlarmTopic"]}]},
+            {"TopicArn": stack.resources["AlarmTopic"]})
+        lines = examine(world, stack, Ses(topic=stack.resources["FeedbackTopic"]), sns=sns)
+    (line,) = [x for x in lines if x.check == "alarm subscription"]
+    assert line.status == RED and "ops@example.org has not confirmed" in line.detail and "Confirmation" in line.next_step
