@@ -42,8 +42,16 @@ GO = Admission()
 
 
 def new_request(
-    intro_id: str, requester: Person, connector_email: str, target: Target, blurb: str, now: int, via: str
+    intro_id: str,
+    requester: Person,
+    connector_email: str,
+    target: Target,
+    blurb: str,
+    now: int,
+    via: str,
+    held: bool = False,
 ) -> Intro:
+    """`held`: the confirmation waits for an earlier one to the same address (see domain.mailbox)."""
     intro = Intro(
         id=intro_id,
         state=State.UNCONFIRMED,
@@ -55,7 +63,7 @@ def new_request(
         blurb=blurb,
         asked_at=now,
     )
-    return _record(_send(intro, now, Kind.CONFIRM_REQUEST), now, Role.REQUESTER, "request", via)
+    return _record(_send(intro, now, Kind.CONFIRM_REQUEST, held=held), now, Role.REQUESTER, "request", via)
 
 
 def decide(

@@ -14,7 +14,7 @@ from ..domain.privacy import address_hash
 from ..domain.validation import check_email
 from ..settings import Settings
 from ..telemetry import count_events
-from . import admission
+from . import admission, requests
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,12 @@ def answer(
 def _gate(
     settings: Settings, repo: Repository, intro: Intro, choice: Decision, target_email: str | None, now: int
 ) -> tuple[Admission, list[dict]]:
-    if choice is Decision.CONFIRM and intro.state is State.UNCONFIRMED:
-        return admission.on_confirm(settings, repo, intro, now)
+    if choice in (Decision.CONFIRM, Decision.WITHDRAW) and intro.state is State.UNCONFIRMED:
+        released = requests.confirmation_answered(settings, repo, intro, choice is Decision.CONFIRM, now)
+        if choice is Decision.WITHDRAW:
+            return GO, released
+        gate, also = admission.on_confirm(settings, repo, intro, now)
+        return gate, [*also, *released]
     if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
         email = intro.target.email or check_email("target_email", target_email)
         return admission.on_approve(settings, repo, intro, email, now)
