@@ -84,7 +84,7 @@ def not_found(_) -> Response:
 def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Response:
     intro, grant = opened.intro, opened.grant
     settings = runtime.settings()
-    context = {"intro": intro, "connector_name": intro.connector.name or intro.connector.email, "form": {},
+    context = {"intro": intro, "role": grant.role.value, "connector_name": intro.connector.name or intro.connector.email, "form": {},
                "errors": {}, "just": False, **extra}
     if can_act(intro, grant):
         return html(settings, FORMS[grant.purpose], status, **context)

@@ -139,9 +139,22 @@ def _opt_out(intro: Intro, role: Role, now: int, via: str) -> Intro:
     waiting_on = {State.AWAITING_CONNECTOR: Role.CONNECTOR, State.AWAITING_TARGET: Role.TARGET}
     if waiting_on.get(intro.state) is role:
         intro = _close(intro, State.DECLINED, now, Kind.CLOSED)
+    elif role is Role.SYSTEM:  # a click on a message to several people: see domain.messages
+        intro = _quiet(intro, now)
     else:
         intro = _bump(intro, now)
     return _record(intro, now, role, "opt_out", via)
+
+
+def _quiet(intro: Intro, now: int) -> Intro:
+    """Nothing more about this introduction goes to anyone: what waits is cancelled, and the
+    follow-up is cancelled before it is ever due."""
+    outbox = {
+        kind: replace(msg, status=Delivery.CANCELLED, at=now) if msg.status in SENDABLE | {Delivery.HELD} else msg
+        for kind, msg in intro.outbox.items()
+    }
+    outbox.setdefault(Kind.FOLLOWUP, Message(Kind.FOLLOWUP, Delivery.CANCELLED, at=now))
+    return _bump(intro.evolve(outbox=outbox), now)
 
 
 def _follow_up(intro: Intro, decision: Decision, now: int, via: str) -> Intro:

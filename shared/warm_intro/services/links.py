@@ -53,7 +53,7 @@ def answer(
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
         where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
         updated = decide(intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate)
-        if choice is Decision.OPT_OUT:
+        if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
         try:
             repo.save(updated, intro.version, also)
