@@ -25,7 +25,7 @@ from .model import (
     State,
     Target,
 )
-from .validation import check_email, check_text
+from .validation import check_email, check_text, normalise_email
 
 
 @dataclass(frozen=True)
@@ -118,10 +118,25 @@ def _confirm(intro: Intro, now: int, admission: Admission) -> Intro:
     return _send(intro, now, Kind.CONNECTOR_ASK, held=admission.hold)
 
 
+def approved_address(intro: Intro, target_email: str | None) -> str:
+    """Where the target's ask goes: the address the connector approved on their page. The page shows
+    the requester's address filled in, to be kept or corrected; without the field, it is kept."""
+    if target_email is None and intro.target.email:
+        return intro.target.email
+    return check_email("target_email", target_email)
+
+
+def corrects_address(intro: Intro, approved: str) -> bool:
+    return intro.target.email is not None and normalise_email(intro.target.email) != normalise_email(approved)
+
+
 def _approve(intro: Intro, now: int, target_email: str | None, note: str | None, admission: Admission) -> Intro:
-    email = intro.target.email or check_email("target_email", target_email)
-    target = intro.target if intro.target.email else Target(intro.target.name, email, intro.target.about)
-    intro = intro.evolve(target=target, note=check_text("note", note, 1000))
+    email = approved_address(intro, target_email)
+    if corrects_address(intro, email):  # the consent record notes whose word the address is
+        intro = _record(intro, now, Role.CONNECTOR, "correct_address", "")
+    intro = intro.evolve(
+        target=Target(intro.target.name, email, intro.target.about), note=check_text("note", note, 1000)
+    )
     if admission.closes:
         return _close(intro, State.REFUSED, now, Kind.CLOSED)
     intro = intro.evolve(state=State.AWAITING_TARGET, asked_at=now)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
+from ..adapters.ledger import person_items
 from ..domain import tokens
 from ..domain.errors import Conflict, InvalidLink, NotAllowed
-from ..domain.lifecycle import GO, Admission, decide
+from ..domain.lifecycle import GO, Admission, approved_address, corrects_address, decide
 from ..domain.model import Decision, Grant, Intro, Role, State
 from ..domain.privacy import address_hash
-from ..domain.validation import check_email
 from ..settings import Settings
 from ..telemetry import count_events
 from . import admission, requests
@@ -76,8 +76,11 @@ def _gate(
         gate, also = admission.on_confirm(settings, repo, intro, now)
         return gate, [*also, *released]
     if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
-        email = intro.target.email or check_email("target_email", target_email)
-        return admission.on_approve(settings, repo, intro, email, now)
+        email = approved_address(intro, target_email)
+        gate, also = admission.on_approve(settings, repo, intro, email, now)
+        if corrects_address(intro, email):  # the person index learns the address the ask goes to
+            also = [*also, *person_items(repo.table, intro, {Role.TARGET: address_hash(email, settings.hash_key)})]
+        return gate, also
     return GO, []
 
 
