@@ -152,3 +152,13 @@ def test_one_click_on_the_introduction_stops_what_is_to_come_for_everyone_and_su
     assert world.intro(found).state is State.INTRODUCED
     hashes = [address_hash(a, world.settings.hash_key) for a in (ADA, ALAN, GRACE)]
     assert runtime.repository().suppressed(hashes) == set()  # a click that can't say whose stops nobody
+
+
+def test_ipv6_addresses_within_one_64_share_the_hourly_limit(world):
+    body = json.dumps(REQUEST)
+    answers = [world.post_json("/intros", body, source_ip=f"2001:db8:1:2::{i:x}") for i in range(1, 21)]
+    assert {a.status for a in answers} == {202}
+    assert world.post_json("/intros", body, source_ip="2001:db8:1:2:ffff:ffff:ffff:ffff").status == 429
+    assert world.post_json("/intros", body, source_ip="2001:db8:1:3::1").status == 202  # the next /64
+    world.advance(hours=1)
+    assert world.post_json("/intros", body, source_ip="2001:db8:1:2::abcd").status == 202
