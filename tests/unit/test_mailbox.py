@@ -65,3 +65,11 @@ def test_the_daily_cap_holds_even_when_every_mail_is_answered():
     assert sent == PER_DAY
     ledger, goes = mailbox.take(ledger, "tomorrow", DAY + 1, WINDOW, PER_DAY)
     assert goes
+
+
+def test_a_flood_of_requests_keeps_the_ledger_small_and_the_oldest_first():
+    ledger, _ = mailbox.take(mailbox.MailboxLedger(), "first", 0, WINDOW, PER_DAY)
+    for n in range(10_000):
+        ledger, goes = mailbox.take(ledger, f"w{n}", n, WINDOW, PER_DAY)
+        assert not goes
+    assert [i for i, _ in ledger.held] == [f"w{n}" for n in range(mailbox.MAX_WAITING)]

@@ -15,6 +15,10 @@ from .lifecycle import record
 from .model import Delivery, Intro, Kind, Role, State
 from .rules import DAY
 
+# Requests remembered as waiting, oldest first. Past this, a request still waits on its introduction
+# but is never released (it lapses): an attack from many networks can't grow the ledger without end.
+MAX_WAITING = 10
+
 
 @dataclass(frozen=True)
 class MailboxLedger:
@@ -42,7 +46,7 @@ def take(ledger: MailboxLedger, intro_id: str, now: int, window: int, per_day: i
     ledger = _tidy(ledger, now, window)
     if ledger.outstanding is None and len(ledger.sent) < per_day:
         return replace(ledger, outstanding=intro_id, outstanding_at=now, sent=(*ledger.sent, now)), True
-    return replace(ledger, held=(*ledger.held, (intro_id, now))), False
+    return replace(ledger, held=(*ledger.held, (intro_id, now))[:MAX_WAITING]), False
 
 
 def answered(ledger: MailboxLedger, intro_id: str, now: int, window: int) -> MailboxLedger:
