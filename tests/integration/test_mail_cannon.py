@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
 
 from tests.integration.steps import ADA, ALAN, GRACE, introduced, tick
-from tests.support.world import REQUEST
+from tests.support.world import REQUEST, World
 from warm_intro import runtime
 from warm_intro.domain.model import Delivery, Kind, State
 from warm_intro.domain.privacy import address_hash
@@ -162,3 +165,25 @@ def test_ipv6_addresses_within_one_64_share_the_hourly_limit(world):
     assert world.post_json("/intros", body, source_ip="2001:db8:1:3::1").status == 202  # the next /64
     world.advance(hours=1)
     assert world.post_json("/intros", body, source_ip="2001:db8:1:2::abcd").status == 202
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(victim=st.sampled_from(["victim@example.com", "j.doe+news@example.org", "ALICE@Example.NET"]),
+       flips=st.lists(st.booleans(), min_size=1, max_size=30), pads=st.lists(st.sampled_from(["", " ", "  "]),
+                                                                             min_size=2, max_size=2))
+def test_any_spelling_of_the_victims_address_shares_the_one_mail(clock, victim, flips, pads):
+    """Case and surrounding spaces, in any mix, over 25 posts: one mail. (Other spellings of one
+    mailbox share it exactly as far as `address_hash` treats them as one.)"""
+    def spelled(n: int) -> str:
+        cased = "".join(c.upper() if flips[(n + i) % len(flips)] else c.lower() for i, c in enumerate(victim))
+        return f"{pads[0]}{cased}{pads[1]}"
+
+    with mock_aws():
+        runtime.reset()
+        world = World(clock)
+        for n in range(25):
+            body = {**REQUEST, "requester": {"name": "Bulk", "email": spelled(n)}}
+            assert world.post_json("/intros", json.dumps(body), source_ip=f"198.51.100.{n + 1}").status == 202
+        world.deliver()
+        assert len(world.mail()) == 1
+    runtime.reset()
