@@ -17,7 +17,16 @@ from warm_intro.domain.errors import DomainError
 from warm_intro.models import Accepted, IntroRequest, Problem
 from warm_intro.services import requests
 from warm_intro.telemetry import metrics
-from warm_intro.web import field_errors, html, json_errors, status_of
+from warm_intro.web import (
+    CROSS_SITE,
+    CrossSite,
+    cross_site,
+    field_errors,
+    html,
+    json_errors,
+    refuse_cross_site,
+    status_of,
+)
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True)
@@ -32,11 +41,14 @@ PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem
     summary="Ask for an introduction",
     responses={
         202: {"description": "Received; the requester must confirm by email.", "content": {"application/json": {"model": Accepted}}},
+        403: {"description": "Sent from another web site's page", "content": {"application/json": {"model": Problem}}},
         422: {"description": "Some fields are not valid", "content": {"application/json": {"model": Problem}}},
         429: {"description": "Too many requests from this address", "content": {"application/json": {"model": Problem}}},
     },
 )
 def create_intro(body: Annotated[IntroRequest, Body()]) -> Response[Accepted]:
+    if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()):
+        raise CrossSite(CROSS_SITE)
     requests.submit(runtime.repository(), runtime.settings(), body, runtime.now(), via="api", source=_source())
     return Response(202, "application/json", Accepted(status="received", message=ACCEPTED))
 
@@ -48,6 +60,8 @@ def request_form():
 
 @app.post("/", include_in_schema=False)
 def submit_form():
+    if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()):
+        return refuse_cross_site(runtime.settings())
     form = {k: v[0] for k, v in parse_qs(app.current_event.decoded_body or "", max_num_fields=20).items()}
     try:
         body = IntroRequest.model_validate(_nest(form))

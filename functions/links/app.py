@@ -33,7 +33,7 @@ def show(token: str):
 @app.post("/link/<token>")
 @app.post("/optout/<token>")
 def decide(token: str):
-    form = {k: v[0] for k, v in parse_qs(app.current_event.decoded_body or "", max_num_fields=10).items()}
+    form = {k: v[0] for k, v in parse_qs(app.current_event.decoded_body or "", keep_blank_values=True, max_num_fields=10).items()}
     # A mail client's one-click POST carries List-Unsubscribe=One-Click and no decision (RFC 8058).
     decision = form.get("decision") or (Decision.OPT_OUT.value if "List-Unsubscribe" in form else "")
     repo, settings = runtime.repository(), runtime.settings()
@@ -84,7 +84,7 @@ def not_found(_) -> Response:
 def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Response:
     intro, grant = opened.intro, opened.grant
     settings = runtime.settings()
-    context = {"intro": intro, "connector_name": intro.connector.name or intro.connector.email, "form": {},
+    context = {"intro": intro, "role": grant.role.value, "connector_name": intro.connector.name or intro.connector.email, "form": {},
                "errors": {}, "just": False, **extra}
     if can_act(intro, grant):
         return html(settings, FORMS[grant.purpose], status, **context)

@@ -42,6 +42,9 @@ class Settings(BaseModel):
     block_after_decline_days: int = Field(180, ge=0)
     limit_ip_hour: int = Field(20, ge=1)
     content_retention_days: float = Field(30, gt=0)
+    limit_confirm_day: int = Field(
+        3, ge=1, description="Confirmation mails one address may get a day (never two unanswered at once)"
+    )
 
     @field_validator("base_url")
     @classmethod

@@ -18,6 +18,11 @@ from .views.templating import render
 
 CSS = (Path(__file__).resolve().parent / "static" / "site.css").read_text()
 
+
+class CrossSite(errors.DomainError):
+    """A POST made by another web site's page (see `cross_site`)."""
+
+
 STATUS = {
     errors.InvalidLink: 404,
     errors.LinkExpired: 410,
@@ -27,6 +32,7 @@ STATUS = {
     errors.LimitReached: 429,
     errors.RateLimited: 429,
     errors.Conflict: 409,
+    CrossSite: 403,
 }
 
 
@@ -82,6 +88,33 @@ def html(settings: Settings, template: str, status: int = 200, **context) -> Res
     org = {"name": settings.org_name, "logo_url": settings.logo_url, "accent": settings.accent_color}
     body = render(f"pages/{template}", {"org": org, "css": css, "request_url": f"{settings.base_url}/", **context})
     return Response(status, "text/html; charset=utf-8", body, headers=security_headers(settings))
+
+
+# Browsers label every request with where it comes from. Sec-Fetch-Site (every current browser) is
+# read first; Origin is the fallback for older ones. A POST carrying neither is not a browser's form
+# (curl, a server-side integration) and is let through: it spends only its own network's allowance.
+SAME_SITE = frozenset({"same-origin", "none"})  # "none": typed or bookmarked by the person themself
+CROSS_SITE = "This form can only be sent from our own page. Nothing was sent."
+
+
+def cross_site(headers: dict[str, str], host: str, settings: Settings) -> bool:
+    """Whether a POST was made by another web site's page (a hidden form spending its visitors'
+    allowances, or mailing a victim from each visitor's address). `host` is the domain API Gateway
+    served; our own origin is BASE_URL's when set."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    if (site := headers.get("sec-fetch-site")) is not None:
+        return site.strip().lower() not in SAME_SITE
+    if (origin := headers.get("origin")) is None:
+        return False
+    ours = _origin(settings.base_url) if settings.base_url else None
+    return origin.strip().lower() not in {o.lower() for o in (ours, f"https://{host}", f"http://{host}") if o}
+
+
+def refuse_cross_site(settings: Settings) -> Response:
+    """The form's friendly answer; the JSON API raises CrossSite(CROSS_SITE) for its problem answer."""
+    return html(settings, "outcome.html", 403, title="Please use our own page", lines=[
+        CROSS_SITE, "If you meant to ask for an introduction, open our request form and send it from there.",
+    ], action=("/", "Open the request form"))
 
 
 def problem(status: int, message: str, field_errors: list[dict] | None = None) -> Response:

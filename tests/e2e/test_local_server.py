@@ -16,7 +16,7 @@ LINK = re.compile(r"http://127\.0\.0\.1:\d+/(?:link|optout)/[A-Za-z0-9_.\-]+")
 
 @pytest.fixture(scope="module")
 def server():
-    srv = LocalServer()
+    srv = LocalServer(LIMIT_CONFIRM_DAY="50")  # Ada asks many times a day here, each confirmed at once
     yield srv
     srv.stop()
 
@@ -102,7 +102,7 @@ def test_every_decline_ends_with_the_same_neutral_mail(server, who):
     close = mail[-1]
     assert close["to"] == ["Ada Lovelace <ada@example.org>"]
     assert "won't happen right now" in close["text"]
-    neutral = close["text"].replace(target, "TARGET")
+    neutral = LINK.sub("TOKEN", close["text"].replace(target, "TARGET"))  # each mail has its own opt-out token
     assert "decline" not in neutral.lower() and "grace" not in neutral.lower()
     expected = getattr(test_every_decline_ends_with_the_same_neutral_mail, "seen", neutral)
     test_every_decline_ends_with_the_same_neutral_mail.seen = neutral

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, tick, unconfirmed
+from tests.support.world import LINK
 from warm_intro.domain.model import Delivery, Kind, State
 
 
@@ -64,5 +65,5 @@ def test_an_expiry_reads_exactly_like_a_decline(world):
     world.deliver()
     declined = world.mail_to(ADA)[-1]
     assert declined is not expired and declined["headers"]["Message-ID"] != expired["headers"]["Message-ID"]
-    for part in ("subject", "text", "html"):
-        assert declined[part] == expired[part]
+    for part in ("subject", "text", "html"):  # the same words; each mail's own opt-out token differs
+        assert LINK.sub("TOKEN", declined[part]) == LINK.sub("TOKEN", expired[part])

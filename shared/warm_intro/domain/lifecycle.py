@@ -25,7 +25,7 @@ from .model import (
     State,
     Target,
 )
-from .validation import check_email, check_text
+from .validation import check_email, check_text, normalise_email
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,16 @@ GO = Admission()
 
 
 def new_request(
-    intro_id: str, requester: Person, connector_email: str, target: Target, blurb: str, now: int, via: str
+    intro_id: str,
+    requester: Person,
+    connector_email: str,
+    target: Target,
+    blurb: str,
+    now: int,
+    via: str,
+    held: bool = False,
 ) -> Intro:
+    """`held`: the confirmation waits for an earlier one to the same address (see domain.mailbox)."""
     intro = Intro(
         id=intro_id,
         state=State.UNCONFIRMED,
@@ -55,7 +63,7 @@ def new_request(
         blurb=blurb,
         asked_at=now,
     )
-    return _record(_send(intro, now, Kind.CONFIRM_REQUEST), now, Role.REQUESTER, "request", via)
+    return _record(_send(intro, now, Kind.CONFIRM_REQUEST, held=held), now, Role.REQUESTER, "request", via)
 
 
 def decide(
@@ -110,10 +118,25 @@ def _confirm(intro: Intro, now: int, admission: Admission) -> Intro:
     return _send(intro, now, Kind.CONNECTOR_ASK, held=admission.hold)
 
 
+def approved_address(intro: Intro, target_email: str | None) -> str:
+    """Where the target's ask goes: the address the connector approved on their page. The page shows
+    the requester's address filled in, to be kept or corrected; without the field, it is kept."""
+    if target_email is None and intro.target.email:
+        return intro.target.email
+    return check_email("target_email", target_email)
+
+
+def corrects_address(intro: Intro, approved: str) -> bool:
+    return intro.target.email is not None and normalise_email(intro.target.email) != normalise_email(approved)
+
+
 def _approve(intro: Intro, now: int, target_email: str | None, note: str | None, admission: Admission) -> Intro:
-    email = intro.target.email or check_email("target_email", target_email)
-    target = intro.target if intro.target.email else Target(intro.target.name, email, intro.target.about)
-    intro = intro.evolve(target=target, note=check_text("note", note, 1000))
+    email = approved_address(intro, target_email)
+    if corrects_address(intro, email):  # the consent record notes whose word the address is
+        intro = _record(intro, now, Role.CONNECTOR, "correct_address", "")
+    intro = intro.evolve(
+        target=Target(intro.target.name, email, intro.target.about), note=check_text("note", note, 1000)
+    )
     if admission.closes:
         return _close(intro, State.REFUSED, now, Kind.CLOSED)
     intro = intro.evolve(state=State.AWAITING_TARGET, asked_at=now)
@@ -131,9 +154,22 @@ def _opt_out(intro: Intro, role: Role, now: int, via: str) -> Intro:
     waiting_on = {State.AWAITING_CONNECTOR: Role.CONNECTOR, State.AWAITING_TARGET: Role.TARGET}
     if waiting_on.get(intro.state) is role:
         intro = _close(intro, State.DECLINED, now, Kind.CLOSED)
+    elif role is Role.SYSTEM:  # a click on a message to several people: see domain.messages
+        intro = _quiet(intro, now)
     else:
         intro = _bump(intro, now)
     return _record(intro, now, role, "opt_out", via)
+
+
+def _quiet(intro: Intro, now: int) -> Intro:
+    """Nothing more about this introduction goes to anyone: what waits is cancelled, and the
+    follow-up is cancelled before it is ever due."""
+    outbox = {
+        kind: replace(msg, status=Delivery.CANCELLED, at=now) if msg.status in SENDABLE | {Delivery.HELD} else msg
+        for kind, msg in intro.outbox.items()
+    }
+    outbox.setdefault(Kind.FOLLOWUP, Message(Kind.FOLLOWUP, Delivery.CANCELLED, at=now))
+    return _bump(intro.evolve(outbox=outbox), now)
 
 
 def _follow_up(intro: Intro, decision: Decision, now: int, via: str) -> Intro:

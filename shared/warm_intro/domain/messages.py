@@ -1,4 +1,11 @@
-"""Who each message goes to, which links it carries, and while when it is still worth sending."""
+"""Who each message goes to, which links it carries, and while when it is still worth sending.
+
+Every message carries an opt-out link (Purpose.OPTOUT), which the mail is given as its RFC 8058
+one-click `List-Unsubscribe` header. A token names one person, and one header is all a message has:
+on a message to one person, the click is that person's "stop all mail to me"; on the introduction,
+which goes to three people at once, nobody can tell whose click it was, so its token is bound to no
+person (Role.SYSTEM) and the click stops everything still to come about that introduction, for all
+of them, without putting anyone's address on the "never contact" list on someone else's word."""
 
 from __future__ import annotations
 
@@ -6,37 +13,45 @@ from dataclasses import dataclass
 
 from .model import Kind, Purpose, Role, State
 
+OPTOUT = Purpose.OPTOUT
+
 
 @dataclass(frozen=True)
 class MessageSpec:
     to: tuple[Role, ...]
     cc: tuple[Role, ...] = ()
-    links: tuple[Purpose, ...] = ()
+    links: tuple[Purpose, ...] = (OPTOUT,)
     only_while: State | None = None  # cancelled if the introduction has left this state
 
     @property
     def asks(self) -> bool:
-        """Messages that ask someone to act carry the one-click 'never ask me again' header."""
-        return Purpose.OPTOUT in self.links
+        """Carries the one-click opt-out header (every message does; see the module's note)."""
+        return OPTOUT in self.links
+
+    @property
+    def optout_role(self) -> Role:
+        """Whose opt-out the header is: its one recipient's, or nobody's when it has several."""
+        people = self.to + self.cc
+        return people[0] if len(people) == 1 else Role.SYSTEM
 
 
 SPECS: dict[Kind, MessageSpec] = {
-    Kind.CONFIRM_REQUEST: MessageSpec((Role.REQUESTER,), links=(Purpose.CONFIRM,), only_while=State.UNCONFIRMED),
+    Kind.CONFIRM_REQUEST: MessageSpec(
+        (Role.REQUESTER,), links=(Purpose.CONFIRM, OPTOUT), only_while=State.UNCONFIRMED
+    ),
     Kind.NOT_POSSIBLE: MessageSpec((Role.REQUESTER,)),
     Kind.CONNECTOR_ASK: MessageSpec(
-        (Role.CONNECTOR,), links=(Purpose.REVIEW, Purpose.OPTOUT), only_while=State.AWAITING_CONNECTOR
+        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT), only_while=State.AWAITING_CONNECTOR
     ),
     Kind.CONNECTOR_REMINDER: MessageSpec(
-        (Role.CONNECTOR,), links=(Purpose.REVIEW, Purpose.OPTOUT), only_while=State.AWAITING_CONNECTOR
+        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT), only_while=State.AWAITING_CONNECTOR
     ),
-    Kind.TARGET_ASK: MessageSpec(
-        (Role.TARGET,), links=(Purpose.CONSENT, Purpose.OPTOUT), only_while=State.AWAITING_TARGET
-    ),
+    Kind.TARGET_ASK: MessageSpec((Role.TARGET,), links=(Purpose.CONSENT, OPTOUT), only_while=State.AWAITING_TARGET),
     Kind.TARGET_REMINDER: MessageSpec(
-        (Role.TARGET,), links=(Purpose.CONSENT, Purpose.OPTOUT), only_while=State.AWAITING_TARGET
+        (Role.TARGET,), links=(Purpose.CONSENT, OPTOUT), only_while=State.AWAITING_TARGET
     ),
     Kind.INTRODUCTION: MessageSpec((Role.REQUESTER, Role.TARGET), cc=(Role.CONNECTOR,)),
     Kind.CLOSED: MessageSpec((Role.REQUESTER,)),
-    Kind.FOLLOWUP: MessageSpec((Role.REQUESTER,), links=(Purpose.FOLLOWUP,), only_while=State.INTRODUCED),
+    Kind.FOLLOWUP: MessageSpec((Role.REQUESTER,), links=(Purpose.FOLLOWUP, OPTOUT), only_while=State.INTRODUCED),
     Kind.THANKS: MessageSpec((Role.CONNECTOR,)),
 }

@@ -25,8 +25,6 @@ ROLE_OF = {
     Purpose.REVIEW: Role.CONNECTOR,
     Purpose.CONSENT: Role.TARGET,
 }
-# "Never ask me again" stops asks only; a bounce or a complaint stops all mail to the address.
-UNDELIVERABLE = ("bounced", "complained")
 # SES refused, or the request never left this machine: either way nothing was sent.
 NOT_SENT = (ClientError, EndpointConnectionError, ConnectTimeoutError)
 
@@ -73,10 +71,12 @@ def resend(repo: Repository, intro_id: str, kind: Kind, now: int) -> Intro:
 
 
 def _suppressions(repo: Repository, settings: Settings, intro: Intro, kind: Kind) -> tuple[bool, frozenset[str]]:
-    """Whether a main recipient is suppressed (nothing is sent), and the copied addresses to leave out."""
+    """Whether a main recipient is suppressed (nothing is sent), and the copied addresses to leave out.
+    Every reason counts for every kind of message: an address that opted out, bounced or complained
+    gets no mail at all from the service, a confirmation or an introduction no more than an ask."""
     spec = SPECS[kind]
     people = {address_hash(p.email, settings.hash_key): p.email for p in recipients(intro, spec.to + spec.cc)}
-    off = {people[h] for h in repo.suppressed(people, None if spec.asks else UNDELIVERABLE)}
+    off = {people[h] for h in repo.suppressed(people)}
     main = {p.email for p in recipients(intro, spec.to)}
     return bool(off & main), frozenset(off - main)
 
@@ -105,7 +105,7 @@ def _links(settings: Settings, intro_id: str, kind: Kind, now: int) -> tuple[dic
     links: dict[Purpose, str] = {}
     for purpose in SPECS[kind].links:
         token, digest = tokens.mint(intro_id)
-        role = ROLE_OF.get(purpose, SPECS[kind].to[0])
+        role = ROLE_OF.get(purpose, SPECS[kind].optout_role)
         grants[digest] = Grant(role=role, purpose=purpose, expires_at=now + settings.timings.link)
         links[purpose] = link_url(settings, purpose, token)
     return grants, links
@@ -116,7 +116,8 @@ def _suppressed(intro: Intro, kind: Kind, now: int) -> Intro | None:
     if kind not in intro.outbox or intro.outbox[kind].status not in SENDABLE:
         return None
     intro = delivery.suppressed(intro, kind, now)
-    if SPECS[kind].asks and intro.state in (State.AWAITING_CONNECTOR, State.AWAITING_TARGET):
+    asking = SPECS[kind].only_while
+    if asking in (State.AWAITING_CONNECTOR, State.AWAITING_TARGET) and intro.state is asking:
         intro = record(close(intro, State.REFUSED, now, Kind.CLOSED), now, Role.SYSTEM, "undeliverable")
     return intro
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
+from ..adapters.ledger import person_items
 from ..domain import tokens
 from ..domain.errors import Conflict, InvalidLink, NotAllowed
-from ..domain.lifecycle import GO, Admission, decide
+from ..domain.lifecycle import GO, Admission, approved_address, corrects_address, decide
 from ..domain.model import Decision, Grant, Intro, Role, State
 from ..domain.privacy import address_hash
-from ..domain.validation import check_email
 from ..settings import Settings
 from ..telemetry import count_events
-from . import admission
+from . import admission, requests
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def answer(
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
         where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
         updated = decide(intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate)
-        if choice is Decision.OPT_OUT:
+        if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
         try:
             repo.save(updated, intro.version, also)
@@ -69,11 +69,18 @@ def answer(
 def _gate(
     settings: Settings, repo: Repository, intro: Intro, choice: Decision, target_email: str | None, now: int
 ) -> tuple[Admission, list[dict]]:
-    if choice is Decision.CONFIRM and intro.state is State.UNCONFIRMED:
-        return admission.on_confirm(settings, repo, intro, now)
+    if choice in (Decision.CONFIRM, Decision.WITHDRAW) and intro.state is State.UNCONFIRMED:
+        released = requests.confirmation_answered(settings, repo, intro, choice is Decision.CONFIRM, now)
+        if choice is Decision.WITHDRAW:
+            return GO, released
+        gate, also = admission.on_confirm(settings, repo, intro, now)
+        return gate, [*also, *released]
     if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
-        email = intro.target.email or check_email("target_email", target_email)
-        return admission.on_approve(settings, repo, intro, email, now)
+        email = approved_address(intro, target_email)
+        gate, also = admission.on_approve(settings, repo, intro, email, now)
+        if corrects_address(intro, email):  # the person index learns the address the ask goes to
+            also = [*also, *person_items(repo.table, intro, {Role.TARGET: address_hash(email, settings.hash_key)})]
+        return gate, also
     return GO, []
 
 

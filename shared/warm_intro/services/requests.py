@@ -1,13 +1,18 @@
-"""Taking a new request. The answer never depends on who the connector or target is."""
+"""Taking a new request. The answer never depends on who the connector or target is, nor on
+whether the requester's address was already sent a confirmation."""
 
 from __future__ import annotations
 
+import ipaddress
+
+from ..adapters import mailbox as mailbox_ledger
 from ..adapters.dynamodb import Repository
-from ..domain.errors import RateLimited
+from ..domain import mailbox
+from ..domain.errors import Conflict, RateLimited
 from ..domain.lifecycle import new_request
 from ..domain.model import Intro, Person, Target
 from ..domain.privacy import address_hash
-from ..domain.rules import HOUR
+from ..domain.rules import DAY, HOUR
 from ..domain.tokens import new_id
 from ..models import IntroRequest
 from ..settings import Settings
@@ -16,18 +21,67 @@ from . import privacy
 
 
 def submit(repo: Repository, settings: Settings, request: IntroRequest, now: int, via: str, source: str) -> Intro:
-    """`source` is the caller's IP address: a modest hourly rate per address, kept by the app."""
-    if not repo.count_hit(f"ip:{address_hash(source, settings.hash_key)}", now // HOUR, settings.limit_ip_hour):
+    """`source` is the caller's IP address: a modest hourly rate per network, kept by the app."""
+    if not repo.count_hit(f"ip:{address_hash(network(source), settings.hash_key)}", now // HOUR, settings.limit_ip_hour):
         raise RateLimited("Too many requests from your network just now. Please try again in an hour.")
-    intro = new_request(
-        new_id(),
-        Person(request.requester.name, request.requester.email),
-        request.connector_email,
-        Target(request.target.name, request.target.email, request.target.about),
-        request.blurb,
-        now,
-        via,
-    )
-    repo.create(intro, also=privacy.index(repo.table, intro, settings.hash_key))
-    count_events(settings.org_name, intro, since=0)
-    return intro
+    key = mailbox_ledger.mailbox_key(address_hash(request.requester.email, settings.hash_key))
+    window = settings.timings.unconfirmed
+    for attempt in range(3):  # two requests for one address at the same moment: the later re-reads
+        intro_id = new_id()
+        ledger, now_ok = mailbox.take(
+            mailbox_ledger.read(repo, key), intro_id, now, window, settings.limit_confirm_day
+        )
+        intro = new_request(
+            intro_id,
+            Person(request.requester.name, request.requester.email),
+            request.connector_email,
+            Target(request.target.name, request.target.email, request.target.about),
+            request.blurb,
+            now,
+            via,
+            held=not now_ok,
+        )
+        ledger_write = mailbox_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY)
+        try:
+            repo.create(intro, also=[*privacy.index(repo.table, intro, settings.hash_key), ledger_write])
+        except Conflict:
+            if attempt == 2:
+                raise
+            continue
+        count_events(settings.org_name, intro, since=0)
+        return intro
+    raise AssertionError("unreachable")
+
+
+def network(source: str) -> str:
+    """What one caller controls: an IPv4 address, or an IPv6 address's /64 (one subscriber's prefix:
+    walking its 2^64 addresses must not buy 2^64 allowances)."""
+    try:
+        address = ipaddress.ip_address(source)
+    except ValueError:
+        return source
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def confirmation_answered(settings: Settings, repo: Repository, intro: Intro, confirmed: bool, now: int) -> list[dict]:
+    """The requester answered `intro`'s confirmation mail: the writes that free their address for the
+    next one and, after a confirmation (never a withdrawal: "this wasn't me" must not bring more
+    mail), release the oldest request still waiting (see domain.mailbox)."""
+    key = mailbox_ledger.mailbox_key(address_hash(intro.requester.email, settings.hash_key))
+    window = settings.timings.unconfirmed
+    ledger = mailbox.answered(mailbox_ledger.read(repo, key), intro.id, now, window)
+    release: list[dict] = []
+    for waiting_id, _ in ledger.held if confirmed else ():
+        if not mailbox.may_send(ledger, settings.limit_confirm_day):
+            break
+        waiting = repo.get(waiting_id)
+        if mailbox.is_waiting(waiting):
+            ledger = mailbox.promote(ledger, waiting_id, now)
+            release.append(mailbox_ledger.release_write(repo, mailbox.release(waiting, now), waiting.version))
+            break
+        ledger = mailbox.drop(ledger, waiting_id)  # withdrawn or erased meanwhile
+    return [mailbox_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY), *release]

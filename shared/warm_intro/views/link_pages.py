@@ -34,8 +34,14 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     """(title, lines) describing the request as this person may know it."""
     mine = _last_action(intro, grant.role)
     r, t = intro.requester.name, intro.target.name
+    if mine == "opt_out" and grant.role is Role.SYSTEM:
+        return "No more email about this introduction", ["Nothing more about it will be sent to any of you."]
+    if mine == "opt_out" and grant.role is Role.REQUESTER:
+        return "You won't get email from us again", ["This service won't send any more email to your address."]
     if mine == "opt_out":
-        return "You won't be asked again", ["This service will not ask you for an introduction again."]
+        return "You won't be asked again", [
+            "This service will not ask you for an introduction again, or send you any other email."
+        ]
     if grant.role is Role.REQUESTER:
         if intro.followup:
             return "Thank you for telling us", ["It helps us make good introductions."]

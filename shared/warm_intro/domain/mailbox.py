@@ -1,0 +1,86 @@
+"""Mail to an address nobody has proven yet: the confirmation a new request sends its requester.
+
+Anyone can type anyone's address into the form, so an address gets at most one unanswered
+confirmation at a time and a few a day. A request made while one is unanswered waits (its mail is
+held): it is sent only when the person answers the earlier one by confirming it, proving they want
+the service; otherwise it lapses with its request, quietly, like any unconfirmed request.
+
+The ledger holds only intro ids and times, under the keyed hash of the address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .lifecycle import record
+from .model import Delivery, Intro, Kind, Role, State
+from .rules import DAY
+
+# Requests remembered as waiting, oldest first. Past this, a request still waits on its introduction
+# but is never released (it lapses): an attack from many networks can't grow the ledger without end.
+MAX_WAITING = 10
+
+
+@dataclass(frozen=True)
+class MailboxLedger:
+    version: int = 0
+    outstanding: str | None = None  # the intro whose confirmation mail is unanswered
+    outstanding_at: int = 0
+    sent: tuple[int, ...] = ()  # when each confirmation went out, the last day only
+    held: tuple[tuple[str, int], ...] = ()  # (intro id, requested at), oldest first
+
+
+def _tidy(ledger: MailboxLedger, now: int, window: int) -> MailboxLedger:
+    """Forget what no rule needs: an unanswered mail past its window, old sends, lapsed waiters."""
+    live = ledger.outstanding is not None and ledger.outstanding_at > now - window
+    return replace(
+        ledger,
+        outstanding=ledger.outstanding if live else None,
+        outstanding_at=ledger.outstanding_at if live else 0,
+        sent=tuple(at for at in ledger.sent if at > now - DAY),
+        held=tuple((i, at) for i, at in ledger.held if at > now - window),
+    )
+
+
+def take(ledger: MailboxLedger, intro_id: str, now: int, window: int, per_day: int) -> tuple[MailboxLedger, bool]:
+    """A new request's confirmation: True when it may go now, False when it waits."""
+    ledger = _tidy(ledger, now, window)
+    if ledger.outstanding is None and len(ledger.sent) < per_day:
+        return replace(ledger, outstanding=intro_id, outstanding_at=now, sent=(*ledger.sent, now)), True
+    return replace(ledger, held=(*ledger.held, (intro_id, now))[:MAX_WAITING]), False
+
+
+def answered(ledger: MailboxLedger, intro_id: str, now: int, window: int) -> MailboxLedger:
+    """The person answered the mail for `intro_id`: it is no longer outstanding."""
+    ledger = _tidy(ledger, now, window)
+    if ledger.outstanding == intro_id:
+        ledger = replace(ledger, outstanding=None, outstanding_at=0)
+    return drop(ledger, intro_id)
+
+
+def may_send(ledger: MailboxLedger, per_day: int) -> bool:
+    return ledger.outstanding is None and len(ledger.sent) < per_day
+
+
+def promote(ledger: MailboxLedger, intro_id: str, now: int) -> MailboxLedger:
+    """A waiting request's mail goes out now; it is the outstanding one from here."""
+    return replace(drop(ledger, intro_id), outstanding=intro_id, outstanding_at=now, sent=(*ledger.sent, now))
+
+
+def drop(ledger: MailboxLedger, intro_id: str) -> MailboxLedger:
+    return replace(ledger, held=tuple((i, at) for i, at in ledger.held if i != intro_id))
+
+
+def is_waiting(intro: Intro | None) -> bool:
+    mail = intro.outbox.get(Kind.CONFIRM_REQUEST) if intro else None
+    return intro is not None and intro.state is State.UNCONFIRMED and mail is not None and (
+        mail.status is Delivery.HELD
+    )
+
+
+def release(intro: Intro, now: int) -> Intro:
+    """The waiting confirmation goes out now."""
+    mail = replace(intro.outbox[Kind.CONFIRM_REQUEST], status=Delivery.PENDING, at=now)
+    intro = intro.evolve(
+        outbox={**intro.outbox, Kind.CONFIRM_REQUEST: mail}, version=intro.version + 1, updated_at=now
+    )
+    return record(intro, now, Role.SYSTEM, "release")
