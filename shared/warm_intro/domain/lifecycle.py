@@ -51,7 +51,7 @@ def new_request(
     via: str,
     held: bool = False,
 ) -> Intro:
-    """`held`: the confirmation waits for an earlier one to the same address (see domain.mailbox)."""
+    """`held`: the confirmation waits for an earlier one to the same address (see domain.confirmations)."""
     intro = Intro(
         id=intro_id,
         state=State.UNCONFIRMED,

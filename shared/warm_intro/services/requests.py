@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from ..adapters import mailbox as mailbox_ledger
+from ..adapters import confirmation_ledger
 from ..adapters.dynamodb import Repository
-from ..domain import mailbox
+from ..domain import confirmations
 from ..domain.errors import Conflict, RateLimited
 from ..domain.lifecycle import new_request
 from ..domain.model import Intro, Person, Target
@@ -24,12 +24,12 @@ def submit(repo: Repository, settings: Settings, request: IntroRequest, now: int
     """`source` is the caller's IP address: a modest hourly rate per network, kept by the app."""
     if not repo.count_hit(f"ip:{address_hash(network(source), settings.hash_key)}", now // HOUR, settings.limit_ip_hour):
         raise RateLimited("Too many requests from your network just now. Please try again in an hour.")
-    key = mailbox_ledger.mailbox_key(address_hash(request.requester.email, settings.hash_key))
+    key = confirmation_ledger.ledger_key(address_hash(request.requester.email, settings.hash_key))
     window = settings.timings.unconfirmed
     for attempt in range(3):  # two requests for one address at the same moment: the later re-reads
         intro_id = new_id()
-        ledger, now_ok = mailbox.take(
-            mailbox_ledger.read(repo, key), intro_id, now, window, settings.limit_confirm_day
+        ledger, now_ok = confirmations.take(
+            confirmation_ledger.read(repo, key), intro_id, now, window, settings.limit_confirm_day
         )
         intro = new_request(
             intro_id,
@@ -41,7 +41,7 @@ def submit(repo: Repository, settings: Settings, request: IntroRequest, now: int
             via,
             held=not now_ok,
         )
-        ledger_write = mailbox_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY)
+        ledger_write = confirmation_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY)
         try:
             repo.create(intro, also=[*privacy.index(repo.table, intro, settings.hash_key), ledger_write])
         except Conflict:
@@ -70,18 +70,18 @@ def network(source: str) -> str:
 def confirmation_answered(settings: Settings, repo: Repository, intro: Intro, confirmed: bool, now: int) -> list[dict]:
     """The requester answered `intro`'s confirmation mail: the writes that free their address for the
     next one and, after a confirmation (never a withdrawal: "this wasn't me" must not bring more
-    mail), release the oldest request still waiting (see domain.mailbox)."""
-    key = mailbox_ledger.mailbox_key(address_hash(intro.requester.email, settings.hash_key))
+    mail), release the oldest request still waiting (see domain.confirmations)."""
+    key = confirmation_ledger.ledger_key(address_hash(intro.requester.email, settings.hash_key))
     window = settings.timings.unconfirmed
-    ledger = mailbox.answered(mailbox_ledger.read(repo, key), intro.id, now, window)
+    ledger = confirmations.answered(confirmation_ledger.read(repo, key), intro.id, now, window)
     release: list[dict] = []
     for waiting_id, _ in ledger.held if confirmed else ():
-        if not mailbox.may_send(ledger, settings.limit_confirm_day):
+        if not confirmations.may_send(ledger, settings.limit_confirm_day):
             break
         waiting = repo.get(waiting_id)
-        if mailbox.is_waiting(waiting):
-            ledger = mailbox.promote(ledger, waiting_id, now)
-            release.append(mailbox_ledger.release_write(repo, mailbox.release(waiting, now), waiting.version))
+        if confirmations.is_waiting(waiting):
+            ledger = confirmations.promote(ledger, waiting_id, now)
+            release.append(confirmation_ledger.release_write(repo, confirmations.release(waiting, now), waiting.version))
             break
-        ledger = mailbox.drop(ledger, waiting_id)  # withdrawn or erased meanwhile
-    return [mailbox_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY), *release]
+        ledger = confirmations.drop(ledger, waiting_id)  # withdrawn or erased meanwhile
+    return [confirmation_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY), *release]

@@ -21,7 +21,7 @@ MAX_WAITING = 10
 
 
 @dataclass(frozen=True)
-class MailboxLedger:
+class ConfirmationLedger:
     version: int = 0
     outstanding: str | None = None  # the intro whose confirmation mail is unanswered
     outstanding_at: int = 0
@@ -29,7 +29,7 @@ class MailboxLedger:
     held: tuple[tuple[str, int], ...] = ()  # (intro id, requested at), oldest first
 
 
-def _tidy(ledger: MailboxLedger, now: int, window: int) -> MailboxLedger:
+def _tidy(ledger: ConfirmationLedger, now: int, window: int) -> ConfirmationLedger:
     """Forget what no rule needs: an unanswered mail past its window, old sends, lapsed waiters."""
     live = ledger.outstanding is not None and ledger.outstanding_at > now - window
     return replace(
@@ -41,7 +41,7 @@ def _tidy(ledger: MailboxLedger, now: int, window: int) -> MailboxLedger:
     )
 
 
-def take(ledger: MailboxLedger, intro_id: str, now: int, window: int, per_day: int) -> tuple[MailboxLedger, bool]:
+def take(ledger: ConfirmationLedger, intro_id: str, now: int, window: int, per_day: int) -> tuple[ConfirmationLedger, bool]:
     """A new request's confirmation: True when it may go now, False when it waits."""
     ledger = _tidy(ledger, now, window)
     if ledger.outstanding is None and len(ledger.sent) < per_day:
@@ -49,7 +49,7 @@ def take(ledger: MailboxLedger, intro_id: str, now: int, window: int, per_day: i
     return replace(ledger, held=(*ledger.held, (intro_id, now))[:MAX_WAITING]), False
 
 
-def answered(ledger: MailboxLedger, intro_id: str, now: int, window: int) -> MailboxLedger:
+def answered(ledger: ConfirmationLedger, intro_id: str, now: int, window: int) -> ConfirmationLedger:
     """The person answered the mail for `intro_id`: it is no longer outstanding."""
     ledger = _tidy(ledger, now, window)
     if ledger.outstanding == intro_id:
@@ -57,16 +57,16 @@ def answered(ledger: MailboxLedger, intro_id: str, now: int, window: int) -> Mai
     return drop(ledger, intro_id)
 
 
-def may_send(ledger: MailboxLedger, per_day: int) -> bool:
+def may_send(ledger: ConfirmationLedger, per_day: int) -> bool:
     return ledger.outstanding is None and len(ledger.sent) < per_day
 
 
-def promote(ledger: MailboxLedger, intro_id: str, now: int) -> MailboxLedger:
+def promote(ledger: ConfirmationLedger, intro_id: str, now: int) -> ConfirmationLedger:
     """A waiting request's mail goes out now; it is the outstanding one from here."""
     return replace(drop(ledger, intro_id), outstanding=intro_id, outstanding_at=now, sent=(*ledger.sent, now))
 
 
-def drop(ledger: MailboxLedger, intro_id: str) -> MailboxLedger:
+def drop(ledger: ConfirmationLedger, intro_id: str) -> ConfirmationLedger:
     return replace(ledger, held=tuple((i, at) for i, at in ledger.held if i != intro_id))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warm_intro.domain import mailbox
+from warm_intro.domain import confirmations
 from warm_intro.domain.rules import DAY, HOUR
 
 WINDOW, PER_DAY = 24 * HOUR, 3
@@ -21,23 +21,23 @@ steps = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(steps)
 def test_never_two_unanswered_and_never_more_than_the_cap_a_day(script):
-    ledger, now, sends, mailed_unanswered = mailbox.MailboxLedger(), 0, [], None
+    ledger, now, sends, mailed_unanswered = confirmations.ConfirmationLedger(), 0, [], None
     for n, (step, wait) in enumerate(script):
         now += wait
         if mailed_unanswered is not None and now - mailed_unanswered[1] >= WINDOW:
             mailed_unanswered = None  # lapsed with its request
         if step == "request":
-            ledger, goes = mailbox.take(ledger, f"i{n}", now, WINDOW, PER_DAY)
+            ledger, goes = confirmations.take(ledger, f"i{n}", now, WINDOW, PER_DAY)
             if goes:
                 assert mailed_unanswered is None, "a second mail while one is unanswered"
                 sends.append(now)
                 mailed_unanswered = (f"i{n}", now)
         elif mailed_unanswered is not None:
-            ledger = mailbox.answered(ledger, mailed_unanswered[0], now, WINDOW)
+            ledger = confirmations.answered(ledger, mailed_unanswered[0], now, WINDOW)
             mailed_unanswered = None
-            if step == "confirm" and ledger.held and mailbox.may_send(ledger, PER_DAY):
+            if step == "confirm" and ledger.held and confirmations.may_send(ledger, PER_DAY):
                 waiting = ledger.held[0][0]
-                ledger = mailbox.promote(ledger, waiting, now)
+                ledger = confirmations.promote(ledger, waiting, now)
                 sends.append(now)
                 mailed_unanswered = (waiting, now)
         assert sum(now - DAY < at <= now for at in sends) <= PER_DAY
@@ -45,31 +45,31 @@ def test_never_two_unanswered_and_never_more_than_the_cap_a_day(script):
 
 
 def test_a_request_made_while_one_is_unanswered_waits():
-    ledger, first = mailbox.take(mailbox.MailboxLedger(), "a", 0, WINDOW, PER_DAY)
-    ledger, second = mailbox.take(ledger, "b", 60, WINDOW, PER_DAY)
+    ledger, first = confirmations.take(confirmations.ConfirmationLedger(), "a", 0, WINDOW, PER_DAY)
+    ledger, second = confirmations.take(ledger, "b", 60, WINDOW, PER_DAY)
     assert (first, second) == (True, False) and ledger.held == (("b", 60),)
 
 
 def test_an_unanswered_mail_stops_counting_once_its_request_has_lapsed():
-    ledger, _ = mailbox.take(mailbox.MailboxLedger(), "a", 0, WINDOW, PER_DAY)
-    ledger, goes = mailbox.take(ledger, "b", WINDOW + 1, WINDOW, PER_DAY)
+    ledger, _ = confirmations.take(confirmations.ConfirmationLedger(), "a", 0, WINDOW, PER_DAY)
+    ledger, goes = confirmations.take(ledger, "b", WINDOW + 1, WINDOW, PER_DAY)
     assert goes and ledger.outstanding == "b"
 
 
 def test_the_daily_cap_holds_even_when_every_mail_is_answered():
-    ledger, sent = mailbox.MailboxLedger(), 0
+    ledger, sent = confirmations.ConfirmationLedger(), 0
     for n in range(5):
-        ledger, goes = mailbox.take(ledger, f"i{n}", n * 60, WINDOW, PER_DAY)
+        ledger, goes = confirmations.take(ledger, f"i{n}", n * 60, WINDOW, PER_DAY)
         sent += goes
-        ledger = mailbox.answered(ledger, f"i{n}", n * 60 + 30, WINDOW)
+        ledger = confirmations.answered(ledger, f"i{n}", n * 60 + 30, WINDOW)
     assert sent == PER_DAY
-    ledger, goes = mailbox.take(ledger, "tomorrow", DAY + 1, WINDOW, PER_DAY)
+    ledger, goes = confirmations.take(ledger, "tomorrow", DAY + 1, WINDOW, PER_DAY)
     assert goes
 
 
 def test_a_flood_of_requests_keeps_the_ledger_small_and_the_oldest_first():
-    ledger, _ = mailbox.take(mailbox.MailboxLedger(), "first", 0, WINDOW, PER_DAY)
+    ledger, _ = confirmations.take(confirmations.ConfirmationLedger(), "first", 0, WINDOW, PER_DAY)
     for n in range(10_000):
-        ledger, goes = mailbox.take(ledger, f"w{n}", n, WINDOW, PER_DAY)
+        ledger, goes = confirmations.take(ledger, f"w{n}", n, WINDOW, PER_DAY)
         assert not goes
-    assert [i for i, _ in ledger.held] == [f"w{n}" for n in range(mailbox.MAX_WAITING)]
+    assert [i for i, _ in ledger.held] == [f"w{n}" for n in range(confirmations.MAX_WAITING)]

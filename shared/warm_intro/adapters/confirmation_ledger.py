@@ -1,4 +1,4 @@
-"""The per-address confirmation ledger in the table (see domain.mailbox); the key is a keyed hash.
+"""The per-address confirmation ledger in the table (see domain.confirmations); the key is a keyed hash.
 
     LEDGER#M#<hash>  sk LEDGER   the address's unanswered confirmation, its sends today, the waiting
 
@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.mailbox import MailboxLedger
+from ..domain.confirmations import ConfirmationLedger
 from ..domain.model import Intro
 from .codec import to_item
 from .dynamodb import Repository, dump, load
 
 
-def mailbox_key(address_hash: str) -> str:
+def ledger_key(address_hash: str) -> str:
     return f"LEDGER#M#{address_hash}"
 
 
-def read(repo: Repository, key: str) -> MailboxLedger:
+def read(repo: Repository, key: str) -> ConfirmationLedger:
     found = repo.client.get_item(TableName=repo.table, Key=dump({"pk": key, "sk": "LEDGER"}), ConsistentRead=True)
     item = load(found["Item"]) if "Item" in found else {}
-    return MailboxLedger(
+    return ConfirmationLedger(
         version=int(item.get("v", 0)),
         outstanding=item.get("out"),
         outstanding_at=int(item.get("out_at", 0)),
@@ -30,7 +30,7 @@ def read(repo: Repository, key: str) -> MailboxLedger:
     )
 
 
-def put(repo: Repository, key: str, ledger: MailboxLedger, expires_at: int) -> dict:
+def put(repo: Repository, key: str, ledger: ConfirmationLedger, expires_at: int) -> dict:
     """A transaction item writing `ledger` one version on, if it is still at the version read. The
     item expires by TTL at `expires_at`, when nothing in it can matter any more."""
     item: dict[str, Any] = {
