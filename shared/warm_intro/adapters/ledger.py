@@ -121,6 +121,14 @@ def person_items(table: str, intro: Intro, hashes: dict[Role, str]) -> list[dict
     ]
 
 
+def person_deletes(table: str, intro: Intro, hashes: dict[Role, tuple[str, ...]]) -> list[dict]:
+    """Removing the index entries of `intro` (role -> every hash the address may be stored under)."""
+    return [
+        {"Delete": {"TableName": table, "Key": dump({"pk": f"PERSON#{h}", "sk": f"INTRO#{intro.id}#{role.value}"})}}
+        for role, found in hashes.items() for h in found
+    ]
+
+
 def _to_item(ledger: Ledger) -> dict[str, Any]:
     if isinstance(ledger, RequesterLedger):
         return {"asks": [
