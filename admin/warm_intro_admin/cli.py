@@ -21,7 +21,7 @@ from botocore.exceptions import (
 )
 
 from warm_intro import runtime
-from warm_intro.services import privacy
+from warm_intro.services import identities, privacy
 
 from . import members, outbox, stats, target
 from .target import AdminError, Target
@@ -112,6 +112,13 @@ def erase_person(t: Target, args) -> int:
     return 0
 
 
+def migrate_identities(t: Target, args) -> int:
+    done = identities.migrate(t.hash_key(), t.repository, runtime.now())
+    print(f"{done.addresses} stored addresses had an earlier hash: {done.index_entries} index entries moved, "
+          f"{done.suppressions} suppressions copied to the canonical hash.")
+    return 0
+
+
 # the command line --------------------------------------------------------------------------------
 
 
@@ -163,6 +170,10 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--email", required=True)
         sub.set_defaults(run=run)
+    i = commands.add_parser("identities", help="the one-off move to canonical identities").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    i.add_parser("migrate", help="re-key index entries and suppressions stored under an address's earlier hash "
+                 "(idempotent)").set_defaults(run=migrate_identities)
     return p
 
 

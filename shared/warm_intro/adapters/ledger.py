@@ -103,6 +103,44 @@ class Ledgers:
                 return entries
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def stored_addresses(self) -> list[tuple[str, Role, str]]:
+        """(intro id, role, address) for every address an introduction holds. Admin only: a Scan, for
+        the one-off move to canonical identities (services.identities), never on a request path."""
+        found: list[tuple[str, Role, str]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table, "FilterExpression": "sk = :i", "ProjectionExpression": "pk, requester, connector, target",
+            "ExpressionAttributeValues": {":i": {"S": "INTRO"}},
+        }
+        while True:
+            page = self.client.scan(**kwargs)
+            for item in map(load, page["Items"]):
+                for role in (Role.REQUESTER, Role.CONNECTOR, Role.TARGET):
+                    if email := item.get(role.value, {}).get("email"):
+                        found.append((item["pk"].removeprefix("INTRO#"), role, email))
+            if "LastEvaluatedKey" not in page:
+                return found
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def move_entry(self, intro_id: str, role: Role, old: str, new: str) -> bool:
+        """Moves one index entry from hash `old` to hash `new`, in one transaction; False when there
+        was none under `old` (already moved, or never written)."""
+        sk = f"INTRO#{intro_id}#{role.value}"
+        entry = {"pk": f"PERSON#{new}", "sk": sk, "intro": intro_id, "role": role.value}
+        try:
+            self.write(
+                {"Delete": {"TableName": self.table, "Key": dump({"pk": f"PERSON#{old}", "sk": sk}),
+                            "ConditionExpression": "attribute_exists(pk)"}},
+                {"Put": {"TableName": self.table, "Item": dump(entry)}},
+            )
+            return True
+        except Conflict:
+            return False
+
+    def suppression_reasons(self, address_hash: str) -> set[str]:
+        found = self.client.get_item(TableName=self.table, Key=dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"}),
+                                     ConsistentRead=True)
+        return set(load(found["Item"]).get("reasons", set())) if "Item" in found else set()
+
     def drop_entries(self, entries: list[dict]) -> None:
         for start in range(0, len(entries), 25):
             batch = [{"DeleteRequest": {"Key": dump({"pk": e["pk"], "sk": e["sk"]})}} for e in entries[start:start + 25]]
