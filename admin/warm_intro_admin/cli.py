@@ -115,7 +115,8 @@ def erase_person(t: Target, args) -> int:
 def migrate_identities(t: Target, args) -> int:
     done = identities.migrate(t.hash_key(), t.repository, runtime.now())
     print(f"{done.addresses} stored addresses had an earlier hash: {done.index_entries} index entries moved, "
-          f"{done.suppressions} suppressions copied to the canonical hash.")
+          f"{done.suppressions} suppressions copied to the canonical hash; "
+          f"{done.scheduled} closed introductions scheduled for anonymisation.")
     return 0
 
 

@@ -32,4 +32,21 @@ def test_migration_lets_every_spelling_find_what_was_stored_before_and_is_idempo
     assert repo.suppressed([address_hash(OTHER, key)]) and privacy.export(key, repo, OTHER)["opted_out"]
 
     code, out, _ = run(capsys, *TABLE, "identities", "migrate")
-    assert code == 0 and "0 index entries moved, 0 suppressions copied" in out
+    assert code == 0 and "0 index entries moved, 0 suppressions copied" in out and "0 closed" in out
+
+
+def test_migration_schedules_old_closed_introductions_for_anonymisation(world, capsys):
+    intro = unconfirmed(world)
+    world.advance(days=2)
+    world.tick()  # lapsed; then the content is forgotten and, as earlier versions left it, nothing is due
+    world.advance(days=31)
+    world.tick()
+    client, table = runtime.client("dynamodb"), world.settings.table_name
+    client.update_item(TableName=table, Key={"pk": {"S": f"INTRO#{intro}"}, "sk": {"S": "INTRO"}},
+                       UpdateExpression="REMOVE due_pk, due_at")
+    code, out, _ = run(capsys, *TABLE, "identities", "migrate")
+    assert code == 0 and "1 closed introductions scheduled" in out
+    world.advance(days=365)
+    world.tick()
+    assert world.intro(intro).requester.email == "erased@erased.invalid"
+    assert "0 closed" in run(capsys, *TABLE, "identities", "migrate")[1]

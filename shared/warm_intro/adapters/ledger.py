@@ -121,6 +121,20 @@ class Ledgers:
                 return found
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def unscheduled(self) -> list[str]:
+        """Ids of introductions nothing is due for. Admin only: a Scan, like `stored_addresses`."""
+        found: list[str] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table, "FilterExpression": "sk = :i AND attribute_not_exists(due_at)",
+            "ProjectionExpression": "pk", "ExpressionAttributeValues": {":i": {"S": "INTRO"}},
+        }
+        while True:
+            page = self.client.scan(**kwargs)
+            found += [i["pk"]["S"].removeprefix("INTRO#") for i in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return found
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def move_entry(self, intro_id: str, role: Role, old: str, new: str) -> bool:
         """Moves one index entry from hash `old` to hash `new`, in one transaction; False when there
         was none under `old` (already moved, or never written)."""
