@@ -41,8 +41,8 @@ def with_index(table: str, before: Intro, after: Intro, key: str, also: Iterable
     old = _addresses(before)
     added = {r: address_hash(e, key) for r, e in _addresses(after).items() if old.get(r) != e}
     writes = list(also)
-    present = {_target_of(w) for w in writes}
-    return writes + [w for w in person_items(table, after, added) if _target_of(w) not in present]
+    present = {_key_of(w) for w in writes}
+    return writes + [w for w in person_items(table, after, added) if _key_of(w) not in present]
 
 
 def unindex(table: str, intro: Intro, key: str) -> list[dict]:
@@ -110,7 +110,7 @@ def _addresses(intro: Intro) -> dict[Role, str]:
     return {r: e for r, e in people.items() if e and e != erasure.ERASED_EMAIL}
 
 
-def _target_of(write: dict) -> tuple:
+def _key_of(write: dict) -> tuple:
     item = write.get("Put", {}).get("Item") or write.get("Delete", {}).get("Key") or {}
     return item.get("pk", {}).get("S"), item.get("sk", {}).get("S")
 
