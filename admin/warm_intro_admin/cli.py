@@ -22,7 +22,7 @@ from botocore.exceptions import (
 )
 
 from warm_intro import runtime
-from warm_intro.services import privacy
+from warm_intro.services import identities, privacy
 
 from . import doctor, members, outbox, stats, target
 from .target import AdminError, Target
@@ -140,6 +140,14 @@ def _printed(lines):
         yield line
 
 
+def migrate_identities(t: Target, args) -> int:
+    done = identities.migrate(t.hash_key(), t.repository, runtime.now())
+    print(f"{done.addresses} stored addresses had an earlier hash: {done.index_entries} index entries moved, "
+          f"{done.suppressions} suppressions copied to the canonical hash; "
+          f"{done.scheduled} closed introductions scheduled for anonymisation.")
+    return 0
+
+
 # the command line --------------------------------------------------------------------------------
 
 
@@ -197,6 +205,10 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--timeout", type=float, default=300, help="seconds to wait for --send-test's notices (default 300)")
     d.add_argument("--no-dns", action="store_true", help="skip the SPF, DKIM and DMARC lookups")
     d.set_defaults(run=run_doctor)
+    i = commands.add_parser("identities", help="the one-off move to canonical identities").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    i.add_parser("migrate", help="re-key index entries and suppressions stored under an address's earlier hash "
+                 "(idempotent)").set_defaults(run=migrate_identities)
     return p
 
 

@@ -10,7 +10,9 @@ import boto3
 from botocore.exceptions import ClientError
 
 from warm_intro.adapters.dynamodb import Repository
+from warm_intro.domain.privacy import HashKey
 from warm_intro.domain.rules import Timings
+from warm_intro.settings import Settings
 
 LOCAL_ENDPOINT = "http://127.0.0.1:3001"
 LOCAL_TABLE = "intros-local"
@@ -18,10 +20,13 @@ LOCAL_TABLE = "intros-local"
 LOCAL_HASH_KEY = "local-only-hash-key-not-a-secret"
 # Stack parameter -> Timings field: the repository computes each item's due time with the org's own timings.
 TIMINGS = {"ReminderDays": "reminder_days", "ExpiryDays": "expiry_days",
-           "UnconfirmedHours": "unconfirmed_hours", "FollowupDays": "followup_days"}
+           "UnconfirmedHours": "unconfirmed_hours", "FollowupDays": "followup_days",
+           "ContentRetentionDays": "retention_days", "IntroRetentionDays": "intro_retention_days"}
 
 ENV = {"ReminderDays": "REMINDER_DAYS", "ExpiryDays": "EXPIRY_DAYS", "UnconfirmedHours": "UNCONFIRMED_HOURS",
-       "FollowupDays": "FOLLOWUP_DAYS", "LimitConnectorWeek": "LIMIT_CONNECTOR_WEEK"}
+       "FollowupDays": "FOLLOWUP_DAYS", "LimitConnectorWeek": "LIMIT_CONNECTOR_WEEK",
+       "ContentRetentionDays": "CONTENT_RETENTION_DAYS", "IntroRetentionDays": "INTRO_RETENTION_DAYS",
+       "DotlessDomains": "DOTLESS_DOMAINS"}
 
 
 class AdminError(Exception):
@@ -49,16 +54,18 @@ class Target:
     def setting(self, parameter: str, default: str) -> str:
         return self.parameters.get(parameter, default)
 
-    def hash_key(self) -> str:
-        """The key of the keyed address hashes: the stack's generated secret, else HASH_KEY."""
+    def hash_key(self) -> HashKey:
+        """The key of the keyed address hashes: the stack's generated secret, else HASH_KEY; with the
+        organisation's DotlessDomains, which decide a mailbox's hash too."""
+        domains = Settings._split(self.parameters.get("DotlessDomains", ""))
         if self.stack:
             resource = self.client("cloudformation").describe_stack_resource(StackName=self.stack, LogicalResourceId="HashKey")
             secret = resource["StackResourceDetail"]["PhysicalResourceId"]
-            return self.client("secretsmanager").get_secret_value(SecretId=secret)["SecretString"]
+            return HashKey(self.client("secretsmanager").get_secret_value(SecretId=secret)["SecretString"], domains)
         key = os.environ.get("HASH_KEY") or (LOCAL_HASH_KEY if self.endpoint else None)
         if not key:
             raise AdminError("Set HASH_KEY to the stack's hash key (or use --stack, which reads it for you).")
-        return key
+        return HashKey(key, domains)
 
 
 def deployed(stack: str, region: str | None, profile: str | None = None) -> Target:

@@ -28,6 +28,7 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
         runtime.now(),
         more=lambda: context.get_remaining_time_in_millis() > MARGIN_MS,
         observe=lambda before, after: count_events(organisation, after, since=len(before.history)),
+        hash_key=runtime.settings().hash_key,
     )
     released = release_held(runtime.settings(), runtime.repository(), runtime.now())
     if report.failed:

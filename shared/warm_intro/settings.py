@@ -6,8 +6,9 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .domain.privacy import HashKey
 from .domain.rules import Limits, OverCapacity, Timings
 
 # Deployed, the functions get the name (ARN) of the hash key's secret, never the key.
@@ -45,6 +46,10 @@ class Settings(BaseModel):
     limit_confirm_day: int = Field(
         3, ge=1, description="Confirmation mails one address may get a day (never two unanswered at once)"
     )
+    intro_retention_days: float = Field(365, gt=0)
+    dotless_domains: tuple[str, ...] = Field(
+        (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -53,7 +58,7 @@ class Settings(BaseModel):
             raise ValueError("BASE_URL must be an absolute http(s) URL")
         return value.rstrip("/")
 
-    @field_validator("allowed_domains", mode="before")
+    @field_validator("allowed_domains", "dotless_domains", mode="before")
     @classmethod
     def _split(cls, value):
         if isinstance(value, str):
@@ -67,6 +72,12 @@ class Settings(BaseModel):
             raise ValueError("ACCENT_COLOR must be a hex colour like #1f6f5c")
         return value
 
+    @model_validator(mode="after")
+    def _key_knows_the_domains(self) -> Settings:
+        # Every caller hashes with `settings.hash_key`, so the domains reach every hash with it.
+        object.__setattr__(self, "hash_key", HashKey(self.hash_key, self.dotless_domains))
+        return self
+
     @property
     def timings(self) -> Timings:
         return Timings(
@@ -75,6 +86,7 @@ class Settings(BaseModel):
             unconfirmed_hours=self.unconfirmed_hours,
             followup_days=self.followup_days,
             retention_days=self.content_retention_days,
+            intro_retention_days=self.intro_retention_days,
         )
 
     @property

@@ -112,8 +112,15 @@ class Repository:
         return found["Item"]["name"]["S"] if "Item" in found else None
 
     def suppressed(self, hashes: Iterable[str], reasons: Iterable[str] | None = None) -> set[str]:
-        """The hashes on the list; with `reasons`, only those listed for one of these reasons."""
-        keys = [dump({"pk": f"SUPPRESS#{h}", "sk": "SUPPRESS"}) for h in dict.fromkeys(hashes)]
+        """The hashes on the list; with `reasons`, only those listed for one of these reasons. A hash
+        carrying the one its address had before canonical identities (domain.privacy.AddressHash) is
+        found under either."""
+        stored_as = {}
+        for h in hashes:
+            stored_as.setdefault(str(h), str(h))
+            if getattr(h, "earlier", None):
+                stored_as.setdefault(h.earlier, str(h))
+        keys = [dump({"pk": f"SUPPRESS#{h}", "sk": "SUPPRESS"}) for h in stored_as]
         if not keys:
             return set()
         wanted = None if reasons is None else set(reasons)
@@ -121,7 +128,7 @@ class Repository:
             RequestItems={self.table: {"Keys": keys, "ProjectionExpression": "pk, reasons"}}
         )
         return {
-            item["pk"]["S"].removeprefix("SUPPRESS#")
+            stored_as[item["pk"]["S"].removeprefix("SUPPRESS#")]
             for item in found["Responses"].get(self.table, [])
             if wanted is None or wanted & set(item.get("reasons", {}).get("SS", []))
         }

@@ -103,6 +103,58 @@ class Ledgers:
                 return entries
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def stored_addresses(self) -> list[tuple[str, Role, str]]:
+        """(intro id, role, address) for every address an introduction holds. Admin only: a Scan, for
+        the one-off move to canonical identities (services.identities), never on a request path."""
+        found: list[tuple[str, Role, str]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table, "FilterExpression": "sk = :i", "ProjectionExpression": "pk, requester, connector, target",
+            "ExpressionAttributeValues": {":i": {"S": "INTRO"}},
+        }
+        while True:
+            page = self.client.scan(**kwargs)
+            for item in map(load, page["Items"]):
+                for role in (Role.REQUESTER, Role.CONNECTOR, Role.TARGET):
+                    if email := item.get(role.value, {}).get("email"):
+                        found.append((item["pk"].removeprefix("INTRO#"), role, email))
+            if "LastEvaluatedKey" not in page:
+                return found
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def unscheduled(self) -> list[str]:
+        """Ids of introductions nothing is due for. Admin only: a Scan, like `stored_addresses`."""
+        found: list[str] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table, "FilterExpression": "sk = :i AND attribute_not_exists(due_at)",
+            "ProjectionExpression": "pk", "ExpressionAttributeValues": {":i": {"S": "INTRO"}},
+        }
+        while True:
+            page = self.client.scan(**kwargs)
+            found += [i["pk"]["S"].removeprefix("INTRO#") for i in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return found
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def move_entry(self, intro_id: str, role: Role, old: str, new: str) -> bool:
+        """Moves one index entry from hash `old` to hash `new`, in one transaction; False when there
+        was none under `old` (already moved, or never written)."""
+        sk = f"INTRO#{intro_id}#{role.value}"
+        entry = {"pk": f"PERSON#{new}", "sk": sk, "intro": intro_id, "role": role.value}
+        try:
+            self.write(
+                {"Delete": {"TableName": self.table, "Key": dump({"pk": f"PERSON#{old}", "sk": sk}),
+                            "ConditionExpression": "attribute_exists(pk)"}},
+                {"Put": {"TableName": self.table, "Item": dump(entry)}},
+            )
+            return True
+        except Conflict:
+            return False
+
+    def suppression_reasons(self, address_hash: str) -> set[str]:
+        found = self.client.get_item(TableName=self.table, Key=dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"}),
+                                     ConsistentRead=True)
+        return set(load(found["Item"]).get("reasons", set())) if "Item" in found else set()
+
     def drop_entries(self, entries: list[dict]) -> None:
         for start in range(0, len(entries), 25):
             batch = [{"DeleteRequest": {"Key": dump({"pk": e["pk"], "sk": e["sk"]})}} for e in entries[start:start + 25]]
@@ -118,6 +170,14 @@ def person_items(table: str, intro: Intro, hashes: dict[Role, str]) -> list[dict
             {"pk": f"PERSON#{h}", "sk": f"INTRO#{intro.id}#{role.value}", "intro": intro.id, "role": role.value}
         )}}
         for role, h in hashes.items()
+    ]
+
+
+def person_deletes(table: str, intro: Intro, hashes: dict[Role, tuple[str, ...]]) -> list[dict]:
+    """Removing the index entries of `intro` (role -> every hash the address may be stored under)."""
+    return [
+        {"Delete": {"TableName": table, "Key": dump({"pk": f"PERSON#{h}", "sk": f"INTRO#{intro.id}#{role.value}"})}}
+        for role, found in hashes.items() for h in found
     ]
 
 

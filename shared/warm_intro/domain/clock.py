@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .erasure import forget_content, has_content
+from .erasure import IN_FLIGHT, anonymise, forget_content, has_content, is_anonymous
 from .lifecycle import close, record, send
 from .model import Delivery, Intro, Kind, Message, Role, State
 from .rules import Timings
-
-IN_FLIGHT = frozenset({Delivery.PENDING, Delivery.RETRY, Delivery.SENDING, Delivery.HELD})
 
 REMINDERS = {
     State.AWAITING_CONNECTOR: (Role.CONNECTOR, Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER),
@@ -22,6 +20,7 @@ REMINDERS = {
 }
 QUIET_EXPIRY, EXPIRY, REMINDER, FOLLOWUP = "quiet_expiry", "expiry", "reminder", "followup"
 FORGET = "forget"  # data minimisation: the blurb and notes go a while after the introduction closed
+RETIRE = "retire"  # and, after the organisation's retention period, every name and address in it
 
 
 def tick(intro: Intro, now: int, t: Timings) -> Intro:
@@ -40,6 +39,8 @@ def tick(intro: Intro, now: int, t: Timings) -> Intro:
         intro = send(intro, now, Kind.FOLLOWUP)
     if FORGET in moments:
         intro = forget_content(intro, now)
+    if RETIRE in moments:
+        intro = anonymise(intro, now)
     return start if intro == start else intro
 
 
@@ -66,10 +67,15 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
     sent = _sent_at(intro, Kind.INTRODUCTION)
     if intro.state is State.INTRODUCED and Kind.FOLLOWUP not in intro.outbox and sent is not None:
         moments[FOLLOWUP] = sent + t.followup
-    # Not while a message is on its way: it may still quote the blurb or the note.
-    if has_content(intro) and intro.decided_at is not None and not any(m.status in IN_FLIGHT for m in
-                                                                        intro.outbox.values()):
-        moments[FORGET] = intro.decided_at + t.retention
+    if intro.decided_at is None:
+        return moments
+    # Not while a message is on its way (it may still quote the blurb or the note), but a message
+    # stuck in flight holds the content back only as long again as the retention itself.
+    if has_content(intro):
+        in_flight = any(m.status in IN_FLIGHT for m in intro.outbox.values())
+        moments[FORGET] = intro.decided_at + t.retention * (2 if in_flight else 1)
+    if not is_anonymous(intro):
+        moments[RETIRE] = intro.decided_at + t.intro_retention
     return moments
 
 

@@ -1,4 +1,5 @@
-"""Forgetting, as pure functions: free text after its time, and one person on request.
+"""Forgetting, as pure functions: free text after its time, one person on request, and everyone in a
+closed introduction once it has been closed for the organisation's retention period.
 
 What stays is what the organisation needs to show consent and count outcomes: states, times, and the
 consent record (roles, actions, pages), none of which names anybody."""
@@ -9,11 +10,13 @@ from dataclasses import replace
 
 from .lifecycle import close, record
 from .messages import SPECS
-from .model import SENDABLE, Delivery, Intro, Kind, Person, Role, State, Target
+from .model import SENDABLE, Delivery, Intro, Kind, Message, Person, Role, State, Target
 
 ERASED_NAME = "(erased)"
 ERASED_EMAIL = "erased@erased.invalid"  # .invalid can never be delivered (RFC 2606)
 FREE_TEXT = ("blurb", "note", "private_note")
+IN_FLIGHT = frozenset({Delivery.PENDING, Delivery.RETRY, Delivery.SENDING, Delivery.HELD})
+EVERYONE = frozenset({Role.REQUESTER, Role.CONNECTOR, Role.TARGET})
 
 
 def has_content(intro: Intro) -> bool:
@@ -21,12 +24,29 @@ def has_content(intro: Intro) -> bool:
 
 
 def forget_content(intro: Intro, now: int) -> Intro:
-    """The blurb and notes, once the introduction is over and the retention time has passed."""
+    """The blurb and notes, once the introduction is over and the retention time has passed. A message
+    still in flight by then (the clock waits for one only so long) would quote them: it is cancelled."""
     if intro.is_open or not has_content(intro):
         return intro
     target = replace(intro.target, about=None)
-    intro = intro.evolve(blurb="", note=None, private_note=None, target=target)
+    intro = intro.evolve(blurb="", note=None, private_note=None, target=target, outbox=_cancelled(intro, IN_FLIGHT, now))
     return intro.evolve(version=intro.version + 1, updated_at=now)
+
+
+def is_anonymous(intro: Intro) -> bool:
+    people = (intro.requester, intro.connector, intro.target)
+    return all(p.name == ERASED_NAME and p.email in (None, ERASED_EMAIL) for p in people)
+
+
+def anonymise(intro: Intro, now: int) -> Intro:
+    """A closed introduction past its retention keeps its states, times and consent record, nothing
+    that names anybody. Nothing is sent any more, however long a message has waited: there is nobody
+    left to send it to. The target keeps no address at all, so the requester's own limits fall back on
+    the keyed hashes in their ledger (see limits.settle)."""
+    if intro.is_open or is_anonymous(intro):
+        return intro
+    intro = erase(intro, set(EVERYONE), now, action="retire")
+    return intro.evolve(target=Target(ERASED_NAME), tokens={}, outbox=_cancelled(intro, IN_FLIGHT | {Delivery.FAILED}, now))
 
 
 def roles_of(intro: Intro, matches) -> set[Role]:
@@ -36,7 +56,7 @@ def roles_of(intro: Intro, matches) -> set[Role]:
     return {role for role, email in people.items() if email and matches(email)}
 
 
-def erase(intro: Intro, roles: set[Role], now: int) -> Intro:
+def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> Intro:
     """Removes the person in `roles` from the introduction. Free text goes too, whoever wrote it, since
     it is about the people in it. An open request closes: a requester's quietly, anyone else's with the
     usual neutral message; and nothing still waiting is sent to the erased person."""
@@ -61,7 +81,12 @@ def erase(intro: Intro, roles: set[Role], now: int) -> Intro:
     }
     intro = intro.evolve(**people, blurb="", note=None, private_note=None, outbox=outbox,
                          version=intro.version + 1, updated_at=now)
-    return record(intro, now, Role.SYSTEM, "erase")
+    return record(intro, now, Role.SYSTEM, action)
+
+
+def _cancelled(intro: Intro, statuses: frozenset[Delivery], now: int) -> dict[Kind, Message]:
+    return {k: replace(m, status=Delivery.CANCELLED, at=now) if m.status in statuses else m
+            for k, m in intro.outbox.items()}
 
 
 def _gone(_: Person) -> Person:

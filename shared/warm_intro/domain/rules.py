@@ -24,6 +24,7 @@ class Timings:
     link_days: float = 60  # links outlive the request so late clicks still see what happened
     retention_days: float = 30  # blurb and notes are forgotten this long after the introduction closed
     retry_minutes: float = 15  # a message SES refused is tried again after this
+    intro_retention_days: float = 365  # a closed introduction keeps names and addresses this long
 
     @property
     def reminder(self) -> int:
@@ -52,6 +53,10 @@ class Timings:
     @property
     def retry(self) -> int:
         return int(self.retry_minutes * 60)
+
+    @property
+    def intro_retention(self) -> int:
+        return int(self.intro_retention_days * DAY)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import logging
 from dataclasses import replace
 
 from ..adapters.dynamodb import Repository
-from ..adapters.ledger import Ledgers, connector_key, person_items, requester_key, target_key
+from ..adapters.ledger import Ledgers, connector_key, requester_key, target_key
 from ..domain import limits
 from ..domain.errors import Conflict
 from ..domain.lifecycle import Admission
@@ -69,10 +69,7 @@ def on_approve(
     ledger, ok = limits.target_turn(ledgers.read(t_key)[t_key], settings.limits, now)
     if not ok:
         return Admission(closes=True), []
-    writes = [ledgers.put(t_key, ledger)]
-    if not intro.target.email:  # the connector gave the address: the person index learns it now
-        writes += person_items(repo.table, intro, {Role.TARGET: target_hash})
-    return Admission(), writes
+    return Admission(), [ledgers.put(t_key, ledger)]
 
 
 def release_held(settings: Settings, repo: Repository, now: int) -> int:

@@ -15,8 +15,10 @@ from enum import StrEnum
 
 from ..adapters.dynamodb import Repository
 from ..domain.clock import tick
+from ..domain.erasure import is_anonymous
 from ..domain.errors import Conflict
 from ..domain.model import Intro
+from .privacy import unindex
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +48,11 @@ def run_due(
     batch: int = 100,
     more: Callable[[], bool] = lambda: True,
     observe: Callable[[Intro, Intro], None] = lambda before, after: None,
+    hash_key: str | None = None,
 ) -> RunReport:
     """`more()` says whether there is still time for one more introduction; `observe(before, after)`
-    hears of every change written (for metrics)."""
+    hears of every change written (for metrics). With `hash_key`, an introduction anonymised after
+    its retention leaves the per-person index in the same write."""
     report = RunReport()
     passed: set[str] = set()  # looked at this run but still due (raced or failed): not tried again
     while True:
@@ -61,7 +65,7 @@ def run_due(
                 return report
             report.due += 1
             try:
-                outcome = _tick_one(repo, intro_id, now, observe)
+                outcome = _tick_one(repo, intro_id, now, observe, hash_key)
             except Exception:  # one unreadable item must not stall every reminder queued after it
                 log.exception("the clock could not move introduction %s", intro_id)
                 report.failed.append(intro_id)
@@ -74,7 +78,9 @@ def run_due(
             return report
 
 
-def _tick_one(repo: Repository, intro_id: str, now: int, observe: Callable[[Intro, Intro], None]) -> Outcome:
+def _tick_one(
+    repo: Repository, intro_id: str, now: int, observe: Callable[[Intro, Intro], None], hash_key: str | None
+) -> Outcome:
     for _ in range(2):  # a decision made meanwhile is re-read once, as a link answer is
         intro = repo.get(intro_id)
         if intro is None:
@@ -82,8 +88,9 @@ def _tick_one(repo: Repository, intro_id: str, now: int, observe: Callable[[Intr
         updated = tick(intro, now, repo.timings)
         if updated is intro:
             return Outcome.UNCHANGED
+        retired = hash_key is not None and is_anonymous(updated) and not is_anonymous(intro)
         try:
-            repo.save(updated, intro.version)
+            repo.save(updated, intro.version, unindex(repo.table, intro, hash_key) if retired else ())
         except Conflict:
             continue
         observe(intro, updated)

@@ -14,7 +14,7 @@ from ..domain.model import Decision, Grant, Intro, Role, State
 from ..domain.privacy import address_hash
 from ..settings import Settings
 from ..telemetry import count_events
-from . import admission, requests
+from . import admission, privacy, requests
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def answer(
         if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
         try:
-            repo.save(updated, intro.version, also)
+            repo.save(updated, intro.version, privacy.with_index(repo.table, intro, updated, settings.hash_key, also))
         except Conflict:
             if attempt == 2:
                 raise
