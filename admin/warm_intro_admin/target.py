@@ -21,7 +21,8 @@ TIMINGS = {"ReminderDays": "reminder_days", "ExpiryDays": "expiry_days",
            "UnconfirmedHours": "unconfirmed_hours", "FollowupDays": "followup_days"}
 
 ENV = {"ReminderDays": "REMINDER_DAYS", "ExpiryDays": "EXPIRY_DAYS", "UnconfirmedHours": "UNCONFIRMED_HOURS",
-       "FollowupDays": "FOLLOWUP_DAYS", "LimitConnectorWeek": "LIMIT_CONNECTOR_WEEK"}
+       "FollowupDays": "FOLLOWUP_DAYS", "LimitConnectorWeek": "LIMIT_CONNECTOR_WEEK",
+       "RequestPolicy": "REQUEST_POLICY", "AllowedDomains": "ALLOWED_DOMAINS"}
 
 
 class AdminError(Exception):

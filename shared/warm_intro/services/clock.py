@@ -16,7 +16,8 @@ from enum import StrEnum
 from ..adapters.dynamodb import Repository
 from ..domain.clock import tick
 from ..domain.errors import Conflict
-from ..domain.model import Intro
+from ..domain.membership import without_connector
+from ..domain.model import Intro, Kind
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +80,17 @@ def _tick_one(repo: Repository, intro_id: str, now: int, observe: Callable[[Intr
         intro = repo.get(intro_id)
         if intro is None:
             return Outcome.GONE
-        updated = tick(intro, now, repo.timings)
+        updated, members = tick(intro, now, repo.timings), ()
+        if Kind.CONNECTOR_REMINDER in updated.outbox.keys() - intro.outbox.keys():
+            # Reminded only while still a member, checked again in the write itself.
+            if repo.member_name(intro.connector.email) is None:
+                updated = tick(without_connector(intro, now), now, repo.timings)
+            else:
+                members = (intro.connector.email,)
         if updated is intro:
             return Outcome.UNCHANGED
         try:
-            repo.save(updated, intro.version)
+            repo.save(updated, intro.version, members=members)
         except Conflict:
             continue
         observe(intro, updated)
