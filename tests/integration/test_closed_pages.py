@@ -14,7 +14,7 @@ STALE = ("Thank you for approving", "If they say yes", "you&#39;ll be in copy")
 
 def main_text(page) -> str:
     """The page's own words (title and lines), without the layout around them."""
-    found = re.search(r"<main[^>]*>(.*)</main>", page.text, re.S)
+    found = re.search(r"<main[^>]*>(.*)</main>", page.text, re.DOTALL)
     assert found, page.text
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1))).strip()
 
