@@ -2,7 +2,8 @@
 a time, while there is time left.
 
 Its DynamoDB calls grow with the number of due introductions, never with the table: one query per
-page of the keys-only index, then one read and at most one versioned write per due introduction.
+page of the keys-only index, then one read and at most one versioned write per due introduction (a
+connector about to be reminded costs one more read, and the write checks they are still a member).
 Two runs at once, or a run repeated after a crash, send nothing twice: `tick` is idempotent and
 every write is conditional on the version read."""
 
