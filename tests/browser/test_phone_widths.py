@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .helpers import decide, link_to, unique
+from .helpers import decide, link_to, tick, unique
 
 pytestmark = pytest.mark.browser
 
@@ -106,8 +106,15 @@ def pages(page, server) -> Iterator[str]:
     page.get_by_label("Who you are, why you'd like to meet, and one ask").fill(BLURB)
     with page.expect_navigation():
         page.get_by_role("button", name="Send request").click()
-    page.goto(link_to(server, third, n))
+    third_confirm = link_to(server, third, n)
+    page.goto(third_confirm)
     yield "confirm-long-connector"
+
+    tick(server, days=8)  # the follow-up falls due; the unconfirmed request lapses
+    page.goto(link_to(server, requester, n, subject="connect"))
+    yield "followup"
+    page.goto(third_confirm)
+    yield "lapsed"
 
 
 def overflow(page) -> dict:
@@ -133,5 +140,5 @@ def test_every_page_fits_a_phone_with_long_names_addresses_and_notes(page, serve
                 wide.append((name, width, found))
             assert all(page.locator("button").nth(i).is_visible() for i in range(page.locator("button").count()))
         page.set_viewport_size({"width": 390, "height": 844})
-    assert len(seen) == 15
+    assert len(seen) == 17
     assert wide == [], wide
