@@ -48,7 +48,7 @@ class StreamPump:
         self.arn = stream_arn
         self.function = function
         self.client = boto3.client("dynamodbstreams", region_name=region)
-        self.iterators: dict[str, str] = {}
+        self.iterators: dict[str, str] = {}  # shard id -> sequence number of the last record read
         self.retry: list[dict] = []
         self.filters = template_filters(function)
 
@@ -78,12 +78,16 @@ class StreamPump:
         records = []
         for shard in shards:
             shard_id = shard["ShardId"]
-            if shard_id not in self.iterators:
-                self.iterators[shard_id] = self.client.get_shard_iterator(
-                    StreamArn=self.arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
-            page = self.client.get_records(ShardIterator=self.iterators[shard_id])
-            self.iterators[shard_id] = page["NextShardIterator"]
+            # A fresh iterator after the last record seen, each time: moto undoes a cancelled
+            # transaction by swapping in a copy of the table, and an old iterator would keep
+            # reading the replaced stream and miss every record written after it.
+            where = {"ShardIteratorType": "TRIM_HORIZON"}
+            if shard_id in self.iterators:
+                where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self.iterators[shard_id]}
+            iterator = self.client.get_shard_iterator(StreamArn=self.arn, ShardId=shard_id, **where)["ShardIterator"]
+            page = self.client.get_records(ShardIterator=iterator)
+            if page["Records"]:
+                self.iterators[shard_id] = page["Records"][-1]["dynamodb"]["SequenceNumber"]
             records += [r for r in page["Records"] if self._wanted(r)]
         return records
 

@@ -51,7 +51,8 @@ def members_add(t: Target, args) -> int:
 
 
 def members_remove(t: Target, args) -> int:
-    print(members.remove(t.repository, args.email))
+    print(members.remove(t.repository, args.email, t.hash_key(), runtime.now(),
+                         t.setting("RequestPolicy", "members"), t.setting("AllowedDomains", "")))
     return 0
 
 
@@ -173,7 +174,8 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("email")
     add.add_argument("name")
     add.set_defaults(run=members_add)
-    rm = m.add_parser("remove", help="remove a member (their past introductions stay)")
+    rm = m.add_parser("remove", help="remove a member and say what becomes of their open requests "
+                      "(their past introductions stay)")
     rm.add_argument("email")
     rm.set_defaults(run=members_remove)
     m.add_parser("list", help="print the members as CSV (email,name)").set_defaults(run=members_list)

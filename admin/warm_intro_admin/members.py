@@ -12,6 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.errors import InvalidInput
 from warm_intro.domain.validation import check_email, check_name
+from warm_intro.services import membership
 
 from .progress import Progress
 from .target import AdminError
@@ -102,9 +103,19 @@ def add(repo: Repository, email: str, name: str) -> str:
     return f"{email}: added or renamed" if repo.put_member(email, name) else f"{email}: already a member"
 
 
-def remove(repo: Repository, email: str) -> str:
+def remove(repo: Repository, email: str, hash_key: str, now: int, policy: str = "members", domains: str = "") -> str:
+    """Removes the member, then says what became of each open request they are part of. Safe to
+    run again: it finishes what an interrupted run left undone."""
     email = email.strip().lower()
-    return f"{email}: removed" if repo.remove_member(email) else f"{email}: was not a member"
+    allowed = tuple(d.strip().lower().lstrip("@") for d in domains.split(",") if d.strip())
+    removal = membership.remove(repo, hash_key, email, now, policy=policy, allowed_domains=allowed)
+    lines = [f"{email}: {'removed' if removal.was_member else 'was not a member'}"]
+    if not removal.effects:
+        lines[0] += "; no open requests involve them"
+    for effect in membership.Effect:
+        if count := removal.effects[effect]:
+            lines.append(f"  {count} open request{'s' if count > 1 else ''} {effect.value}")
+    return "\n".join(lines)
 
 
 def write_csv(repo: Repository, out=None) -> int:

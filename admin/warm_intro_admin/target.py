@@ -26,7 +26,7 @@ TIMINGS = {"ReminderDays": "reminder_days", "ExpiryDays": "expiry_days",
 ENV = {"ReminderDays": "REMINDER_DAYS", "ExpiryDays": "EXPIRY_DAYS", "UnconfirmedHours": "UNCONFIRMED_HOURS",
        "FollowupDays": "FOLLOWUP_DAYS", "LimitConnectorWeek": "LIMIT_CONNECTOR_WEEK",
        "ContentRetentionDays": "CONTENT_RETENTION_DAYS", "IntroRetentionDays": "INTRO_RETENTION_DAYS",
-       "DotlessDomains": "DOTLESS_DOMAINS"}
+       "DotlessDomains": "DOTLESS_DOMAINS", "RequestPolicy": "REQUEST_POLICY", "AllowedDomains": "ALLOWED_DOMAINS"}
 
 
 class AdminError(Exception):

@@ -15,6 +15,7 @@ from warm_intro.domain.model import Decision
 from warm_intro.services import links
 from warm_intro.telemetry import metrics
 from warm_intro.views.link_pages import FORMS, can_act, outcome
+from warm_intro.views.link_pages import status as link_status
 from warm_intro.web import html, status_of
 
 logger = Logger()
@@ -27,7 +28,7 @@ app = APIGatewayHttpResolver()
 @app.head("/optout/<token>")
 def show(token: str):
     opened = links.open_link(runtime.repository(), token, runtime.now())
-    return _page(opened, status=200 if can_act(opened.intro, opened.grant) else 410)
+    return _page(opened, status=link_status(opened.intro, opened.grant))
 
 
 @app.post("/link/<token>")

@@ -63,3 +63,31 @@ def test_a_server_that_is_not_running_is_a_clear_error():
                           env={**env, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}, capture_output=True, text=True,
                           timeout=120)
     assert gone.returncode == 1 and "Cannot reach" in gone.stderr and "Traceback" not in gone.stderr
+
+
+def test_removing_a_connector_says_what_became_of_their_open_ask_and_their_link_stops(server):
+    before = len(server.outbox())
+    status, _, body = server.post_json("/intros", {
+        "requester": {"name": "Katherine Johnson", "email": "katherine@example.org"},
+        "connector_email": "dorothy@example.org",
+        "target": {"name": "Mae Jemison", "email": "mae@example.net"},
+        "blurb": "I'm Katherine; I'd love twenty minutes to hear how Mae prepared for her first flight.",
+    })
+    assert status == 202, body
+    (confirm,) = [m for m in server.wait_for_mail(before + 1)[before:] if "katherine@example.org" in m["to"][0]]
+    link = next(w for w in confirm["text"].split() if "/link/" in w)
+    assert server.post_form(link, {"decision": "confirm"})[0] == 200
+    asked = server.wait_for_mail(before + 2)[-1]
+    assert "dorothy@example.org" in asked["to"][0]
+    review = next(w for w in asked["text"].split() if "/link/" in w)
+
+    removed = cli(server, "members", "remove", "dorothy@example.org")
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.splitlines() == [
+        "dorothy@example.org: removed",
+        "  1 open request waiting for them as connector: no more reminders; each closes neutrally when it expires",
+    ]
+    status, _, page = server.get(review)
+    assert status == 410 and "This request has closed" in page and "<form" not in page
+    assert server.post_form(review, {"decision": "approve"})[0] == 409
+    assert not any("mae@example.net" in a for m in server.outbox()[before:] for a in m["to"])

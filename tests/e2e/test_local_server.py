@@ -79,7 +79,7 @@ def test_introduction_happy_path_over_http(server):
     assert any("grace@example.org" in a for a in intro["cc"])
     # Final: every link now shows what happened, with no form, and a second decision is refused.
     status, _, page = server.get(consent)
-    assert status == 410 and "<form" not in page
+    assert status == 200 and "You said yes" in page and "<form" not in page
     assert server.post_form(consent, {"decision": "decline"})[0] == 409
     time.sleep(1)
     assert len(server.outbox()) == n + 4

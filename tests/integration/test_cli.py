@@ -88,8 +88,10 @@ def test_add_rename_and_remove(world, capsys):
     assert run(capsys, *TABLE, "members", "add", "hedy@example.org", "Hedy Lamarr")[1] == "hedy@example.org: already a member\n"
     assert run(capsys, *TABLE, "members", "add", "hedy@example.org", "Hedy Kiesler")[1].endswith("added or renamed\n")
     assert members(capsys)["hedy@example.org"] == "Hedy Kiesler"
-    assert run(capsys, *TABLE, "members", "remove", "hedy@example.org")[1] == "hedy@example.org: removed\n"
-    assert run(capsys, *TABLE, "members", "remove", "hedy@example.org")[1] == "hedy@example.org: was not a member\n"
+    out = run(capsys, *TABLE, "members", "remove", "hedy@example.org")[1]
+    assert out == "hedy@example.org: removed; no open requests involve them\n"
+    out = run(capsys, *TABLE, "members", "remove", "hedy@example.org")[1]
+    assert out == "hedy@example.org: was not a member; no open requests involve them\n"
     assert "hedy@example.org" not in members(capsys)
     assert runtime.repository().member_name("hedy@example.org") is None
 

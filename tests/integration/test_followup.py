@@ -44,7 +44,7 @@ def test_not_yet_and_no_are_recorded_and_mail_nobody(world, answer):
     world.deliver()
     assert len(world.mail()) == total
     assert world.intro(intro_id).followup == answer
-    assert world.get(link).status == 410
+    assert world.get(link).status == 200  # their answer, recorded: a success page, not a dead link
 
 
 def test_the_requester_is_asked_only_once(world):

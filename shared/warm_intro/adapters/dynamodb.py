@@ -26,6 +26,10 @@ def load(image: dict[str, Any]) -> dict[str, Any]:
     return {k: _de.deserialize(v) for k, v in image.items()}
 
 
+def _member_key(email: str) -> dict[str, str]:
+    return {"pk": f"MEMBER#{email}", "sk": "MEMBER"}
+
+
 def is_conflict(error: ClientError) -> bool:
     return error.response["Error"]["Code"] in ("ConditionalCheckFailedException", "TransactionCanceledException")
 
@@ -46,11 +50,17 @@ class Repository:
         put = {"TableName": self.table, "Item": dump(to_item(intro, self.timings))}
         self._write(put, "attribute_not_exists(pk)", {}, list(also))
 
-    def save(self, intro: Intro, expected_version: int, also: Iterable[dict] = ()) -> Intro:
-        """Write `intro` only if the stored one is still at `expected_version`; else Conflict."""
+    def save(self, intro: Intro, expected_version: int, also: Iterable[dict] = (), members: Iterable[str] = ()) -> Intro:
+        """Write `intro` only if the stored one is still at `expected_version` and each of `members` is
+        still a member, in the same transaction; else Conflict."""
         put = {"TableName": self.table, "Item": dump(to_item(intro, self.timings))}
-        self._write(put, "v = :expected", {":expected": {"N": str(expected_version)}}, list(also))
+        checks = [self._member_check(email) for email in dict.fromkeys(members)]
+        self._write(put, "v = :expected", {":expected": {"N": str(expected_version)}}, [*also, *checks])
         return intro
+
+    def _member_check(self, email: str) -> dict:
+        return {"ConditionCheck": {"TableName": self.table, "Key": dump(_member_key(email)),
+                                   "ConditionExpression": "attribute_exists(pk)"}}
 
     def _write(self, put: dict, condition: str, values: dict, also: list[dict]) -> None:
         try:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from .erasure import IN_FLIGHT, anonymise, forget_content, has_content, is_anonymous
 from .lifecycle import close, record, send
+from .membership import connector_gone
 from .model import Delivery, Intro, Kind, Message, Role, State
 from .rules import Timings
 
@@ -59,7 +60,8 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
         role, ask, _ = REMINDERS[intro.state]
         moments = {EXPIRY: (intro.asked_at or intro.created_at) + t.expiry}
         # Counted from when the ask actually went out: an ask that waited is not chased at once.
-        if role not in intro.reminded and (sent := _sent_at(intro, ask)) is not None:
+        # Nobody is reminded on behalf of a connector who is no longer a member.
+        if role not in intro.reminded and not connector_gone(intro) and (sent := _sent_at(intro, ask)) is not None:
             moments[REMINDER] = sent + t.reminder
         return moments
     # Only once the introduction really went out: nobody is asked about a meeting they never heard of.

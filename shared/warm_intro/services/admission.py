@@ -94,7 +94,7 @@ def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> i
         ledger = limits.released(ledger, intro_id, now, sent=go)
         write = ledgers.put(key, ledger, limits.next_room_at(ledger, rules, now))
         if go:
-            repo.save(limits.release_ask(intro, now), intro.version, also=[write])
+            repo.save(limits.release_ask(intro, now), intro.version, also=[write], members=[intro.connector.email])
             sent += 1
         else:  # withdrawn, expired or erased meanwhile: it only leaves the queue
             ledgers.write(write)

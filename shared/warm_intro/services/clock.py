@@ -2,7 +2,8 @@
 a time, while there is time left.
 
 Its DynamoDB calls grow with the number of due introductions, never with the table: one query per
-page of the keys-only index, then one read and at most one versioned write per due introduction.
+page of the keys-only index, then one read and at most one versioned write per due introduction (a
+connector about to be reminded costs one more read, and the write checks they are still a member).
 Two runs at once, or a run repeated after a crash, send nothing twice: `tick` is idempotent and
 every write is conditional on the version read."""
 
@@ -17,7 +18,8 @@ from ..adapters.dynamodb import Repository
 from ..domain.clock import tick
 from ..domain.erasure import is_anonymous
 from ..domain.errors import Conflict
-from ..domain.model import Intro
+from ..domain.membership import without_connector
+from ..domain.model import Intro, Kind
 from .privacy import unindex
 
 log = logging.getLogger(__name__)
@@ -85,12 +87,18 @@ def _tick_one(
         intro = repo.get(intro_id)
         if intro is None:
             return Outcome.GONE
-        updated = tick(intro, now, repo.timings)
+        updated, members = tick(intro, now, repo.timings), ()
+        if Kind.CONNECTOR_REMINDER in updated.outbox.keys() - intro.outbox.keys():
+            # Reminded only while still a member, checked again in the write itself.
+            if repo.member_name(intro.connector.email) is None:
+                updated = tick(without_connector(intro, now), now, repo.timings)
+            else:
+                members = (intro.connector.email,)
         if updated is intro:
             return Outcome.UNCHANGED
         retired = hash_key is not None and is_anonymous(updated) and not is_anonymous(intro)
         try:
-            repo.save(updated, intro.version, unindex(repo.table, intro, hash_key) if retired else ())
+            repo.save(updated, intro.version, unindex(repo.table, intro, hash_key) if retired else (), members=members)
         except Conflict:
             continue
         observe(intro, updated)

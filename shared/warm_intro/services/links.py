@@ -6,15 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
-from ..adapters.ledger import person_items
 from ..domain import tokens
-from ..domain.errors import Conflict, InvalidLink, NotAllowed
-from ..domain.lifecycle import GO, Admission, approved_address, corrects_address, decide
-from ..domain.model import Decision, Grant, Intro, Role, State
+from ..domain.clock import tick
+from ..domain.errors import AlreadyDecided, Conflict, InvalidLink, NotAllowed
+from ..domain.lifecycle import GO, Admission, approved_address, decide
+from ..domain.membership import connector_gone
+from ..domain.model import Decision, Grant, Intro, Purpose, Role, State
 from ..domain.privacy import address_hash
 from ..settings import Settings
 from ..telemetry import count_events
 from . import admission, privacy, requests
+from .membership import members_vouching
 
 
 @dataclass(frozen=True)
@@ -24,11 +26,18 @@ class Opened:
 
 
 def open_link(repo: Repository, token: str, now: int) -> Opened:
+    """The introduction as it stands at `now`: what the clock has made due counts even before the
+    scheduler has written it (a page view still never writes)."""
+    stored, grant = _read(repo, token, now)
+    return Opened(tick(stored, now, repo.timings), grant)
+
+
+def _read(repo: Repository, token: str, now: int) -> tuple[Intro, Grant]:
     intro_id, secret = tokens.split(token)
     intro = repo.get(intro_id)
     if intro is None:
         raise InvalidLink("This link is not valid.")
-    return Opened(intro, tokens.grant_for(intro, secret, now))
+    return intro, tokens.grant_for(intro, secret, now)
 
 
 def answer(
@@ -48,20 +57,23 @@ def answer(
     except ValueError:
         raise NotAllowed("That choice isn't available on this page.") from None
     for attempt in (1, 2):
-        opened = open_link(repo, token, now)
-        intro, grant = opened.intro, opened.grant
+        stored, grant = _read(repo, token, now)
+        intro = tick(stored, now, repo.timings)  # a late "yes" finds the request as the clock left it
+        if grant.purpose is Purpose.REVIEW and connector_gone(intro):
+            raise AlreadyDecided(intro)
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
         where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
         updated = decide(intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate)
         if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
         try:
-            repo.save(updated, intro.version, privacy.with_index(repo.table, intro, updated, settings.hash_key, also))
+            repo.save(updated, stored.version, privacy.with_index(repo.table, intro, updated, settings.hash_key, also),
+                      members=members_vouching(settings, intro, updated))
         except Conflict:
             if attempt == 2:
                 raise
             continue
-        count_events(settings.org_name, updated, since=len(intro.history))
+        count_events(settings.org_name, updated, since=len(stored.history))
         return Opened(updated, grant)
     raise AssertionError("unreachable")
 
@@ -77,10 +89,8 @@ def _gate(
         return gate, [*also, *released]
     if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
         email = approved_address(intro, target_email)
-        gate, also = admission.on_approve(settings, repo, intro, email, now)
-        if corrects_address(intro, email):  # the person index learns the address the ask goes to
-            also = [*also, *person_items(repo.table, intro, {Role.TARGET: address_hash(email, settings.hash_key)})]
-        return gate, also
+        # The person index learns a corrected address in the same write (privacy.with_index).
+        return admission.on_approve(settings, repo, intro, email, now)
     return GO, []
 
 

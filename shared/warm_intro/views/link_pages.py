@@ -3,6 +3,7 @@ request, told from that person's side and never revealing who said no."""
 
 from __future__ import annotations
 
+from ..domain.membership import connector_gone
 from ..domain.model import Grant, Intro, Purpose, Role, State
 
 FORMS = {
@@ -21,7 +22,7 @@ def can_act(intro: Intro, grant: Grant) -> bool:
         case Purpose.CONFIRM:
             return intro.is_open
         case Purpose.REVIEW:
-            return intro.state is State.AWAITING_CONNECTOR
+            return intro.state is State.AWAITING_CONNECTOR and not connector_gone(intro)
         case Purpose.CONSENT:
             return intro.state is State.AWAITING_TARGET
         case Purpose.FOLLOWUP:
@@ -59,17 +60,33 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
                 "Nobody else has been contacted.",
             ]
         return NEUTRAL, ["That's common and says nothing about you. You're welcome to ask again another time."]
-    if mine == "approve":
-        return "Thank you for approving", [f"We've asked {t} privately. If they say yes, you'll be in copy."]
     if mine == "decline" and grant.role is Role.CONNECTOR:
         return "You declined", [f"{r} will only hear that it won't happen right now, never that it was you."]
     if mine == "decline":
         return "You declined", ["Nobody will be told it was you."]
     if mine == "accept":
         return "You said yes", [f"We've sent one email to you and {r}. Enjoy the conversation."]
-    if intro.state is State.WITHDRAWN:
+    if intro.state is State.INTRODUCED:  # the connector, in copy of the introduction they made possible
+        return "They've been introduced", [f"{t} said yes, and you're in copy of the introduction. Thank you."]
+    if intro.state is State.WITHDRAWN and _last_action(intro, Role.REQUESTER) == "withdraw":
         return "This request was withdrawn", [f"{r} withdrew it. There's nothing more to do."]
+    if mine == "approve" and intro.is_open:
+        return "Thank you for approving", [f"We've asked {t} privately. If they say yes, you'll be in copy."]
+    if mine == "approve":  # declined, expired or closed after they approved: the same words for each
+        return "This introduction won't happen right now", [
+            "The request has closed. Nobody is told why, and there's nothing more for you to do. Thank you."
+        ]
+    if connector_gone(intro) and grant.role is Role.CONNECTOR:
+        return "This request has closed", ["You're no longer a member here, so there's nothing more for you to do."]
     return "This request has closed", ["There's nothing more to do. Thank you."]
+
+
+def status(intro: Intro, grant: Grant) -> int:
+    """200 while the link can act, or when its page tells of a success: the introduction made, or this
+    person's own answer still the latest news. 410 once events have overtaken the link."""
+    if can_act(intro, grant) or intro.state is State.INTRODUCED or _last_action(intro, grant.role) == "opt_out":
+        return 200
+    return 200 if intro.history and intro.history[-1].actor is grant.role else 410
 
 
 def _last_action(intro: Intro, role: Role) -> str | None:

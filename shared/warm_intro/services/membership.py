@@ -1,0 +1,102 @@
+"""Membership on the request path: who must still be a member when a decision is written, and what
+removing a member does to the requests still open (the rules themselves: domain.membership).
+
+Removal deletes the member item first and then walks the person's introductions (the per-person
+index, one Query). A decision written after the delete fails its membership check; one written
+before it is read back by the walk. Either way nothing slips through."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..adapters.dynamodb import Repository
+from ..adapters.ledger import Ledgers
+from ..domain.errors import Conflict
+from ..domain.membership import vouching, without_connector, without_requester
+from ..domain.model import Intro, Role, State
+from ..domain.privacy import address_hash
+from ..settings import Settings
+
+
+class Effect(StrEnum):
+    """What removal did to one open request, as `members remove` reports it."""
+
+    CONNECTOR_STOPPED = "waiting for them as connector: no more reminders; each closes neutrally when it expires"
+    CONNECTOR_UNCONFIRMED = "naming them as connector, not yet confirmed: refused politely if the requester confirms"
+    CONNECTOR_PASSED_ON = "they had approved, now with the target: continue (the target's answer stands)"
+    REQUESTER_CLOSED = "they had asked for: closed quietly (nobody is mailed or asked again)"
+    REQUESTER_UNCONFIRMED = "they had asked for, not yet confirmed: refused politely if they confirm"
+    REQUESTER_STILL_ALLOWED = "they had asked for: continue (the request policy still lets them ask)"
+    TARGET = "for an introduction to them: continue (a target's membership doesn't matter)"
+
+
+@dataclass
+class Removal:
+    email: str
+    was_member: bool
+    effects: Counter[Effect] = field(default_factory=Counter)
+
+
+def requester_needs_membership(policy: str, allowed_domains: tuple[str, ...], email: str) -> bool:
+    """Whether only their membership lets this requester ask (see admission.requester_allowed)."""
+    if policy == "anyone":
+        return False
+    return not (policy == "members_and_domains" and email.rpartition("@")[2] in allowed_domains)
+
+
+def members_vouching(settings: Settings, before: Intro, after: Intro) -> list[str]:
+    """The addresses whose member item must still exist when `after` is written over `before`."""
+    emails = {Role.REQUESTER: before.requester.email, Role.CONNECTOR: before.connector.email}
+    return [
+        emails[role] for role in vouching(before, after)
+        if role is Role.CONNECTOR
+        or requester_needs_membership(settings.request_policy, settings.allowed_domains, emails[role])
+    ]
+
+
+def remove(repo: Repository, hash_key: str, email: str, now: int, *, policy: str,
+           allowed_domains: tuple[str, ...] = ()) -> Removal:
+    """Idempotent: running it again for someone already removed finishes what a crash left undone."""
+    removal = Removal(email, repo.remove_member(email))
+    must_be_member = requester_needs_membership(policy, allowed_domains, email)
+    entries = Ledgers(repo).person_entries(address_hash(email, hash_key))
+    for intro_id, role in dict.fromkeys((e["intro"], Role(e["role"])) for e in entries):
+        effect = _apply(repo, intro_id, role, now, must_be_member)
+        if effect is not None:
+            removal.effects[effect] += 1
+    return removal
+
+
+def _apply(repo: Repository, intro_id: str, role: Role, now: int, must_be_member: bool) -> Effect | None:
+    for _ in range(3):  # a decision landing meanwhile is re-read, as erasure does
+        intro = repo.get(intro_id)
+        if intro is None or not intro.is_open:
+            return None
+        effect, updated = _effect(intro, role, now, must_be_member)
+        if updated is intro:
+            return effect
+        try:
+            repo.save(updated, intro.version)
+            return effect
+        except Conflict:
+            continue
+    raise Conflict(f"Introduction {intro_id} kept changing; please run the removal again.")
+
+
+def _effect(intro: Intro, role: Role, now: int, must_be_member: bool) -> tuple[Effect, Intro]:
+    unconfirmed = intro.state is State.UNCONFIRMED
+    if role is Role.CONNECTOR:
+        if unconfirmed:
+            return Effect.CONNECTOR_UNCONFIRMED, intro
+        if intro.state is State.AWAITING_TARGET:
+            return Effect.CONNECTOR_PASSED_ON, intro
+        return Effect.CONNECTOR_STOPPED, without_connector(intro, now)
+    if role is Role.REQUESTER:
+        if not must_be_member:
+            return Effect.REQUESTER_STILL_ALLOWED, intro
+        if unconfirmed:
+            return Effect.REQUESTER_UNCONFIRMED, intro
+        return Effect.REQUESTER_CLOSED, without_requester(intro, now)
+    return Effect.TARGET, intro
