@@ -14,12 +14,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
-from warm_intro import runtime
+from warm_intro import bodies, runtime
 from warm_intro.services import privacy
 from warm_intro.web import json_errors
 
 logger = Logger()
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
 
 
 class Person(BaseModel):
