@@ -31,7 +31,8 @@ def show(token: str):
 @app.post("/link/<token>")
 @app.post("/optout/<token>")
 def decide(token: str):
-    form = bodies.form(app.current_event, max_fields=10)
+    # Not every mail client labels its one-click POST as RFC 8058 asks; an opt-out must not be lost to a header.
+    form = bodies.form(app.current_event, max_fields=10, any_type=True)
     # A mail client's one-click POST carries List-Unsubscribe=One-Click and no decision (RFC 8058).
     decision = form.get("decision") or (Decision.OPT_OUT.value if "List-Unsubscribe" in form else "")
     repo, settings = runtime.repository(), runtime.settings()

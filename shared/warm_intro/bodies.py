@@ -65,12 +65,13 @@ def media_type(event: BaseProxyEvent) -> str:
     return (event.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
 
 
-def form(event: BaseProxyEvent, max_fields: int) -> dict[str, str]:
-    """A form's fields (the first value of each), from either encoding a browser or mail client sends."""
+def form(event: BaseProxyEvent, max_fields: int, any_type: bool = False) -> dict[str, str]:
+    """A form's fields (the first value of each), from either encoding a browser or mail client sends.
+    `any_type` reads a body of any other declared type as urlencoded instead of refusing it."""
     kind = media_type(event)
     if kind == MULTIPART:
         return _multipart(event, max_fields)
-    if kind != FORM and (kind or raw(event)):
+    if kind != FORM and (kind or raw(event)) and not any_type:
         raise UnsupportedType("Send this form as application/x-www-form-urlencoded.")
     body = text(event)
     try:

@@ -86,7 +86,8 @@ NAMED = [
     ("api: empty body", "POST", "/intros", b"", "application/json", None, 422),
     ("link: more fields than a decision has", "POST", "/link/abc.def", b"&".join(b"f%d=1" % i for i in range(40)),
      FORM, None, 413),
-    ("link: not UTF-8", "POST", "/link/abc.def", b"\xff\xfe", "application/octet-stream", True, 415),
+    ("link: not UTF-8", "POST", "/link/abc.def", b"\xff\xfe", "application/octet-stream", True, 400),
+    ("optout: not UTF-8, no type", "POST", "/optout/abc.def", b"List-Unsubscribe=\xff", None, True, 400),
     ("link: bad percent-encoding", "POST", "/link/abc.def", b"decision=%ff", FORM, None, 400),
     ("optout: garbled multipart", "POST", "/optout/abc.def", b"--x\r\nnonsense", "multipart/form-data", None, 400),
     ("admin: huge integer", "POST", "/admin/export", b'{"email": ' + b"1" * 5000 + b"}", "application/json", None, 400),
@@ -115,8 +116,10 @@ def test_each_named_hostile_input_gets_its_4xx_and_changes_nothing(world, case, 
     assert table(world) == before
 
 
-def test_a_one_click_opt_out_sent_as_multipart_is_understood(world):
-    """RFC 8058 asks mail clients to send List-Unsubscribe=One-Click as multipart/form-data."""
+@pytest.mark.parametrize("encoding", ["multipart", "text/plain", "no type"])
+def test_a_one_click_opt_out_is_understood_however_the_mail_client_labels_it(world, encoding):
+    """RFC 8058 asks mail clients to send List-Unsubscribe=One-Click as multipart/form-data (or a form);
+    one that labels it otherwise still opts the person out."""
     world.ask()
     world.deliver()
     world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
@@ -124,10 +127,13 @@ def test_a_one_click_opt_out_sent_as_multipart_is_understood(world):
     world.post_form(world.last_link("grace@example.org"), {"decision": "approve"})
     world.deliver()
     optout = world.last_link("alan@example.net", kind="optout")
-    body = (b"--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n"
-            b"One-Click\r\n--b0undary--\r\n")
-    answer = call(world, "POST", "/optout/" + optout.rsplit("/", 1)[1], body,
-                  "multipart/form-data; boundary=b0undary", True)
+    body, ctype = {
+        "multipart": ((b"--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n"
+                       b"One-Click\r\n--b0undary--\r\n"), "multipart/form-data; boundary=b0undary"),
+        "text/plain": (b"List-Unsubscribe=One-Click", "text/plain"),
+        "no type": (b"List-Unsubscribe=One-Click", None),
+    }[encoding]
+    answer = call(world, "POST", "/optout/" + optout.rsplit("/", 1)[1], body, ctype, True)
     assert answer["statusCode"] == 200
     intro = world.intro(optout.rsplit("/", 1)[1].split(".")[0])
     assert intro.history[-1].action == "opt_out"
