@@ -58,7 +58,7 @@ def submit_form():
     return html(runtime.settings(), "request_sent.html")
 
 
-json_errors(app)
+json_errors(app, pages=("/",))
 
 
 def _source() -> str:

@@ -122,9 +122,10 @@ def _default_message(kind: str) -> str:
     }.get(kind, "This value is not valid.")
 
 
-def json_errors(app) -> None:
+def json_errors(app, pages: tuple[str, ...] = ()) -> None:
     """The JSON API's error answers, registered on `app`: a 422 naming each field, and every domain
-    error as its status with a message a person can act on."""
+    error as its status with a message a person can act on. `pages` are the app's paths that answer
+    pages and read their own bodies (they handle their own refusals)."""
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response:
@@ -143,7 +144,7 @@ def json_errors(app) -> None:
     # body really is one we refuse; any other ValueError is ours, and stays a 500.
     @app.exception_handler(ValueError)
     def undecodable(error: ValueError) -> Response:
-        if answer := unreadable_body():
+        if app.current_event.path not in pages and (answer := unreadable_body()):
             return answer
         raise error
 

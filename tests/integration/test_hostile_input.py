@@ -210,3 +210,21 @@ def test_no_door_ever_answers_a_server_error_or_writes_on_refusal(world, door):
             assert table(world) == before, (method, path, status)
 
     knock()
+
+
+@pytest.mark.parametrize(("path", "body", "ctype"), [
+    ("/intros", json.dumps(REQUEST).encode(), "application/json"),
+    ("/", b"requester_name=Ada", FORM),
+])
+def test_a_bug_of_ours_stays_a_server_error_however_the_request_looks(world, monkeypatch, path, body, ctype):
+    """Only a body that really can't be read becomes a 4xx; a ValueError from our own code is not hidden."""
+    from warm_intro.models import IntroRequest
+    from warm_intro.services import requests
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(requests, "submit", broken)
+    monkeypatch.setattr(IntroRequest, "model_validate", classmethod(lambda cls, data: data))
+    with pytest.raises(ValueError, match="a bug"):
+        call(world, "POST", path, body, ctype)
