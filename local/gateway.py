@@ -37,6 +37,10 @@ class Gateway:
         exact = (r for r in self.routes if not r.is_default and r.method == method and r.pattern.match(path))
         return next(exact, None) or next((r for r in self.routes if r.is_default), None)
 
+    def allowed(self, path: str) -> list[str]:
+        """The methods the template routes for `path` (the catch-all route aside)."""
+        return sorted({r.method for r in self.routes if not r.is_default and r.pattern.match(path)})
+
     def request(
         self,
         method: str,

@@ -125,6 +125,21 @@ def main() -> None:
         def do_POST(self):
             self._serve("POST")
 
+        def __getattr__(self, name: str):
+            # The stdlib answers 501 to a method it finds no do_<METHOD> for; the API takes no such
+            # method either, and a 405 says which it does take.
+            if name.startswith("do_"):
+                return self._not_allowed
+            raise AttributeError(name)
+
+        def _not_allowed(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            if length:
+                self.rfile.read(length)  # keep the connection usable for the next request
+            allow = ", ".join(gateway.allowed(urlsplit(self.path).path) or ["GET", "HEAD", "POST"])
+            self._send(405, "application/json", json.dumps({"message": "Method Not Allowed", "allow": allow}).encode(),
+                       {"Allow": allow})
+
         def _serve(self, method: str) -> None:
             parts = urlsplit(self.path)
             length = int(self.headers.get("content-length") or 0)

@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -24,7 +23,7 @@ from botocore.exceptions import (
 from warm_intro import runtime
 from warm_intro.services import identities, privacy
 
-from . import doctor, members, outbox, stats, target
+from . import arguments, doctor, members, outbox, stats, target
 from .target import AdminError, Target
 
 
@@ -166,23 +165,23 @@ def parser() -> argparse.ArgumentParser:
     m = commands.add_parser("members", help="import, add, remove or list members").add_subparsers(
         dest="action", required=True, metavar="ACTION")
     imp = m.add_parser("import", help="add or rename every member in a CSV with columns email,name (idempotent)")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=arguments.csv_file)
     imp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                      help="draw a progress bar (default: when stderr is a terminal)")
     imp.set_defaults(run=members_import)
     add = m.add_parser("add", help="add a member, or rename one")
-    add.add_argument("email")
-    add.add_argument("name")
+    add.add_argument("email", type=arguments.address)
+    add.add_argument("name", type=arguments.name)
     add.set_defaults(run=members_add)
     rm = m.add_parser("remove", help="remove a member and say what becomes of their open requests "
                       "(their past introductions stay)")
-    rm.add_argument("email")
+    rm.add_argument("email", type=arguments.address)
     rm.set_defaults(run=members_remove)
     m.add_parser("list", help="print the members as CSV (email,name)").set_defaults(run=members_list)
 
     s = commands.add_parser("stats", help="requests, decisions, time to introduction, connectors near their cap")
-    s.add_argument("--months", type=int, default=3, help="how many months of requests (default 3)")
-    s.add_argument("--to", metavar="YYYY-MM", help="the last month to include (default: this month)")
+    s.add_argument("--months", type=arguments.months, default=3, help="how many months of requests (default 3)")
+    s.add_argument("--to", type=arguments.month, metavar="YYYY-MM", help="the last month to include (default: this month)")
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.set_defaults(run=show_stats)
 
@@ -192,14 +191,14 @@ def parser() -> argparse.ArgumentParser:
                             ("resend", outbox_resend, "set parked messages back to pending so they are sent")):
         sub = o.add_parser(name, help=text)
         sub.add_argument("--intro", action="append", metavar="ID", help="only this introduction (repeatable)")
-        sub.add_argument("--months", type=int, default=2, help="look at requests from this many months (default 2)")
+        sub.add_argument("--months", type=arguments.months, default=2, help="look at requests from this many months (default 2)")
         sub.set_defaults(run=run)
     o.choices["resend"].add_argument("--dlq", action="store_true",
                                      help="the introductions behind the notifier's dead-letter queue")
     for name, run, text in (("export", export_person, "print everything held about one person, as JSON"),
                             ("erase", erase_person, "erase one person's name and address everywhere (an opt-out stays)")):
         sub = commands.add_parser(name, help=text)
-        sub.add_argument("--email", required=True)
+        sub.add_argument("--email", required=True, type=arguments.address)
         sub.set_defaults(run=run)
     d = commands.add_parser("doctor", help="check a deployed stack end to end (run after every deploy)")
     d.add_argument("--send-test", action="store_true",

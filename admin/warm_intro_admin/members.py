@@ -14,6 +14,7 @@ from warm_intro.domain.errors import InvalidInput
 from warm_intro.domain.validation import check_email, check_name
 from warm_intro.services import membership
 
+from . import cells
 from .progress import Progress
 from .target import AdminError
 
@@ -34,25 +35,38 @@ class Report:
 
 
 def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
-    """Valid rows, and the rejected ones with a reason each: bad address or name, duplicate in the file."""
+    """Valid rows, and every other line with a reason: unreadable (an unclosed quote, a field past the
+    csv module's limit), bad address or name, duplicate in the file. A member is one line (names
+    can't hold line breaks), so each line is parsed on its own and a bad one never hides the rest."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            if not reader.fieldnames or "email" not in [f.strip().lower() for f in reader.fieldnames]:
-                raise AdminError(f"{path}: the first line must be a header naming the columns: email,name")
-            records = []
-            start = reader.line_num + 1  # where the next record begins (a quoted field may span lines)
-            for record in reader:
-                records.append((start, {k.strip().lower(): (v or "") for k, v in record.items() if k}))
-                start = reader.line_num + 1
+        with path.open(encoding="utf-8-sig", newline="") as handle:  # a CR inside a quoted name stays in it
+            lines = handle.read().replace("\r\n", "\n").split("\n")
     except FileNotFoundError as error:
         raise AdminError(f"{path}: no such file") from error
+    except IsADirectoryError as error:
+        raise AdminError(f"{path}: is a directory, not a CSV file") from error
+    except PermissionError as error:
+        raise AdminError(f"{path}: not allowed to read it") from error
     except UnicodeDecodeError as error:
         raise AdminError(f"{path}: not UTF-8 text") from error
+    try:
+        columns = [c.strip().lower() for c in _cells(lines[0])]
+    except csv.Error:
+        columns = []
+    if "email" not in columns:
+        raise AdminError(f"{path}: the first line must be a header naming the columns: email,name")
     good: list[Row] = []
     rejected: list[tuple[int, str, str]] = []
     first_line: dict[str, int] = {}
-    for line, record in records:
+    for line, text in enumerate(lines[1:], start=2):
+        if not text.strip():
+            continue
+        try:
+            values = [cells.unescape(c) for c in _cells(text)]
+        except csv.Error as error:
+            rejected.append((line, text[:40], f"could not be read: {_unreadable(error)}"))
+            continue
+        record = dict(zip(columns, values, strict=False))
         raw = record.get("email", "").strip()
         try:
             row = Row(line, check_email("email", raw), check_name("name", record.get("name", "")))
@@ -65,6 +79,18 @@ def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
         first_line[row.email] = line
         good.append(row)
     return good, rejected
+
+
+def _cells(line: str) -> list[str]:
+    return next(csv.reader([line], strict=True), [])
+
+
+def _unreadable(error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return f"a field is longer than {csv.field_size_limit()} characters"
+    if "unexpected end of data" in str(error):
+        return "a quote is opened and never closed"
+    return f"not valid CSV ({error})"
 
 
 def import_csv(repo: Repository, path: Path, progress: bool | None = None) -> Report:
@@ -119,10 +145,10 @@ def remove(repo: Repository, email: str, hash_key: str, now: int, policy: str = 
 
 
 def write_csv(repo: Repository, out=None) -> int:
-    """The members as a CSV that `members import` reads back."""
+    """The members as a CSV that `members import` reads back, safe to open in a spreadsheet."""
     out = out or sys.stdout
     members = repo.members()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["email", "name"])
-    writer.writerows(members)
+    writer.writerows([cells.escape(email), cells.escape(name)] for email, name in members)
     return len(members)

@@ -14,17 +14,18 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
-from warm_intro import runtime
+from warm_intro import bodies, runtime
+from warm_intro.domain.validation import EMAIL_MAX
 from warm_intro.services import privacy
 from warm_intro.web import json_errors
 
 logger = Logger()
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
 
 
 class Person(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email: str = Field(min_length=3, max_length=254)
+    email: str = Field(min_length=3, max_length=EMAIL_MAX)
 
 
 @app.post("/admin/export")

@@ -4,7 +4,6 @@ document and Swagger UI at /docs. Answers never depend on who the connector or t
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import parse_qs
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -12,9 +11,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from warm_intro import runtime
+from warm_intro import bodies, runtime
 from warm_intro.domain.errors import DomainError
-from warm_intro.models import Accepted, IntroRequest, Problem
+from warm_intro.models import PROBLEMS, Accepted, IntroRequest
 from warm_intro.services import requests
 from warm_intro.telemetry import metrics
 from warm_intro.web import (
@@ -29,11 +28,10 @@ from warm_intro.web import (
 )
 
 logger = Logger()
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
 app.enable_swagger(path="/docs", title="Warm introductions", description="Ask for a double-opt-in introduction.")
 
 ACCEPTED = "Thank you. If everything is in order, we've emailed the requester a link to confirm."
-PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 @app.post(
@@ -41,9 +39,7 @@ PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem
     summary="Ask for an introduction",
     responses={
         202: {"description": "Received; the requester must confirm by email.", "content": {"application/json": {"model": Accepted}}},
-        403: {"description": "Sent from another web site's page", "content": {"application/json": {"model": Problem}}},
-        422: {"description": "Some fields are not valid", "content": {"application/json": {"model": Problem}}},
-        429: {"description": "Too many requests from this address", "content": {"application/json": {"model": Problem}}},
+        **PROBLEMS,
     },
 )
 def create_intro(body: Annotated[IntroRequest, Body()]) -> Response[Accepted]:
@@ -62,19 +58,20 @@ def request_form():
 def submit_form():
     if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()):
         return refuse_cross_site(runtime.settings())
-    form = {k: v[0] for k, v in parse_qs(app.current_event.decoded_body or "", max_num_fields=20).items()}
+    form: dict[str, str] = {}
     try:
+        form = bodies.form(app.current_event, max_fields=20)
         body = IntroRequest.model_validate(_nest(form))
         requests.submit(runtime.repository(), runtime.settings(), body, runtime.now(), via="form", source=_source())
     except ValidationError as error:
         errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
         return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors)
-    except DomainError as error:
+    except (DomainError, bodies.Unreadable) as error:
         return html(runtime.settings(), "request_form.html", status_of(error), form=form, errors={"form": str(error)})
     return html(runtime.settings(), "request_sent.html")
 
 
-json_errors(app)
+json_errors(app, pages=("/",))
 
 
 def _source() -> str:
@@ -90,7 +87,7 @@ def _nest(form: dict[str, str]) -> dict:
             "email": form.get("target_email") or None,
             "about": form.get("target_about") or None,
         },
-        "blurb": form.get("blurb", ""),
+        "blurb": form.get("blurb", "").replace("\r\n", "\n"),  # browsers send a textarea's line breaks as CRLF
     }
 
 

@@ -3,13 +3,11 @@ The RFC 8058 one-click opt-out (POST /optout/{token}) is served here too."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from warm_intro import runtime
+from warm_intro import bodies, runtime
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.model import Decision
 from warm_intro.services import links
@@ -34,7 +32,8 @@ def show(token: str):
 @app.post("/link/<token>")
 @app.post("/optout/<token>")
 def decide(token: str):
-    form = {k: v[0] for k, v in parse_qs(app.current_event.decoded_body or "", keep_blank_values=True, max_num_fields=10).items()}
+    # Not every mail client labels its one-click POST as RFC 8058 asks; an opt-out must not be lost to a header.
+    form = bodies.form(app.current_event, max_fields=10, any_type=True)
     # A mail client's one-click POST carries List-Unsubscribe=One-Click and no decision (RFC 8058).
     decision = form.get("decision") or (Decision.OPT_OUT.value if "List-Unsubscribe" in form else "")
     repo, settings = runtime.repository(), runtime.settings()
@@ -74,6 +73,12 @@ def link_error(error: DomainError) -> Response:
     status = status_of(error)
     title, line = TROUBLE.get(status, ("That didn't work", str(error)))
     return html(runtime.settings(), "outcome.html", status, title=title, lines=[line])
+
+
+@app.exception_handler(bodies.Unreadable)
+def unreadable(error: bodies.Unreadable) -> Response:
+    return html(runtime.settings(), "outcome.html", status_of(error), title="We couldn't read that answer",
+                lines=[str(error), "Please open the link from our email again and press one of the buttons on its page."])
 
 
 @app.not_found

@@ -1,4 +1,5 @@
-"""The JSON API's request and response bodies (the boundary), validated with the domain's own rules."""
+"""The JSON API's request and response bodies (the boundary), validated with the domain's own rules;
+the schema's limits are the validators' own constants, so the document and the checks can't drift."""
 
 from __future__ import annotations
 
@@ -7,25 +8,34 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from .domain.errors import InvalidInput
-from .domain.validation import ABOUT_MAX, BLURB_MAX, check_email, check_name, check_text
+from .domain.validation import (
+    ABOUT_MAX,
+    BLURB_MAX,
+    BLURB_MIN,
+    EMAIL_MAX,
+    NAME_MAX,
+    check_email,
+    check_name,
+    check_text,
+)
 
 
-def _checked(check, field: str, optional: bool = False) -> AfterValidator:
+def _checked(check, field: str, optional: bool = False, **limits) -> AfterValidator:
     """The domain's rule for `field` as a pydantic validator; optional fields may be empty."""
 
     def validate(value):
         if optional and not (value and value.strip()):
             return None
         try:
-            return check(field, value)
+            return check(field, value, **limits)
         except InvalidInput as error:
             raise ValueError(str(error)) from None
 
     return AfterValidator(validate)
 
 
-Name = Annotated[str, Field(max_length=200), _checked(check_name, "name")]
-Email = Annotated[str, Field(max_length=254), _checked(check_email, "email")]
+Name = Annotated[str, Field(max_length=NAME_MAX), _checked(check_name, "name")]
+Email = Annotated[str, Field(max_length=EMAIL_MAX), _checked(check_email, "email")]
 
 
 class PersonIn(BaseModel):
@@ -38,9 +48,9 @@ class TargetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Name = Field(examples=["Alan Turing"])
     email: Annotated[str | None, _checked(check_email, "email", optional=True)] = Field(
-        default=None, max_length=254, examples=["alan@example.net"]
+        default=None, max_length=EMAIL_MAX, examples=["alan@example.net"]
     )
-    about: Annotated[str | None, _checked(check_name, "about", optional=True)] = Field(
+    about: Annotated[str | None, _checked(check_name, "about", optional=True, limit=ABOUT_MAX)] = Field(
         default=None, max_length=ABOUT_MAX, examples=["runs the Bletchley reading group"]
     )
 
@@ -53,8 +63,10 @@ class IntroRequest(BaseModel):
     connector_email: Email = Field(examples=["grace@example.org"])
     target: TargetIn
     blurb: str = Field(
-        max_length=BLURB_MAX * 2,
-        description=f"Who you are, why you'd like to meet, and one ask (at most {BLURB_MAX} characters).",
+        min_length=BLURB_MIN,
+        max_length=BLURB_MAX,
+        description=f"Who you are, why you'd like to meet, and one ask: {BLURB_MIN} to {BLURB_MAX} characters, "
+        "not counting spaces and line breaks at either end.",
         examples=["Who I am, why I'd like to meet Alan, and my one ask."],
     )
 
@@ -65,7 +77,7 @@ class IntroRequest(BaseModel):
             text = check_text("blurb", v, BLURB_MAX)
         except InvalidInput as error:
             raise ValueError(str(error)) from None
-        if not text or len(text) < 20:
+        if not text or len(text) < BLURB_MIN:
             raise ValueError("Please write a few sentences: who you are, why, and your one ask.")
         return text
 
@@ -75,8 +87,29 @@ class Accepted(BaseModel):
     message: str
 
 
+class FieldProblem(BaseModel):
+    field: str = Field(description="The field, as a dotted path into the body (e.g. target.about), or 'body'.",
+                       examples=["target.about"])
+    message: str = Field(examples=[f"String should have at most {ABOUT_MAX} characters"])
+
+
 class Problem(BaseModel):
     """An error a person can act on."""
 
     message: str
-    errors: list[dict] = Field(default_factory=list, description="One entry per field: {field, message}")
+    errors: list[FieldProblem] = Field(default_factory=list, description="One entry per field that needs attention")
+
+
+def _problem(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"model": Problem}}}
+
+
+# Every refusal the JSON API answers, each with a Problem body (web.problem builds them).
+PROBLEMS = {
+    400: _problem("The body can't be read: not valid JSON, not UTF-8, nested too deeply, or bad base64"),
+    403: _problem("Sent from another web site's page: use the form on this site, or call the API from a program"),
+    413: _problem("The body is too large"),
+    415: _problem("The body is not sent as application/json"),
+    422: _problem("Some fields are not valid; `errors` names each one"),
+    429: _problem("Too many requests from this address"),
+}

@@ -10,8 +10,12 @@ from functools import cache
 from pathlib import Path
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
+from . import bodies
 from .domain import errors
 from .settings import Settings
 from .views.templating import render
@@ -33,10 +37,13 @@ STATUS = {
     errors.RateLimited: 429,
     errors.Conflict: 409,
     CrossSite: 403,
+    bodies.TooLarge: 413,
+    bodies.UnsupportedType: 415,
+    bodies.Unreadable: 400,
 }
 
 
-def status_of(error: errors.DomainError) -> int:
+def status_of(error: Exception) -> int:
     return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
 
 
@@ -148,14 +155,35 @@ def _default_message(kind: str) -> str:
     }.get(kind, "This value is not valid.")
 
 
-def json_errors(app) -> None:
+def json_errors(app, pages: tuple[str, ...] = ()) -> None:
     """The JSON API's error answers, registered on `app`: a 422 naming each field, and every domain
-    error as its status with a message a person can act on."""
+    error as its status with a message a person can act on. `pages` are the app's paths that answer
+    pages and read their own bodies (they handle their own refusals)."""
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response:
-        return problem(422, "Some fields need attention.", field_errors(error.errors()))
+        return unreadable_body() or problem(422, "Some fields need attention.", field_errors(error.errors()))
 
-    @app.exception_handler(errors.DomainError)
-    def domain_error(error: errors.DomainError) -> Response:
+    @app.exception_handler([errors.DomainError, bodies.Unreadable])
+    def refused(error: errors.DomainError | bodies.Unreadable) -> Response:
         return problem(status_of(error), str(error))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def unsupported(_: RequestUnsupportedContentType) -> Response:
+        return unreadable_body() or problem(415, "Send the body as application/json.")
+
+    # Powertools reads the body itself before validating it (base64, UTF-8, and the form and multipart
+    # encodings the API doesn't take) and lets ValueErrors through: the client's fault only when the
+    # body really is one we refuse; any other ValueError is ours, and stays a 500.
+    @app.exception_handler(ValueError)
+    def undecodable(error: ValueError) -> Response:
+        if app.current_event.path not in pages and (answer := unreadable_body()):
+            return answer
+        raise error
+
+    def unreadable_body() -> Response | None:
+        try:
+            bodies.json_text(app.current_event)
+        except bodies.Unreadable as error:
+            return refused(error)
+        return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -141,3 +142,14 @@ def test_bad_links_and_bad_input_get_clear_answers(server):
     assert status == 404 and "text/html" in headers["Content-Type"] and "Traceback" not in page
     status, _, body = server.post_json("/intros", {"requester": {"name": "A\r\nBcc: x@evil.test", "email": "a@b.c"}})
     assert status == 422 and '"errors"' in body
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("PUT", "/intros", "POST"), ("DELETE", "/link/abc.def", "GET, HEAD, POST"), ("PATCH", "/", "GET, POST"),
+    ("OPTIONS", "/optout/abc.def", "GET, HEAD, POST"), ("BREW", "/nowhere", "GET, HEAD, POST"),
+])
+def test_a_method_the_api_does_not_take_gets_405_with_allow(server, method, path, allow):
+    status, headers, body = server.request(method, path, b"{}" if method == "PUT" else None)
+    assert status == 405 and headers["Allow"] == allow
+    assert json.loads(body)["allow"] == allow
+    assert server.get("/_local/outbox.json")[0] == 200  # the same connection pool still works after it

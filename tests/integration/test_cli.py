@@ -97,8 +97,11 @@ def test_add_rename_and_remove(world, capsys):
 
 
 def test_add_refuses_a_bad_address(world, capsys):
-    code, _, err = run(capsys, *TABLE, "members", "add", "hedy.example.org", "Hedy")
-    assert code == 1 and "email" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as exit_:  # an argument error: argparse's usage line and exit code 2
+        run(capsys, *TABLE, "members", "add", "hedy.example.org", "Hedy")
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "email" in err and "Traceback" not in err
 
 
 def test_stats_count_how_far_each_request_got(world, capsys, monkeypatch):

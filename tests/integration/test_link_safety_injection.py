@@ -34,13 +34,17 @@ def test_bytes_that_are_not_utf8_get_a_4xx_everywhere(world, body):
 def test_oversize_bodies_are_refused_clearly(world):
     huge = {**REQUEST, "blurb": "x" * 1_000_000}
     answer = world.post_json("/intros", json.dumps(huge))
-    assert answer.status == 422 and answer.json()["errors"][0]["field"] == "blurb"
+    assert answer.status == 413 and "64 KB" in answer.json()["message"]  # a body no valid request comes near
+    over = world.post_json("/intros", json.dumps({**REQUEST, "blurb": "x" * 1201}))
+    assert over.status == 422 and over.json()["errors"][0]["field"] == "blurb"
     form = world.request("POST", "/", headers=FORM, body=b"blurb=" + b"y" * 1_000_000)
-    assert form.status == 422 and "text/html" in form.headers["content-type"]
+    assert form.status == 413 and "text/html" in form.headers["content-type"]
     awaiting_connector(world)
     before = snapshot(world)
     page = world.post_form(world.last_link(GRACE), {"decision": "approve", "note": "z" * 100_000})
-    assert page.status == 422 and "under 1000 characters" in page.text
+    assert page.status == 413 and "text/html" in page.headers["content-type"]
+    page = world.post_form(world.last_link(GRACE), {"decision": "approve", "note": "z" * 1001})
+    assert page.status == 422 and "1000 characters at most" in page.text
     assert snapshot(world) == before
 
 

@@ -136,7 +136,7 @@ def test_the_admin_api_refuses_unsigned_calls_and_bad_input(world, admin):
     assert status == 422 and body["message"]
     status, body = call(admin, "/admin/export", {"mail": ADA})
     assert status == 422 and body["errors"]
-    assert call(admin, "/admin/export", "{not json")[0] == 422
+    assert call(admin, "/admin/export", "{not json")[0] == 400  # not JSON at all: a 400, not a field problem
 
 
 def test_blurb_and_notes_are_forgotten_a_while_after_the_introduction_closed(world):

@@ -13,6 +13,7 @@ EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-
 EMAIL_MAX = 254
 NAME_MAX = 100
 BLURB_MAX = 1200
+BLURB_MIN = 20
 ABOUT_MAX = 200
 NOTE_MAX = 1000
 
@@ -35,14 +36,14 @@ def check_email(field: str, value: str | None) -> str:
     return value
 
 
-def check_name(field: str, value: str) -> str:
+def check_name(field: str, value: str, limit: int = NAME_MAX) -> str:
     if has_control(value or ""):  # before collapsing spaces, which would hide a CR/LF
         raise InvalidInput(field, "Names can't contain line breaks or control characters.")
     value = " ".join((value or "").split())
     if not value:
         raise InvalidInput(field, "Please give a name.")
-    if len(value) > NAME_MAX:
-        raise InvalidInput(field, f"Please keep names under {NAME_MAX} characters.")
+    if len(value) > limit:
+        raise InvalidInput(field, f"Please keep this to {limit} characters at most.")
     return value
 
 
@@ -54,7 +55,7 @@ def check_text(field: str, value: str | None, limit: int) -> str | None:
     if has_control(value, allow_newlines=True):
         raise InvalidInput(field, "This text contains control characters; please remove them.")
     if len(value) > limit:
-        raise InvalidInput(field, f"Please keep this under {limit} characters (it is {len(value)}).")
+        raise InvalidInput(field, f"Please keep this to {limit} characters at most (it is {len(value)}).")
     return value
 
 
