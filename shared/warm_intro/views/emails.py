@@ -1,13 +1,22 @@
 """Builds each message as MIME with the standard email package: a plain-text and an HTML part from
-one template per message, headers that are ours, and the one-click opt-out pair on every ask."""
+one template per message, headers that are ours, and the one-click opt-out pair on every ask.
+
+Who receives a message is decided once, by `envelope`, from the introduction itself: the address
+headers are built from it as structured `Address` values, and SES is handed the same recipients
+(see adapters.mailer), so no name can add, change or hide a recipient however a parser reads it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from email import message_from_bytes, policy
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.parser import BytesParser
+from email.utils import formatdate, getaddresses, make_msgid
 
 from ..domain.messages import SPECS
 from ..domain.model import Intro, Kind, Person, Purpose, Role
+from ..domain.validation import plain_name
 from ..settings import Settings
 from .templating import render
 
@@ -22,6 +31,14 @@ REPLY_TO: dict[Kind, tuple[Role, ...]] = {
     Kind.THANKS: (Role.REQUESTER,),
 }
 REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER}
+SHORT = 70  # an address this short always fits on a folded line of 78 whole
+
+
+@dataclass(frozen=True)
+class Envelope:
+    to: tuple[Person, ...]
+    cc: tuple[Person, ...] = ()
+    reply_to: tuple[Person, ...] = ()
 
 
 def recipients(intro: Intro, roles: tuple[Role, ...]) -> list[Person]:
@@ -29,6 +46,16 @@ def recipients(intro: Intro, roles: tuple[Role, ...]) -> list[Person]:
     if intro.target.email:
         people[Role.TARGET] = Person(intro.target.name, intro.target.email)
     return [people[r] for r in roles if r in people]
+
+
+def envelope(kind: Kind, intro: Intro, leave_out: frozenset[str] = frozenset()) -> Envelope:
+    """Who this message is for. `leave_out`: copied addresses that must not be mailed."""
+    spec = SPECS[kind]
+    return Envelope(
+        to=tuple(recipients(intro, spec.to)),
+        cc=tuple(p for p in recipients(intro, spec.cc) if p.email not in leave_out),
+        reply_to=tuple(recipients(intro, REPLY_TO.get(kind, ()))),
+    )
 
 
 def context(intro: Intro, links: dict[Purpose, str], settings: Settings) -> dict:
@@ -52,20 +79,23 @@ def compose(
 ) -> EmailMessage:
     """`leave_out`: copied addresses that must not be mailed (bounced or complained)."""
     spec = SPECS[kind]
+    people = envelope(kind, intro, leave_out)
     template = f"emails/{kind.value}.jinja"
     ctx = {**context(intro, links, settings), "reminder": kind in REMINDERS}
-    subject = render(template, {**ctx, "layout": "emails/_subject.jinja"}, html=False)
+    # Bodies show names as typed (escaped in HTML); a header gets only what cannot read as an address.
+    subject = render(template, {**context(_plain(intro), links, settings), "reminder": ctx["reminder"],
+                                "layout": "emails/_subject.jinja"}, html=False)
     text = render(template, {**ctx, "layout": "emails/_text.jinja"}, html=False)
     msg = EmailMessage()
     msg["Subject"] = " ".join(subject.split())
-    msg["From"] = formataddr((f"{settings.org_name} introductions", settings.sender))
-    msg["To"] = _addresses(recipients(intro, spec.to))
-    if cc := [p for p in recipients(intro, spec.cc) if p.email not in leave_out]:
-        msg["Cc"] = _addresses(cc)
-    if kind in REPLY_TO:
-        msg["Reply-To"] = _addresses(recipients(intro, REPLY_TO[kind]))
+    msg["From"] = _address(Person(f"{settings.org_name} introductions", settings.sender))
+    msg["To"] = _addresses(people.to)
+    if people.cc:
+        msg["Cc"] = _addresses(people.cc)
+    if people.reply_to:
+        msg["Reply-To"] = _addresses(people.reply_to)
     elif settings.reply_to:
-        msg["Reply-To"] = settings.reply_to
+        msg["Reply-To"] = Address(addr_spec=settings.reply_to)
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2])
     if kind is not Kind.INTRODUCTION:  # RFC 3834: out-of-office robots should not answer the service
@@ -78,8 +108,36 @@ def compose(
     return msg
 
 
-def _addresses(people: list[Person]) -> list[str]:
-    return [formataddr((p.name, p.email)) for p in people]
+def _addresses(people: tuple[Person, ...]) -> list[Address]:
+    return [_address(p) for p in people]
+
+
+def _address(person: Person) -> Address:
+    named = Address(plain_name(person.name or ""), addr_spec=person.email)
+    if not named.display_name or len(str(named)) <= SHORT or _reads_back(named):
+        return named
+    return Address(addr_spec=person.email)
+
+
+def _reads_back(address: Address) -> bool:
+    """Whether the header reads back as this one address. Python's folder (3.13.0) drops the quotes of
+    a long quoted name it has to split, and a bracket or backslash in it then swallows the address:
+    such a name is left out of the header rather than trusted."""
+    probe = EmailMessage()
+    probe["To"] = address
+    raw = probe.as_bytes()
+    modern = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)["To"].addresses
+    compat = getaddresses(message_from_bytes(raw).get_all("To", []))
+    return [a.addr_spec for a in modern] == [a for _, a in compat] == [address.addr_spec]
+
+
+def _plain(intro: Intro) -> Intro:
+    return replace(
+        intro,
+        requester=replace(intro.requester, name=plain_name(intro.requester.name)),
+        connector=replace(intro.connector, name=plain_name(intro.connector.name or "")),
+        target=replace(intro.target, name=plain_name(intro.target.name)),
+    )
 
 
 def _span(value: float, unit: str) -> str:
