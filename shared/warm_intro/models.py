@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from .domain.errors import InvalidInput
-from .domain.validation import ABOUT_MAX, BLURB_MAX, check_email, check_name, check_text
+from .domain.validation import ABOUT_MAX, BLURB_MAX, check_email, check_line, check_name, check_text
 
 
 def _checked(check, field: str, optional: bool = False) -> AfterValidator:
@@ -40,7 +40,7 @@ class TargetIn(BaseModel):
     email: Annotated[str | None, _checked(check_email, "email", optional=True)] = Field(
         default=None, max_length=254, examples=["alan@example.net"]
     )
-    about: Annotated[str | None, _checked(check_name, "about", optional=True)] = Field(
+    about: Annotated[str | None, _checked(check_line, "about", optional=True)] = Field(
         default=None, max_length=ABOUT_MAX, examples=["runs the Bletchley reading group"]
     )
 

@@ -48,3 +48,24 @@ def test_names_and_notes_in_any_script_reach_every_mail_intact(world, requester,
         assert blurb in part and note in part and connector in part and requester in part
     for part in (introduction["text"], html.unescape(introduction["html"])):
         assert blurb in part and requester in part and target in part and connector in part
+
+
+def test_the_line_about_the_target_is_text_not_a_name(world):
+    """It is shown only in bodies, so punctuation a name may not hold is fine there; what hides or
+    reorders text is refused as everywhere."""
+    about = 'runs the "Bletchley" reading group, ex-Acme; ask@ the café 📚'
+    answer = world.ask(target={"name": "Alan Turing", "email": "alan@example.net", "about": about})
+    assert answer.status == 202, answer.text
+    world.deliver()
+    world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
+    world.deliver()
+    world.post_form(world.last_link("grace@example.org"), {"decision": "approve"})
+    world.deliver()
+    world.post_form(world.last_link("alan@example.net"), {"decision": "accept"})
+    world.deliver()
+    introduction = world.mail()[-1]
+    assert f"meet Alan Turing ({about})" in introduction["text"]
+    assert f"({about})" in html.unescape(introduction["html"])
+    for bad in ("\u202e", "\n", "\x00"):
+        refused = world.ask(target={"name": "Alan Turing", "about": f"runs{bad} the group"})
+        assert refused.status == 422 and "about" in refused.text

@@ -75,6 +75,16 @@ def check_name(field: str, value: str) -> str:
     return value
 
 
+def check_line(field: str, value: str, limit: int = ABOUT_MAX) -> str:
+    """One line of text shown in bodies only (a line about someone): any punctuation, no controls."""
+    if has_control(value or ""):
+        raise InvalidInput(field, "This line can't contain line breaks or control characters.")
+    value = " ".join((value or "").split())
+    if len(value) > limit:
+        raise InvalidInput(field, f"Please keep this under {limit} characters (it is {len(value)}).")
+    return value
+
+
 def check_text(field: str, value: str | None, limit: int) -> str | None:
     """Optional free text: trimmed, newlines allowed, other control characters refused."""
     value = (value or "").replace("\r\n", "\n").strip()
