@@ -13,7 +13,7 @@ from email.header import decode_header, make_header
 from email.parser import BytesParser
 from email.utils import getaddresses
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from local.screenshot_emails import INTRO, SETTINGS, sample_links
@@ -139,9 +139,14 @@ def cast(requester: str, connector: str, target: str):
                    target=Target(target, ADDRESS[Role.TARGET], INTRO.target.about))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=st.sampled_from(list(Kind)), names=st.tuples(hostile_names, hostile_names, hostile_names),
        drop_cc=st.booleans())
+# Python 3.13.0's folder: a long quoted name loses its quotes and its bracket swallows the address; a
+# long name with emoji has an encoded-word cut in two, in the second address of a list.
+@example(kind=Kind.INTRODUCTION, names=("y " * 40 + "(", "x" * 75 + " \\", "Alan"), drop_cc=False)
+@example(kind=Kind.INTRODUCTION, drop_cc=False,
+         names=('" 👩\u200d💻 李 " 👩\u200d💻 (comment) eve@evil.example eve@evil.example \x00',) * 3)
 def test_hostile_names_built_into_an_intro_never_change_who_is_mailed(kind, names, drop_cc):
     leave_out = frozenset({ADDRESS[Role.CONNECTOR]}) if drop_cc else frozenset()
     raw, destination = sent(kind, cast(*names), leave_out)
@@ -155,7 +160,7 @@ def _accepted(name: str) -> str | None:
         return None
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(kind=st.sampled_from(list(Kind)), name=hostile_names.map(_accepted).filter(lambda n: n is not None))
 def test_names_that_pass_validation_change_nobody_and_are_shown_as_given_or_not_at_all(kind, name):
     raw, destination = sent(kind, cast(name, name, name))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from email import message_from_bytes, policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -31,7 +33,6 @@ REPLY_TO: dict[Kind, tuple[Role, ...]] = {
     Kind.THANKS: (Role.REQUESTER,),
 }
 REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER}
-SHORT = 70  # an address this short always fits on a folded line of 78 whole
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,12 @@ def compose(
     text = render(template, {**ctx, "layout": "emails/_text.jinja"}, html=False)
     msg = EmailMessage()
     msg["Subject"] = " ".join(subject.split())
-    msg["From"] = _address(Person(f"{settings.org_name} introductions", settings.sender))
-    msg["To"] = _addresses(people.to)
+    _set_addresses(msg, "From", (Person(f"{settings.org_name} introductions", settings.sender),))
+    _set_addresses(msg, "To", people.to)
     if people.cc:
-        msg["Cc"] = _addresses(people.cc)
+        _set_addresses(msg, "Cc", people.cc)
     if people.reply_to:
-        msg["Reply-To"] = _addresses(people.reply_to)
+        _set_addresses(msg, "Reply-To", people.reply_to)
     elif settings.reply_to:
         msg["Reply-To"] = Address(addr_spec=settings.reply_to)
     msg["Date"] = formatdate(usegmt=True)
@@ -108,27 +109,29 @@ def compose(
     return msg
 
 
-def _addresses(people: tuple[Person, ...]) -> list[Address]:
-    return [_address(p) for p in people]
+def _set_addresses(msg: EmailMessage, header: str, people: tuple[Person, ...]) -> None:
+    """Each person as a structured Address with their name; if the folded header would not read back
+    as exactly these names and addresses, the addresses alone. Python's folder (3.13.0) can drop the
+    quotes of a long name it splits (a bracket in it then swallows the address) and can cut an
+    encoded-word in two: such a name is left out rather than trusted."""
+    wanted = [(plain_name(p.name or ""), p.email) for p in people]
+    msg[header] = [Address(name, addr_spec=email) for name, email in wanted]
+    if not _reads_back(header, msg.policy.fold(header, msg[header]), wanted):
+        del msg[header]
+        msg[header] = [Address(addr_spec=email) for _, email in wanted]
 
 
-def _address(person: Person) -> Address:
-    named = Address(plain_name(person.name or ""), addr_spec=person.email)
-    if not named.display_name or len(str(named)) <= SHORT or _reads_back(named):
-        return named
-    return Address(addr_spec=person.email)
-
-
-def _reads_back(address: Address) -> bool:
-    """Whether the header reads back as this one address. Python's folder (3.13.0) drops the quotes of
-    a long quoted name it has to split, and a bracket or backslash in it then swallows the address:
-    such a name is left out of the header rather than trusted."""
-    probe = EmailMessage()
-    probe["To"] = address
-    raw = probe.as_bytes()
-    modern = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)["To"].addresses
-    compat = getaddresses(message_from_bytes(raw).get_all("To", []))
-    return [a.addr_spec for a in modern] == [a for _, a in compat] == [address.addr_spec]
+def _reads_back(header: str, folded: str, wanted: list[tuple[str, str]]) -> bool:
+    if folded.count("\n") <= 1:
+        return True  # one line: nothing was split
+    raw = folded.encode("ascii", "surrogateescape")
+    modern = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)[header].addresses
+    try:
+        compat = [(str(make_header(decode_header(name))), email)
+                  for name, email in getaddresses(message_from_bytes(raw).get_all(header, []))]
+    except (HeaderParseError, UnicodeDecodeError, LookupError):
+        return False
+    return compat == wanted and [a.addr_spec for a in modern] == [email for _, email in wanted]
 
 
 def _plain(intro: Intro) -> Intro:
