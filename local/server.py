@@ -52,6 +52,17 @@ def configure(port: int, aws_port: int) -> None:
     sys.path.insert(0, str(HERE.parent / "shared"))
 
 
+def loggable(path: str) -> str:
+    """A request path as the log may show it: the route without what follows it or any query, since
+    links carry their bearer token in the path (/link/..., /optout/...) and could carry it in a query.
+    The server's own /_local/ pages carry none and are shown whole."""
+    route = urlsplit(path).path
+    if route.startswith("/_local/"):
+        return route
+    first, _, rest = route.lstrip("/").partition("/")
+    return f"/{first}/..." if rest else f"/{first}"
+
+
 class Clock:
     """The server's notion of now: real time plus however far /_local/tick has moved it."""
 
@@ -178,7 +189,7 @@ def main() -> None:
 
         def log_message(self, fmt: str, *args) -> None:
             if os.environ.get("LOCAL_QUIET") != "1":
-                sys.stderr.write(f"{self.command} {self.path} -> {args[1] if len(args) > 1 else ''}\n")
+                sys.stderr.write(f"{self.command} {loggable(self.path)} -> {args[1] if len(args) > 1 else ''}\n")
 
     threading.Thread(target=pump_forever, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)

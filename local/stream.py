@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 
 import boto3
 
@@ -51,9 +52,16 @@ class StreamPump:
         self.iterators: dict[str, str] = {}  # shard id -> sequence number of the last record read
         self.retry: list[dict] = []
         self.filters = template_filters(function)
+        # One pump at a time: two would read the same shard iterator and deliver each record twice
+        # (the server pumps from its own thread and from every POST /_local/tick).
+        self.lock = threading.Lock()
 
     def pump(self, max_attempts: int = 3) -> int:
         """Delivers everything new (and earlier failures); returns how many records went in."""
+        with self.lock:
+            return self._pump(max_attempts)
+
+    def _pump(self, max_attempts: int) -> int:
         records = self.retry + self._new_records()
         self.retry = []
         delivered = 0

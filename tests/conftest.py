@@ -20,7 +20,7 @@ TEST_ENV = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
 os.environ.update(TEST_ENV)
-for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "LOCAL_AWS_PORT"):
     os.environ.pop(name, None)
 
 pytest_plugins = ["tests.support.fixtures"]

@@ -155,8 +155,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="warm-intro", description="Administer one organisation's warm introductions.")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--stack", help="a deployed organisation's CloudFormation stack name")
-    where.add_argument("--local", action="store_true", help="the local server's embedded AWS (AWS_ENDPOINT_URL, "
-                       f"default {target.LOCAL_ENDPOINT}; table {target.LOCAL_TABLE})")
+    where.add_argument("--local", action="store_true", help="the local server's embedded AWS (port LOCAL_AWS_PORT, "
+                       f"else AWS_ENDPOINT_URL, else {target.LOCAL_ENDPOINT}; table {target.LOCAL_TABLE})")
     where.add_argument("--table", help="a table by name, with the ambient AWS credentials")
     p.add_argument("--region", help="the stack's region (default: AWS_DEFAULT_REGION / your profile's)")
     p.add_argument("--profile", help="an AWS profile from your configuration")

@@ -96,9 +96,20 @@ def table(name: str, region: str | None, profile: str | None = None) -> Target:
 
 def local() -> Target:
     """The local server's embedded moto: it accepts any credentials, so none are needed."""
-    endpoint = os.environ.get("AWS_ENDPOINT_URL") or LOCAL_ENDPOINT
+    endpoint = local_endpoint()
     session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
     return _checked(Target(session, LOCAL_TABLE, f"local server ({endpoint})", endpoint, _from_env()))
+
+
+def local_endpoint() -> str:
+    """Where the local server's embedded AWS listens: LOCAL_AWS_PORT, read as the server reads it (so
+    the CLI never acts on whichever server holds the default port), else AWS_ENDPOINT_URL, else 3001."""
+    port = os.environ.get("LOCAL_AWS_PORT", "").strip()
+    if not port:
+        return os.environ.get("AWS_ENDPOINT_URL") or LOCAL_ENDPOINT
+    if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise AdminError(f"LOCAL_AWS_PORT must be a port number (1-65535), like the local server's; not {port!r}.")
+    return f"http://127.0.0.1:{int(port)}"
 
 
 def _from_env() -> dict[str, str]:

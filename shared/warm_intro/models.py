@@ -15,6 +15,7 @@ from .domain.validation import (
     EMAIL_MAX,
     NAME_MAX,
     check_email,
+    check_line,
     check_name,
     check_text,
 )
@@ -50,7 +51,7 @@ class TargetIn(BaseModel):
     email: Annotated[str | None, _checked(check_email, "email", optional=True)] = Field(
         default=None, max_length=EMAIL_MAX, examples=["alan@example.net"]
     )
-    about: Annotated[str | None, _checked(check_name, "about", optional=True, limit=ABOUT_MAX)] = Field(
+    about: Annotated[str | None, _checked(check_line, "about", optional=True, limit=ABOUT_MAX)] = Field(
         default=None, max_length=ABOUT_MAX, examples=["runs the Bletchley reading group"]
     )
 

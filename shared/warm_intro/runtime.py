@@ -21,13 +21,19 @@ def secret(name: str) -> str:
     return SecretsProvider(boto3_client=client("secretsmanager")).get(name)
 
 
+# SendEmail has no idempotency key: an SDK retry after a lost answer sends the mail twice. SES calls
+# are tried once; the notifier's claim/record protocol decides what is retried (domain.delivery).
+NO_SDK_RETRIES = frozenset({"sesv2"})
+
+
 @cache
 def client(service: str):
     import boto3
     from botocore.config import Config
 
     # Standard mode retries throttling with backoff; the stream retries whatever still fails.
-    return boto3.client(service, config=Config(retries={"mode": "standard", "max_attempts": 3}))
+    retries = {"mode": "standard", **({"total_max_attempts": 1} if service in NO_SDK_RETRIES else {"max_attempts": 3})}
+    return boto3.client(service, config=Config(retries=retries))
 
 
 @cache

@@ -24,7 +24,7 @@ def server():
 
 def cli(server: LocalServer, *argv: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{server.aws_port}"
+    env["LOCAL_AWS_PORT"] = str(server.aws_port)  # as an admin next to `LOCAL_AWS_PORT=... make run` would
     return subprocess.run([sys.executable, "-m", "warm_intro_admin", "--local", *argv], cwd=ROOT, env=env, check=False,
                           capture_output=True, text=True, timeout=60)
 

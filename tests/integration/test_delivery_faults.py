@@ -39,7 +39,7 @@ def ses(world, monkeypatch):
 
 
 def accept(stub, ses_id):
-    stub.add_response("send_email", {"MessageId": ses_id}, {"Content": {"Raw": {"Data": ANY}}})
+    stub.add_response("send_email", {"MessageId": ses_id}, {"Destination": ANY, "Content": {"Raw": {"Data": ANY}}})
 
 
 def test_throttled_twice_then_accepted_sends_exactly_once(world, ses):

@@ -27,7 +27,7 @@ class LocalServer:
         self.port, self.aws_port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_", "BASE_URL"))}
-        environment.update(PORT=str(self.port), LOCAL_AWS_PORT=str(self.aws_port), LOCAL_QUIET="1", **env)
+        environment.update({"PORT": str(self.port), "LOCAL_AWS_PORT": str(self.aws_port), "LOCAL_QUIET": "1", **env})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "local.server"], cwd=ROOT, env=environment,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

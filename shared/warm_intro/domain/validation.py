@@ -18,9 +18,35 @@ ABOUT_MAX = 200
 NOTE_MAX = 1000
 
 
+# Trojan Source (CVE-2021-42574): embeddings, overrides and isolates reorder what a person reads.
+# Joiners (ZWJ, ZWNJ), variation selectors, bidi marks and emoji tags are parts of words and emoji.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# What a mail header gives a meaning to inside a name: address punctuation, and "=?", which starts an
+# RFC 2047 encoded-word that mail software decodes into anything, an address or a line break included.
+ADDRESS_PUNCTUATION = frozenset('<>@,;"')
+
+
+def dangerous(ch: str) -> bool:
+    """C0/C1 controls, line and paragraph separators, bidi reordering, and lone surrogates (not text)."""
+    return unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or ch in BIDI_CONTROLS
+
+
 def has_control(text: str, allow_newlines: bool = False) -> bool:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in allowed for ch in text)
+    return any(dangerous(ch) and ch not in allowed for ch in text)
+
+
+def plain_name(value: str) -> str:
+    """The name as a mail header may carry it: what check_name accepts is returned unchanged; anything
+    else (stored before the rule, or built directly) has its dangerous and address-like characters
+    blanked. Characters are judged in NFKC too, so a full-width @ or =? counts as one."""
+    kept: list[str] = []
+    for ch in value:
+        folded = unicodedata.normalize("NFKC", ch)
+        after_equals = bool(kept) and unicodedata.normalize("NFKC", kept[-1]).endswith("=")
+        special = any(c in ADDRESS_PUNCTUATION for c in folded) or "=?" in folded
+        kept.append(" " if dangerous(ch) or special or (after_equals and folded.startswith("?")) else ch)
+    return " ".join("".join(kept).split())
 
 
 def normalise_email(value: str) -> str:
@@ -31,17 +57,30 @@ def check_email(field: str, value: str | None) -> str:
     value = normalise_email(value or "")
     if not value:
         raise InvalidInput(field, "Please give an email address.")
-    if len(value) > EMAIL_MAX or not EMAIL.match(value):
+    # "=?" would open an encoded-word that header parsers decode inside the address itself.
+    if len(value) > EMAIL_MAX or not EMAIL.match(value) or "=?" in value:
         raise InvalidInput(field, "That doesn't look like an email address.")
     return value
 
 
-def check_name(field: str, value: str, limit: int = NAME_MAX) -> str:
+def check_name(field: str, value: str) -> str:
     if has_control(value or ""):  # before collapsing spaces, which would hide a CR/LF
         raise InvalidInput(field, "Names can't contain line breaks or control characters.")
     value = " ".join((value or "").split())
     if not value:
         raise InvalidInput(field, "Please give a name.")
+    if len(value) > NAME_MAX:
+        raise InvalidInput(field, f"Please keep this to {NAME_MAX} characters at most.")
+    if plain_name(value) != value:
+        raise InvalidInput(field, 'Names can\'t contain < > @ , ; " or =? (mail programs read them as addresses).')
+    return value
+
+
+def check_line(field: str, value: str, limit: int = ABOUT_MAX) -> str:
+    """One line of text shown in bodies only (a line about someone): any punctuation, no controls."""
+    if has_control(value or ""):
+        raise InvalidInput(field, "This line can't contain line breaks or control characters.")
+    value = " ".join((value or "").split())
     if len(value) > limit:
         raise InvalidInput(field, f"Please keep this to {limit} characters at most.")
     return value

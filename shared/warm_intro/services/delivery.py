@@ -17,7 +17,7 @@ from ..domain.messages import SPECS
 from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role, State
 from ..domain.privacy import address_hash
 from ..settings import Settings
-from ..views.emails import compose, recipients
+from ..views.emails import compose, envelope, recipients
 
 ROLE_OF = {
     Purpose.CONFIRM: Role.REQUESTER,
@@ -51,7 +51,8 @@ def deliver(repo: Repository, mailer: Mailer, settings: Settings, intro: Intro, 
     if message is None:
         return intro.outbox[kind].status  # cancelled, or someone else has it or had it
     try:
-        ses_id = mailer.send(message)
+        people = envelope(kind, intro, leave_out)
+        ses_id = mailer.send(message, [p.email for p in people.to], [p.email for p in people.cc])
     except NOT_SENT as error:
         after = _update(repo, intro, lambda i: delivery.refused(i, kind, now) if _sending(i, kind) else None)
         if after is not None and after.outbox[kind].status is Delivery.FAILED:

@@ -1,13 +1,24 @@
 """Builds each message as MIME with the standard email package: a plain-text and an HTML part from
-one template per message, headers that are ours, and the one-click opt-out pair on every ask."""
+one template per message, headers that are ours, and the one-click opt-out pair on every ask.
+
+Who receives a message is decided once, by `envelope`, from the introduction itself: the address
+headers are built from it as structured `Address` values, and SES is handed the same recipients
+(see adapters.mailer), so no name can add, change or hide a recipient however a parser reads it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from email import message_from_bytes, policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.parser import BytesParser
+from email.utils import formatdate, getaddresses, make_msgid
 
 from ..domain.messages import SPECS
 from ..domain.model import Intro, Kind, Person, Purpose, Role
+from ..domain.validation import plain_name
 from ..settings import Settings
 from .templating import render
 
@@ -24,11 +35,28 @@ REPLY_TO: dict[Kind, tuple[Role, ...]] = {
 REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER}
 
 
+@dataclass(frozen=True)
+class Envelope:
+    to: tuple[Person, ...]
+    cc: tuple[Person, ...] = ()
+    reply_to: tuple[Person, ...] = ()
+
+
 def recipients(intro: Intro, roles: tuple[Role, ...]) -> list[Person]:
     people = {Role.REQUESTER: intro.requester, Role.CONNECTOR: intro.connector}
     if intro.target.email:
         people[Role.TARGET] = Person(intro.target.name, intro.target.email)
     return [people[r] for r in roles if r in people]
+
+
+def envelope(kind: Kind, intro: Intro, leave_out: frozenset[str] = frozenset()) -> Envelope:
+    """Who this message is for. `leave_out`: copied addresses that must not be mailed."""
+    spec = SPECS[kind]
+    return Envelope(
+        to=tuple(recipients(intro, spec.to)),
+        cc=tuple(p for p in recipients(intro, spec.cc) if p.email not in leave_out),
+        reply_to=tuple(recipients(intro, REPLY_TO.get(kind, ()))),
+    )
 
 
 def context(intro: Intro, links: dict[Purpose, str], settings: Settings) -> dict:
@@ -52,20 +80,23 @@ def compose(
 ) -> EmailMessage:
     """`leave_out`: copied addresses that must not be mailed (bounced or complained)."""
     spec = SPECS[kind]
+    people = envelope(kind, intro, leave_out)
     template = f"emails/{kind.value}.jinja"
     ctx = {**context(intro, links, settings), "reminder": kind in REMINDERS}
-    subject = render(template, {**ctx, "layout": "emails/_subject.jinja"}, html=False)
+    # Bodies show names as typed (escaped in HTML); a header gets only what cannot read as an address.
+    subject = render(template, {**context(_plain(intro), links, settings), "reminder": ctx["reminder"],
+                                "layout": "emails/_subject.jinja"}, html=False)
     text = render(template, {**ctx, "layout": "emails/_text.jinja"}, html=False)
     msg = EmailMessage()
     msg["Subject"] = " ".join(subject.split())
-    msg["From"] = formataddr((f"{settings.org_name} introductions", settings.sender))
-    msg["To"] = _addresses(recipients(intro, spec.to))
-    if cc := [p for p in recipients(intro, spec.cc) if p.email not in leave_out]:
-        msg["Cc"] = _addresses(cc)
-    if kind in REPLY_TO:
-        msg["Reply-To"] = _addresses(recipients(intro, REPLY_TO[kind]))
+    _set_addresses(msg, "From", (Person(f"{settings.org_name} introductions", settings.sender),))
+    _set_addresses(msg, "To", people.to)
+    if people.cc:
+        _set_addresses(msg, "Cc", people.cc)
+    if people.reply_to:
+        _set_addresses(msg, "Reply-To", people.reply_to)
     elif settings.reply_to:
-        msg["Reply-To"] = settings.reply_to
+        msg["Reply-To"] = Address(addr_spec=settings.reply_to)
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2])
     if kind is not Kind.INTRODUCTION:  # RFC 3834: out-of-office robots should not answer the service
@@ -78,8 +109,38 @@ def compose(
     return msg
 
 
-def _addresses(people: list[Person]) -> list[str]:
-    return [formataddr((p.name, p.email)) for p in people]
+def _set_addresses(msg: EmailMessage, header: str, people: tuple[Person, ...]) -> None:
+    """Each person as a structured Address with their name; if the folded header would not read back
+    as exactly these names and addresses, the addresses alone. Python's folder (3.13.0) can drop the
+    quotes of a long name it splits (a bracket in it then swallows the address) and can cut an
+    encoded-word in two: such a name is left out rather than trusted."""
+    wanted = [(plain_name(p.name or ""), p.email) for p in people]
+    msg[header] = [Address(name, addr_spec=email) for name, email in wanted]
+    if not _reads_back(header, msg.policy.fold(header, msg[header]), wanted):
+        del msg[header]
+        msg[header] = [Address(addr_spec=email) for _, email in wanted]
+
+
+def _reads_back(header: str, folded: str, wanted: list[tuple[str, str]]) -> bool:
+    if folded.count("\n") <= 1:
+        return True  # one line: nothing was split
+    raw = folded.encode("ascii", "surrogateescape")
+    modern = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)[header].addresses
+    try:
+        compat = [(str(make_header(decode_header(name))), email)
+                  for name, email in getaddresses(message_from_bytes(raw).get_all(header, []))]
+    except (HeaderParseError, UnicodeDecodeError, LookupError):
+        return False
+    return compat == wanted and [a.addr_spec for a in modern] == [email for _, email in wanted]
+
+
+def _plain(intro: Intro) -> Intro:
+    return replace(
+        intro,
+        requester=replace(intro.requester, name=plain_name(intro.requester.name)),
+        connector=replace(intro.connector, name=plain_name(intro.connector.name or "")),
+        target=replace(intro.target, name=plain_name(intro.target.name)),
+    )
 
 
 def _span(value: float, unit: str) -> str:

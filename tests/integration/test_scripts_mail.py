@@ -1,0 +1,71 @@
+"""Names and notes in any script, through the API and the notifier to the introduction: accepted as
+typed, and read back intact from every message's headers and bodies (issue 19)."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from tests.support.scripts import NAMES, SENTENCES
+from warm_intro import runtime
+
+CASES = [  # requester, connector (a member), target, blurb, note
+    ("مهرداد نیک‌نام", "👩🏽‍💻 Priya", "José Pérez (Pepe)", SENTENCES[1], SENTENCES[2]),
+    ("Zoë Martin (she/her)", "שרה כהן", "🏴󠁧󠁢󠁳󠁣󠁴󠁿 Morag", SENTENCES[-1], SENTENCES[4]),
+    ("लक्ष्‍मी", "สมชาย ใจดี", "김민준", SENTENCES[5], SENTENCES[0]),
+]
+assert all(name in NAMES for case in CASES for name in case[:3])
+
+
+@pytest.mark.parametrize(("requester", "connector", "target", "blurb", "note"), CASES, ids=["fa", "he", "hi"])
+def test_names_and_notes_in_any_script_reach_every_mail_intact(world, requester, connector, target, blurb, note):
+    runtime.repository().put_member("priya@example.org", connector)
+    answer = world.ask(requester={"name": requester, "email": "ada@example.org"}, connector_email="priya@example.org",
+                       target={"name": target, "email": "alan@example.net"}, blurb=blurb)
+    assert answer.status == 202, answer.text
+    world.deliver()
+    world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
+    world.deliver()
+    assert world.post_form(world.last_link("priya@example.org"), {"decision": "approve", "note": note}).status == 200
+    world.deliver()
+    world.post_form(world.last_link("alan@example.net"), {"decision": "accept"})
+    world.deliver()
+
+    name_of = {"ada@example.org": requester, "priya@example.org": connector, "alan@example.net": target}
+    mails = world.mail()
+    assert len(mails) == 4
+    for mail in mails:
+        for shown in mail["to"] + mail["cc"]:
+            display, _, address = shown.rpartition(" <")
+            assert display.strip('"') == name_of[address.rstrip(">")]
+    confirm, ask, target_ask, introduction = mails
+    for part in (confirm["text"], ask["text"], html.unescape(ask["html"])):
+        assert requester in part
+    assert introduction["subject"] == f"Introduction: {requester} / {target}"
+    assert target_ask["subject"] == f"Introduction? {requester} / {target}"
+    for part in (target_ask["text"], html.unescape(target_ask["html"])):
+        assert blurb in part and note in part and connector in part and requester in part
+    for part in (introduction["text"], html.unescape(introduction["html"])):
+        assert blurb in part and requester in part and target in part and connector in part
+
+
+def test_the_line_about_the_target_is_text_not_a_name(world):
+    """It is shown only in bodies, so punctuation a name may not hold is fine there; what hides or
+    reorders text is refused as everywhere."""
+    about = 'runs the "Bletchley" reading group, ex-Acme; ask@ the café 📚'
+    answer = world.ask(target={"name": "Alan Turing", "email": "alan@example.net", "about": about})
+    assert answer.status == 202, answer.text
+    world.deliver()
+    world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
+    world.deliver()
+    world.post_form(world.last_link("grace@example.org"), {"decision": "approve"})
+    world.deliver()
+    world.post_form(world.last_link("alan@example.net"), {"decision": "accept"})
+    world.deliver()
+    introduction = world.mail()[-1]
+    assert f"meet Alan Turing ({about})" in introduction["text"]
+    assert f"({about})" in html.unescape(introduction["html"])
+    for bad in ("\u202e", "\n", "\x00"):
+        refused = world.ask(target={"name": "Alan Turing", "about": f"runs{bad} the group"})
+        assert refused.status == 422 and "about" in refused.text
