@@ -24,7 +24,8 @@ def server():
 
 def ask(server, target_email: str | None, requester=("Ada Lovelace", "ada@example.org"),
         connector="grace@example.org"):
-    target = {"name": f"Target {target_email or time.monotonic_ns()}"}
+    # Unique per request; a name may not hold an @, which mail programs would read as an address.
+    target = {"name": f"Target {(target_email or str(time.monotonic_ns())).replace('@', ' at ')}"}
     if target_email:
         target["email"] = target_email
     status, _, body = server.post_json("/intros", {

@@ -85,10 +85,12 @@ def test_an_unclosed_quote_or_a_huge_field_is_reported_by_line_and_hides_nothing
 
 
 RISKY = [
-    ("formula@example.org", "=HYPERLINK(\"http://evil.example\",\"click\")"),
+    # Names can't hold @ , ; " (mail programs read them as addresses), so a formula here has none of them;
+    # every leading character the escaping covers is walked by tests/unit/test_member_csv.py.
+    ("formula@example.org", "=HYPERLINK(1) click"),
     ("plus@example.org", "+1 Grace"),
     ("-minus@example.org", "-2+3 Hopper"),
-    ("at@example.org", "@SUM(1+1)"),
+    ("sum@example.org", "=SUM(1+1)"),
     ("quote@example.org", "'=already quoted"),
     ("apostrophe@example.org", "'Abdu'l Baha"),
 ]

@@ -35,12 +35,15 @@ def test_names_and_notes_in_any_script_reach_every_mail_intact(world, requester,
     name_of = {"ada@example.org": requester, "priya@example.org": connector, "alan@example.net": target}
     mails = world.mail()
     assert len(mails) == 4
-    for mail in mails:
+    confirm, ask, target_ask, introduction = mails
+    assert confirm["to"] == ["ada@example.org"]  # an unproven address: no name a stranger could have typed
+    for part in (confirm["subject"], confirm["text"], html.unescape(confirm["html"])):
+        assert not {requester, connector, target, blurb} & {w for w in (requester, connector, target, blurb) if w in part}
+    for mail in (ask, target_ask, introduction):
         for shown in mail["to"] + mail["cc"]:
             display, _, address = shown.rpartition(" <")
             assert display.strip('"') == name_of[address.rstrip(">")]
-    confirm, ask, target_ask, introduction = mails
-    for part in (confirm["text"], ask["text"], html.unescape(ask["html"])):
+    for part in (ask["text"], html.unescape(ask["html"])):
         assert requester in part
     assert introduction["subject"] == f"Introduction: {requester} / {target}"
     assert target_ask["subject"] == f"Introduction? {requester} / {target}"

@@ -21,7 +21,7 @@ OTHER_STRINGS = {
     "SenderAddress": "intros@bletchley.example.org", "SenderIdentity": "bletchley.example.org",
     "ReplyTo": "hello@example.org", "BaseUrl": "https://intros.example.org", "CustomDomain": "intros.example.org",
     "CertificateArn": f"arn:aws:acm:eu-west-2:{ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000",
-    "AllowedDomains": "example.org", "AlarmEmail": "ops@example.org",
+    "AllowedDomains": "example.org", "AlarmEmail": "ops@example.org", "DotlessDomains": "example.ac.uk",
 }
 
 # What the template's Rules demand alongside a parameter.

@@ -33,6 +33,8 @@ REPLY_TO: dict[Kind, tuple[Role, ...]] = {
     Kind.THANKS: (Role.REQUESTER,),
 }
 REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER}
+# Sent to an address nobody has proven yet: the name beside it is whatever a stranger typed, so it stays out.
+UNPROVEN = {Kind.CONFIRM_REQUEST}
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,9 @@ def recipients(intro: Intro, roles: tuple[Role, ...]) -> list[Person]:
 def envelope(kind: Kind, intro: Intro, leave_out: frozenset[str] = frozenset()) -> Envelope:
     """Who this message is for. `leave_out`: copied addresses that must not be mailed."""
     spec = SPECS[kind]
+    to = recipients(intro, spec.to)
     return Envelope(
-        to=tuple(recipients(intro, spec.to)),
+        to=tuple(Person("", p.email) for p in to) if kind in UNPROVEN else tuple(to),
         cc=tuple(p for p in recipients(intro, spec.cc) if p.email not in leave_out),
         reply_to=tuple(recipients(intro, REPLY_TO.get(kind, ()))),
     )
