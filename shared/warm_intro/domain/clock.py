@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .disclosure import neutral_close_pending, settled_at, visible_at
 from .erasure import forget_content, has_content
 from .lifecycle import close, record, send
 from .model import Delivery, Intro, Kind, Message, Role, State
@@ -21,6 +22,7 @@ REMINDERS = {
     State.AWAITING_TARGET: (Role.TARGET, Kind.TARGET_ASK, Kind.TARGET_REMINDER),
 }
 QUIET_EXPIRY, EXPIRY, REMINDER, FOLLOWUP = "quiet_expiry", "expiry", "reminder", "followup"
+TELL = "tell"  # the held neutral close goes to the requester (domain.disclosure.visible_at)
 FORGET = "forget"  # data minimisation: the blurb and notes go a while after the introduction closed
 
 
@@ -38,6 +40,8 @@ def tick(intro: Intro, now: int, t: Timings) -> Intro:
         intro = send(intro, now, reminder).evolve(reminded=intro.reminded | {role})
     elif FOLLOWUP in moments:
         intro = send(intro, now, Kind.FOLLOWUP)
+    if _moments(intro, t).get(TELL, now + 1) <= now:  # also right after an expiry at this same tick
+        intro = _tell(intro, now)
     if FORGET in moments:
         intro = forget_content(intro, now)
     return start if intro == start else intro
@@ -56,21 +60,32 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
         return {QUIET_EXPIRY: intro.created_at + t.unconfirmed}
     if intro.state in REMINDERS:
         role, ask, _ = REMINDERS[intro.state]
-        moments = {EXPIRY: (intro.asked_at or intro.created_at) + t.expiry}
+        expiry = (intro.asked_at or intro.created_at) + t.expiry
+        # Never past the moment the requester is told: an ask that waited for room gets less time.
+        moments = {EXPIRY: min(expiry, visible_at(intro, t) or expiry)}
         # Counted from when the ask actually went out: an ask that waited is not chased at once.
         if role not in intro.reminded and (sent := _sent_at(intro, ask)) is not None:
             moments[REMINDER] = sent + t.reminder
         return moments
     # Only once the introduction really went out: nobody is asked about a meeting they never heard of.
     moments = {}
+    if neutral_close_pending(intro) and (at := visible_at(intro, t)) is not None:
+        moments[TELL] = at
     sent = _sent_at(intro, Kind.INTRODUCTION)
     if intro.state is State.INTRODUCED and Kind.FOLLOWUP not in intro.outbox and sent is not None:
         moments[FOLLOWUP] = sent + t.followup
     # Not while a message is on its way: it may still quote the blurb or the note.
-    if has_content(intro) and intro.decided_at is not None and not any(m.status in IN_FLIGHT for m in
-                                                                        intro.outbox.values()):
-        moments[FORGET] = intro.decided_at + t.retention
+    # Counted from when the requester learned the outcome, so what they can export never says sooner.
+    settled = settled_at(intro, t)
+    if has_content(intro) and settled is not None and not any(m.status in IN_FLIGHT for m in intro.outbox.values()):
+        moments[FORGET] = settled + t.retention
     return moments
+
+
+def _tell(intro: Intro, now: int) -> Intro:
+    close_ = replace(intro.outbox[Kind.CLOSED], status=Delivery.PENDING, at=now)
+    intro = intro.evolve(outbox={**intro.outbox, Kind.CLOSED: close_}, version=intro.version + 1, updated_at=now)
+    return record(intro, now, Role.SYSTEM, "tell")
 
 
 def _stuck_at(msg: Message, t: Timings) -> int | None:
