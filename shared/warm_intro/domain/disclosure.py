@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from .model import Delivery, Intro, Kind, Role, State
-from .rules import Timings
+from .rules import DAY, Timings
 
 
 class Seen(StrEnum):
@@ -92,4 +92,4 @@ def blocks_until(intro: Intro, t: Timings, block_days: float) -> int | None:
     closed it, from the moment the requester learns of it. Withdrawing is the requester's own act."""
     if seen_by_requester(intro) is not Seen.CLOSED:
         return None
-    return (settled_at(intro, t) or 0) + int(block_days * 86_400)
+    return (settled_at(intro, t) or 0) + int(block_days * DAY)

@@ -77,7 +77,7 @@ class Turn(StrEnum):
 # requester ---------------------------------------------------------------------------------------
 
 
-def settle(ledger: RequesterLedger, outcomes: dict[str, Outcome], now: int, limits: Limits) -> RequesterLedger:
+def settle(ledger: RequesterLedger, outcomes: dict[str, Outcome], now: int) -> RequesterLedger:
     """Fold in what became of asks that were open, and forget what no rule needs any more."""
     asks = []
     for ask in ledger.asks:

@@ -47,7 +47,7 @@ def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> 
     found = ledgers.read(r_key, c_key)
     requester = found[r_key]
     outcomes = {i: _outcome(repo, i, settings) for i in limits.open_ids(requester, but=intro.id)}
-    requester = limits.settle(requester, outcomes, now, rules)
+    requester = limits.settle(requester, outcomes, now)
     target = intro.target
     email = address_hash(target.email, key) if target.email else None
     requester = limits.admit(requester, rules, intro.id, email, person_key(None, target.name, key), now)
