@@ -49,7 +49,8 @@ def newest_link(server, address: str, before: int, kind: str = "link") -> str:
 def closing_mail(server, before: int, target: str, timeout: float = 30) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [m for m in server.outbox()[before:] if m["subject"] == f"Your introduction request to {target}"]
+        found = [m for m in server.outbox()[before:]
+                 if m["subject"].strip() == f"Your introduction request to {target}"]  # a folded subject may lead with a space
         if found:
             assert len(found) == 1
             return found[0]
@@ -110,7 +111,7 @@ def test_every_decline_ends_with_the_same_neutral_mail(server, who):
         consent = newest_link(server, address, n + 2)
         assert server.post_form(consent, {"decision": "opt_out" if who == "target_opt_out" else "decline"})[0] == 200
     server.wait_for_mail(n + (2 if who == "connector" else 3))
-    assert not [m for m in server.outbox()[n:] if "won't happen" in m["text"]]  # not yet: it would say who
+    assert not [m for m in server.outbox()[n:] if m["subject"].strip() == f"Your introduction request to {target}"]
     # The requester is told at one moment, two expiry periods after confirming, whoever said no.
     server.request("POST", "/_local/tick", b"days=21", {"Content-Type": "application/x-www-form-urlencoded"})
     close = closing_mail(server, n, target)
