@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .helpers import ask, decide, link_to, mail_to, settle, unique
+from .helpers import ask, decide, link_to, mail_to, settle, tick, unique
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +49,8 @@ def close_with(page, server, who: str) -> tuple[str, str]:
         button = "No, thank you" if who == "target" else "No, and don't ask me again"
         decide(page, link_to(server, target, n), button)
     heading = page.get_by_role("heading", level=1).inner_text()
+    assert not any("won't happen" in m["text"] for m in settle(server)[n:] if ada in str(m["to"]))  # not yet
+    tick(server, 21)  # the requester is told at one moment, twenty days after confirming, whoever said no
     closing = mail_to(server, ada, n, where=lambda m: "won't happen right now" in m["text"])
     mail = settle(server)[n:]
     assert sum("won't happen right now" in m["text"] for m in mail if ada in str(m["to"])) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import link_to, mail_to, unique
+from .helpers import link_to, mail_to, tick, unique
 
 pytestmark = pytest.mark.browser
 
@@ -53,5 +53,6 @@ def test_a_whole_request_can_be_made_and_answered_with_the_keyboard_alone(page, 
     page.goto(link_to(server, target, n))
     assert press(page, 'button[value="decline"]') == 200
     assert page.get_by_role("heading", name="You declined").is_visible()
+    tick(server, 21)  # the requester hears at one moment, twenty days after confirming, whoever said no
     assert "won't happen right now" in mail_to(server, ada, n,
                                                where=lambda m: "won't happen" in m["text"])["text"]

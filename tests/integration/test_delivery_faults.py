@@ -112,6 +112,10 @@ def walk_to_target_ask(world, note="You two will get on.") -> None:
 
 
 def neutral_close(world) -> tuple[str, str, str]:
+    """The requester's closing mail, which goes out twenty days after they confirmed, whoever closed it."""
+    world.advance(days=21)
+    world.tick()
+    world.deliver()
     (closed,) = [m for m in world.mail_to("ada@example.org") if m["subject"].startswith("Your introduction")]
     # Each mail's own one-click opt-out token differs; the words must not.
     return tuple(LINK.sub("TOKEN", closed[part]) for part in ("subject", "text", "html"))

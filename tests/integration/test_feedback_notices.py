@@ -45,6 +45,9 @@ def test_a_suppressed_address_is_never_mailed_again(world):
     world.post_form(world.last_link("grace@example.org"), {"decision": "approve"})
     world.deliver()
     assert world.mail_to("alan@example.net") == []
+    world.advance(days=20)  # the requester is told twenty days after confirming, whoever or whatever said no
+    world.tick()
+    world.deliver()
     assert world.mail()[-1]["subject"] == "Your introduction request to Alan Turing"
 
 

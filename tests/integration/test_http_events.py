@@ -63,6 +63,9 @@ def test_link_events_decide_and_one_click_opts_out(world):
     assert intro.state is State.DECLINED  # a one-click "never ask me" while being asked is also a quiet no
     assert intro.history[-1].action == "opt_out"
     world.deliver()
+    world.advance(days=20)  # the requester is told twenty days after confirming, whoever said no
+    world.tick()
+    world.deliver()
     close = world.mail()[-1]
     assert close["to"] == ["Ada Lovelace <ada@example.org>"] and "won't happen right now" in close["text"]
 

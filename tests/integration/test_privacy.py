@@ -110,6 +110,9 @@ def test_erasing_a_member_removes_them_and_closes_what_waits_on_them_neutrally(w
     world.deliver()
     intro = world.intro(first)
     assert intro.state is State.REFUSED and intro.connector.email == "erased@erased.invalid"
+    world.advance(days=20)  # the requester hears twenty days after confirming, like after any other close
+    world.tick()
+    world.deliver()
     assert [m["subject"] for m in world.mail_to(ADA)][-1].startswith("Your introduction")
     assert runtime.repository().member_name(GRACE) is None
 

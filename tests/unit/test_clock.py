@@ -74,8 +74,9 @@ def test_an_ask_that_never_went_out_is_not_chased_but_still_closes():
         intro.outbox[Kind.CONNECTOR_ASK], status=Delivery.FAILED)})
     assert due_at(intro, TIMINGS) == T + 10 * DAY
     closed = tick(intro, T + 10 * DAY, TIMINGS)
-    assert closed.state is State.EXPIRED and closed.outbox[Kind.CLOSED].status is Delivery.PENDING
+    assert closed.state is State.EXPIRED and closed.outbox[Kind.CLOSED].status is Delivery.HELD
     assert Kind.CONNECTOR_REMINDER not in closed.outbox
+    assert tick(closed, T + 20 * DAY, TIMINGS).outbox[Kind.CLOSED].status is Delivery.PENDING  # the requester's moment
 
 
 def test_a_held_ask_is_left_to_admission_and_cancelled_by_expiry():
@@ -86,7 +87,7 @@ def test_a_held_ask_is_left_to_admission_and_cancelled_by_expiry():
     assert tick(intro, T + 5 * DAY, TIMINGS) is intro
     closed = tick(intro, T + 10 * DAY, TIMINGS)
     assert closed.outbox[Kind.CONNECTOR_ASK].status is Delivery.CANCELLED
-    assert closed.outbox[Kind.CLOSED].status is Delivery.PENDING
+    assert closed.outbox[Kind.CLOSED].status is Delivery.HELD and due_at(closed, TIMINGS) == T + 20 * DAY
 
 
 def test_expiry_wins_over_a_reminder_due_at_the_same_time():

@@ -7,7 +7,6 @@ import pytest
 from warm_intro.domain import limits
 from warm_intro.domain.errors import LimitReached
 from warm_intro.domain.limits import Ask, ConnectorLedger, Outcome, RequesterLedger, TargetLedger, Turn
-from warm_intro.domain.model import Role, State
 from warm_intro.domain.rules import DAY, Limits, OverCapacity
 
 T = 1_790_000_000
@@ -21,16 +20,16 @@ def admitted(n: int, at: int = T, ledger: RequesterLedger | None = None) -> Requ
     return ledger
 
 
-def closed(ledger: RequesterLedger, now: int, declined_at: int | None = None) -> RequesterLedger:
-    outcomes = {a.intro_id: Outcome(False, None, declined_at) for a in ledger.asks}
-    return limits.settle(ledger, outcomes, now, RULES)
+def closed(ledger: RequesterLedger, now: int, blocked_until: int | None = None) -> RequesterLedger:
+    outcomes = {a.intro_id: Outcome(False, None, blocked_until) for a in ledger.asks}
+    return limits.settle(ledger, outcomes, now)
 
 
 def test_three_open_requests_then_a_kind_refusal_until_one_closes():
     ledger = admitted(3)
     with pytest.raises(LimitReached, match="3 requests waiting"):
         limits.admit(ledger, RULES, "fourth", None, "someone", T)
-    settled = limits.settle(ledger, {"i0-" + str(T): Outcome(open=False)}, T + 1, RULES)
+    settled = limits.settle(ledger, {"i0-" + str(T): Outcome(open=False)}, T + 1)
     assert len(limits.admit(settled, RULES, "fourth", None, "someone", T + 1).asks) == 4
 
 
@@ -58,29 +57,30 @@ def test_confirming_the_same_request_again_is_not_a_second_request():
     assert len(limits.admit(ledger, RULES, "a", None, "alan", T).asks) == 1
 
 
-def test_a_target_decline_blocks_that_pair_for_180_days_a_connector_decline_does_not():
+def test_a_close_blocks_that_pair_until_its_outcome_says_a_withdrawal_does_not():
+    # When the block ends (the requester's own moment plus 180 days) is domain.disclosure's answer.
     ledger = limits.admit(RequesterLedger(), RULES, "a", None, "alan", T)
-    by_target = limits.settle(ledger, {"a": Outcome(False, "alan-hash", T + DAY)}, T + DAY, RULES)
+    blocked = limits.settle(ledger, {"a": Outcome(False, "alan-hash", T + 200 * DAY)}, T + DAY)
     for email in (None, "alan-hash"):
         with pytest.raises(LimitReached, match="recently"):
-            limits.admit(by_target, RULES, "b", email, "alan", T + 179 * DAY)
-    freed = limits.settle(by_target, {}, T + 181 * DAY + 1, RULES)
+            limits.admit(blocked, RULES, "b", email, "alan", T + 200 * DAY - 1)
+    freed = limits.settle(blocked, {}, T + 200 * DAY)
     assert freed.asks == ()
-    assert limits.admit(freed, RULES, "b", None, "alan", T + 181 * DAY + 1)
-    by_connector = limits.settle(ledger, {"a": Outcome(False)}, T + DAY, RULES)
-    assert limits.admit(by_connector, RULES, "b", None, "alan", T + DAY)
+    assert limits.admit(freed, RULES, "b", None, "alan", T + 200 * DAY)
+    withdrawn = limits.settle(ledger, {"a": Outcome(False)}, T + DAY)
+    assert limits.admit(withdrawn, RULES, "b", None, "alan", T + DAY)
 
 
-def test_only_a_decline_by_the_target_counts_as_one():
-    assert limits.target_declined(State.DECLINED, [(Role.CONNECTOR, "approve"), (Role.TARGET, "decline")])
-    assert limits.target_declined(State.DECLINED, [(Role.TARGET, "opt_out")])
-    assert not limits.target_declined(State.DECLINED, [(Role.CONNECTOR, "decline")])
-    assert not limits.target_declined(State.EXPIRED, [(Role.CONNECTOR, "approve")])
+def test_an_ask_its_requester_still_sees_open_stays_open():
+    ledger = limits.admit(RequesterLedger(), RULES, "a", None, "alan", T)
+    still = limits.settle(ledger, {"a": Outcome(True)}, T + DAY)
+    with pytest.raises(LimitReached, match="already have a request open"):
+        limits.admit(still, RULES, "b", None, "alan", T + DAY)
 
 
 def test_settle_keeps_open_asks_forever_and_forgets_closed_ones_after_a_month():
     ledger = RequesterLedger(asks=(Ask("open", T, None, "x"), Ask("old", T, None, "y", open=False)))
-    assert [a.intro_id for a in limits.settle(ledger, {}, T + 31 * DAY, RULES).asks] == ["open"]
+    assert [a.intro_id for a in limits.settle(ledger, {}, T + 31 * DAY).asks] == ["open"]
     assert limits.open_ids(ledger) == ["open"]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .disclosure import neutral_close_pending, settled_at, visible_at
 from .erasure import IN_FLIGHT, anonymise, forget_content, has_content, is_anonymous
 from .lifecycle import close, record, send
 from .membership import connector_gone
@@ -20,6 +21,7 @@ REMINDERS = {
     State.AWAITING_TARGET: (Role.TARGET, Kind.TARGET_ASK, Kind.TARGET_REMINDER),
 }
 QUIET_EXPIRY, EXPIRY, REMINDER, FOLLOWUP = "quiet_expiry", "expiry", "reminder", "followup"
+TELL = "tell"  # the held neutral close goes to the requester (domain.disclosure.visible_at)
 FORGET = "forget"  # data minimisation: the blurb and notes go a while after the introduction closed
 RETIRE = "retire"  # and, after the organisation's retention period, every name and address in it
 
@@ -38,6 +40,8 @@ def tick(intro: Intro, now: int, t: Timings) -> Intro:
         intro = send(intro, now, reminder).evolve(reminded=intro.reminded | {role})
     elif FOLLOWUP in moments:
         intro = send(intro, now, Kind.FOLLOWUP)
+    if _moments(intro, t).get(TELL, now + 1) <= now:  # also right after an expiry at this same tick
+        intro = _tell(intro, now)
     if FORGET in moments:
         intro = forget_content(intro, now)
     if RETIRE in moments:
@@ -58,7 +62,9 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
         return {QUIET_EXPIRY: intro.created_at + t.unconfirmed}
     if intro.state in REMINDERS:
         role, ask, _ = REMINDERS[intro.state]
-        moments = {EXPIRY: (intro.asked_at or intro.created_at) + t.expiry}
+        expiry = (intro.asked_at or intro.created_at) + t.expiry
+        # Never past the moment the requester is told: an ask that waited for room gets less time.
+        moments = {EXPIRY: min(expiry, visible_at(intro, t) or expiry)}
         # Counted from when the ask actually went out: an ask that waited is not chased at once.
         # Nobody is reminded on behalf of a connector who is no longer a member.
         if role not in intro.reminded and not connector_gone(intro) and (sent := _sent_at(intro, ask)) is not None:
@@ -66,19 +72,28 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
         return moments
     # Only once the introduction really went out: nobody is asked about a meeting they never heard of.
     moments = {}
+    if neutral_close_pending(intro) and (at := visible_at(intro, t)) is not None:
+        moments[TELL] = at
     sent = _sent_at(intro, Kind.INTRODUCTION)
     if intro.state is State.INTRODUCED and Kind.FOLLOWUP not in intro.outbox and sent is not None:
         moments[FOLLOWUP] = sent + t.followup
-    if intro.decided_at is None:
+    settled = settled_at(intro, t)  # when the requester learned the outcome: nothing is forgotten sooner
+    if settled is None:
         return moments
     # Not while a message is on its way (it may still quote the blurb or the note), but a message
     # stuck in flight holds the content back only as long again as the retention itself.
     if has_content(intro):
         in_flight = any(m.status in IN_FLIGHT for m in intro.outbox.values())
-        moments[FORGET] = intro.decided_at + t.retention * (2 if in_flight else 1)
+        moments[FORGET] = settled + t.retention * (2 if in_flight else 1)
     if not is_anonymous(intro):
-        moments[RETIRE] = intro.decided_at + t.intro_retention
+        moments[RETIRE] = settled + t.intro_retention
     return moments
+
+
+def _tell(intro: Intro, now: int) -> Intro:
+    close_ = replace(intro.outbox[Kind.CLOSED], status=Delivery.PENDING, at=now)
+    intro = intro.evolve(outbox={**intro.outbox, Kind.CLOSED: close_}, version=intro.version + 1, updated_at=now)
+    return record(intro, now, Role.SYSTEM, "tell")
 
 
 def _stuck_at(msg: Message, t: Timings) -> int | None:

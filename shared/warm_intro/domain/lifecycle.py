@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .disclosure import neutral_close_pending
 from .errors import AlreadyDecided, NotAllowed
 from .messages import SPECS
 from .model import (
@@ -111,10 +112,11 @@ def decide(
 def _confirm(intro: Intro, now: int, admission: Admission) -> Intro:
     if not admission.allowed:
         return _close(intro, State.REFUSED, now, Kind.NOT_POSSIBLE)
+    connector = Person(name=admission.connector_name, email=intro.connector.email)
+    intro = intro.evolve(connector=connector)
     if admission.closes:
         return _close(intro, State.REFUSED, now, Kind.CLOSED)
-    connector = Person(name=admission.connector_name, email=intro.connector.email)
-    intro = intro.evolve(state=State.AWAITING_CONNECTOR, connector=connector, asked_at=now)
+    intro = intro.evolve(state=State.AWAITING_CONNECTOR, asked_at=now)
     return _send(intro, now, Kind.CONNECTOR_ASK, held=admission.hold)
 
 
@@ -144,6 +146,12 @@ def _approve(intro: Intro, now: int, target_email: str | None, note: str | None,
 
 
 def _withdraw(intro: Intro, now: int, via: str) -> Intro:
+    if neutral_close_pending(intro):
+        # Closed, but the requester still sees it on its way: withdrawing works and reads as always.
+        # The state stays what the others did; the neutral close they would have had is not sent.
+        close_ = replace(intro.outbox[Kind.CLOSED], status=Delivery.CANCELLED, at=now)
+        intro = _bump(intro.evolve(outbox={**intro.outbox, Kind.CLOSED: close_}), now)
+        return _record(intro, now, Role.REQUESTER, "withdraw", via)
     if not intro.is_open:
         raise AlreadyDecided(intro)
     return _record(_close(intro, State.WITHDRAWN, now, None), now, Role.REQUESTER, "withdraw", via)
@@ -181,7 +189,9 @@ def _follow_up(intro: Intro, decision: Decision, now: int, via: str) -> Intro:
 
 
 def _close(intro: Intro, state: State, now: int, message: Kind | None) -> Intro:
-    """A final state: whatever was still waiting to ask someone is cancelled, so nobody is bothered."""
+    """A final state: whatever was still waiting to ask someone is cancelled, so nobody is bothered.
+    The neutral close is held: the clock sends it at the one moment the requester may learn of it
+    (domain.disclosure), so neither it nor its timing says who or what closed the request."""
     outbox = {
         kind: replace(msg, status=Delivery.CANCELLED, at=now)
         if msg.status in SENDABLE | {Delivery.HELD} and SPECS[kind].only_while is not None
@@ -189,7 +199,7 @@ def _close(intro: Intro, state: State, now: int, message: Kind | None) -> Intro:
         for kind, msg in intro.outbox.items()
     }
     intro = intro.evolve(state=state, decided_at=now, outbox=outbox)
-    return _send(intro, now, message) if message else _bump(intro, now)
+    return _send(intro, now, message, held=message is Kind.CLOSED) if message else _bump(intro, now)
 
 
 def _record(intro: Intro, now: int, actor: Role, action: str, via: str) -> Intro:

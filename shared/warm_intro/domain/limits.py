@@ -6,7 +6,9 @@ so a counter and the transition it counts commit together or not at all.
 
 Closing an introduction does not touch any ledger: the next time the requester confirms, the asks
 still marked open are read back from their introductions (`settle`), so withdrawals, expiries,
-declines and erasures all free a slot without a hook in each of those places.
+declines and erasures all free a slot without a hook in each of those places. They are read as the
+requester sees them (domain.disclosure): a request closed by someone else stays open, and then
+blocks asking for the same person again, on the same schedule whoever or whatever closed it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class Ask:
     email: str | None  # hash of the target's address, when the requester gave it
     name: str  # hash of the target's normalised name
     open: bool = True
-    blocked_until: int | None = None  # the target declined: no new request for them before then
+    blocked_until: int | None = None  # closed without an introduction: no new request for them before then
 
     def same_target(self, email: str | None, name: str) -> bool:
         """By address when both sides know it, else by normalised name."""
@@ -40,11 +42,11 @@ class Ask:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of an earlier request, read back from its introduction."""
+    """What became of an earlier request as its requester sees it, read back from its introduction."""
 
     open: bool
     email: str | None = None
-    target_declined_at: int | None = None
+    blocked_until: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,15 +77,12 @@ class Turn(StrEnum):
 # requester ---------------------------------------------------------------------------------------
 
 
-def settle(ledger: RequesterLedger, outcomes: dict[str, Outcome], now: int, limits: Limits) -> RequesterLedger:
+def settle(ledger: RequesterLedger, outcomes: dict[str, Outcome], now: int) -> RequesterLedger:
     """Fold in what became of asks that were open, and forget what no rule needs any more."""
     asks = []
     for ask in ledger.asks:
         if ask.open and (out := outcomes.get(ask.intro_id)) is not None and not out.open:
-            until = None
-            if out.target_declined_at is not None:
-                until = out.target_declined_at + limits.block_after_decline_days * DAY
-            ask = replace(ask, open=False, email=ask.email or out.email, blocked_until=until)
+            ask = replace(ask, open=False, email=ask.email or out.email, blocked_until=out.blocked_until)
         if ask.open or ask.at > now - MONTH or (ask.blocked_until or 0) > now:
             asks.append(ask)
     return replace(ledger, asks=tuple(asks))
@@ -121,11 +120,6 @@ def admit(
 def open_ids(ledger: RequesterLedger, but: str = "") -> list[str]:
     """The asks whose fate is not known yet: the only introductions `settle` needs to read."""
     return [a.intro_id for a in ledger.asks if a.open and a.intro_id != but]
-
-
-def target_declined(state: State, events: list[tuple[Role, str]]) -> bool:
-    """Declined by the target (not the connector): what starts the block on asking for them again."""
-    return state is State.DECLINED and any(r is Role.TARGET and a in ("decline", "opt_out") for r, a in events)
 
 
 # connector ---------------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from dataclasses import replace
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, connector_key, requester_key, target_key
 from ..domain import limits
+from ..domain.disclosure import blocks_until, seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.lifecycle import Admission
-from ..domain.model import Intro, Role, State
+from ..domain.model import Intro
 from ..domain.privacy import address_hash, person_key
 from ..settings import Settings
 
@@ -34,27 +35,30 @@ def requester_allowed(settings: Settings, repo: Repository, email: str) -> bool:
 
 
 def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> tuple[Admission, list[dict]]:
+    """The requester's own limits are checked first, for everyone: whether the connector can be
+    asked must change nothing the requester sees (a request that can't go ahead is held, as below)."""
     connector_name = repo.member_name(intro.connector.email)
     if connector_name is None or not requester_allowed(settings, repo, intro.requester.email):
         return Admission(allowed=False), []
     key, rules = settings.hash_key, settings.limits
     connector_hash = address_hash(intro.connector.email, key)
-    if repo.suppressed([connector_hash]):
-        return Admission(closes=True), []
     ledgers = Ledgers(repo)
     r_key, c_key = requester_key(address_hash(intro.requester.email, key)), connector_key(connector_hash)
     found = ledgers.read(r_key, c_key)
     requester = found[r_key]
-    earlier = ledgers.intros(limits.open_ids(requester, but=intro.id))
-    outcomes = {i: _outcome(item, key) for i, item in earlier.items()}
-    requester = limits.settle(requester, outcomes, now, rules)
+    outcomes = {i: _outcome(repo, i, settings) for i in limits.open_ids(requester, but=intro.id)}
+    requester = limits.settle(requester, outcomes, now)
     target = intro.target
     email = address_hash(target.email, key) if target.email else None
     requester = limits.admit(requester, rules, intro.id, email, person_key(None, target.name, key), now)
+    writes = [ledgers.put(r_key, requester)]
+    # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
+    if repo.suppressed([connector_hash]):
+        return Admission(closes=True, connector_name=connector_name), writes
     connector, turn = limits.take_turn(found[c_key], rules, intro.id, now)
     if turn is limits.Turn.REFUSE:
-        return Admission(closes=True), []
-    writes = [ledgers.put(r_key, requester), ledgers.put(c_key, connector, limits.next_room_at(connector, rules, now))]
+        return Admission(closes=True, connector_name=connector_name), writes
+    writes.append(ledgers.put(c_key, connector, limits.next_room_at(connector, rules, now)))
     return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD), writes
 
 
@@ -102,13 +106,14 @@ def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> i
     return sent
 
 
-def _outcome(item: dict, key: str) -> limits.Outcome:
-    """An earlier request's fate, from the few fields `Ledgers.intros` reads."""
-    email = item.get("target", {}).get("email")
-    events = [(Role(e["by"]), e["do"]) for e in item.get("history", [])]
-    declined = limits.target_declined(State(item["state"]), events)
+def _outcome(repo: Repository, intro_id: str, settings: Settings) -> limits.Outcome:
+    """An earlier request's fate as its requester sees it (erased meanwhile: it frees its slot)."""
+    intro = repo.get(intro_id)
+    if intro is None:
+        return limits.Outcome(open=False)
+    t, key = settings.timings, settings.hash_key
     return limits.Outcome(
-        State(item["state"]).is_open,
-        address_hash(email, key) if email else None,
-        int(item["decided_at"]) if declined else None,
+        seen_by_requester(intro).is_open,
+        address_hash(intro.target.email, key) if intro.target.email else None,
+        blocks_until(intro, t, settings.limits.block_after_decline_days),
     )

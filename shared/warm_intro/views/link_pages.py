@@ -3,6 +3,7 @@ request, told from that person's side and never revealing who said no."""
 
 from __future__ import annotations
 
+from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.membership import connector_gone
 from ..domain.model import Grant, Intro, Purpose, Role, State
 
@@ -20,7 +21,7 @@ NEUTRAL = "This introduction won't happen right now"
 def can_act(intro: Intro, grant: Grant) -> bool:
     match grant.purpose:
         case Purpose.CONFIRM:
-            return intro.is_open
+            return seen_by_requester(intro).is_open
         case Purpose.REVIEW:
             return intro.state is State.AWAITING_CONNECTOR and not connector_gone(intro)
         case Purpose.CONSENT:
@@ -44,22 +45,7 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
             "This service will not ask you for an introduction again, or send you any other email."
         ]
     if grant.role is Role.REQUESTER:
-        if intro.followup:
-            return "Thank you for telling us", ["It helps us make good introductions."]
-        if intro.state is State.INTRODUCED:
-            return "You've been introduced", [f"The introduction to {t} went to you both. The next step is yours."]
-        if intro.state is State.WITHDRAWN:
-            return "You withdrew this request", ["Nobody will be asked about it again."]
-        if intro.state is State.EXPIRED and not any(e.action == "confirm" for e in intro.history):
-            return "This request lapsed", [
-                "It wasn't confirmed in time, so nothing was sent to anyone. You're welcome to ask again."
-            ]
-        if intro.state is State.REFUSED and "not_possible" in {k.value for k in intro.outbox}:
-            return "We couldn't pass this request on", [
-                "Introductions here go through members, and this one can't go ahead as it stands.",
-                "Nobody else has been contacted.",
-            ]
-        return NEUTRAL, ["That's common and says nothing about you. You're welcome to ask again another time."]
+        return _requester_outcome(intro)
     if mine == "decline" and grant.role is Role.CONNECTOR:
         return "You declined", [f"{r} will only hear that it won't happen right now, never that it was you."]
     if mine == "decline":
@@ -87,6 +73,31 @@ def status(intro: Intro, grant: Grant) -> int:
     if can_act(intro, grant) or intro.state is State.INTRODUCED or _last_action(intro, grant.role) == "opt_out":
         return 200
     return 200 if intro.history and intro.history[-1].actor is grant.role else 410
+
+
+def _requester_outcome(intro: Intro) -> tuple[str, list[str]]:
+    """From domain.disclosure, never from the state itself: that may say who closed it."""
+    match seen_by_requester(intro):
+        case Seen.INTRODUCED if intro.followup:
+            return "Thank you for telling us", ["It helps us make good introductions."]
+        case Seen.INTRODUCED:
+            t = intro.target.name
+            return "You've been introduced", [f"The introduction to {t} went to you both. The next step is yours."]
+        case Seen.WITHDRAWN:
+            return "You withdrew this request", ["Nobody will be asked about it again."]
+        case Seen.LAPSED:
+            return "This request lapsed", [
+                "It wasn't confirmed in time, so nothing was sent to anyone. You're welcome to ask again."
+            ]
+        case Seen.NOT_POSSIBLE:
+            return "We couldn't pass this request on", [
+                "Introductions here go through members, and this one can't go ahead as it stands.",
+                "Nobody else has been contacted.",
+            ]
+        case Seen.CLOSED:
+            return NEUTRAL, ["That's common and says nothing about you. You're welcome to ask again another time."]
+        case _:
+            return "Your request is on its way", ["We'll email you when there's news, and in any case when it closes."]
 
 
 def _last_action(intro: Intro, role: Role) -> str | None:
