@@ -245,8 +245,6 @@ def test_withdrawing_at_any_moment_reads_the_same_whoever_said_no(pair, withdraw
     assert first == second, f"{pair} withdrawn at {withdraw_at}:{first_difference(first, second)}"
 
 
-@pytest.mark.xfail(strict=True, reason="services/privacy.py `_view` (another zone) still shows the stored state; "
-                   "it must show domain.disclosure.seen_by_requester(intro).value to a requester")
 def test_the_requester_export_says_the_same_whoever_said_no(silence):
     seen = record(SCENARIOS["target declines"], export=True)
     assert seen == silence, f"the export differs from silence:{first_difference(seen, silence)}"

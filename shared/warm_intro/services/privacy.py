@@ -17,6 +17,7 @@ from time import gmtime, strftime
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, person_deletes, person_items
 from ..domain import erasure
+from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.model import Delivery, Intro, Kind, Role, State
 from ..domain.privacy import address_hash, hashes, same_mailbox
@@ -176,6 +177,8 @@ def _seen_state(intro: Intro, roles: set[Role], shown: set[Role]) -> str:
     """A request that ended without an introduction reads `closed`, whatever ended it, unless this
     person ended it themselves. Where an open request stands is the requester's to see only up to
     their own step: whether the connector has passed it on is not theirs to know."""
+    if Role.REQUESTER in roles and not shown & {Role.CONNECTOR, Role.TARGET}:
+        return seen_by_requester(intro).value  # the one home of what a requester may know, and when
     if intro.state is State.INTRODUCED:
         return intro.state.value
     if intro.is_open:

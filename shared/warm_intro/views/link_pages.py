@@ -69,7 +69,10 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
 
 def status(intro: Intro, grant: Grant) -> int:
     """200 while the link can act, or when its page tells of a success: the introduction made, or this
-    person's own answer still the latest news. 410 once events have overtaken the link."""
+    person's own answer still the latest news. 410 once events have overtaken the link. A requester's
+    status, like their page, follows only what they may know (domain.disclosure)."""
+    if grant.role is Role.REQUESTER:
+        return 410 if seen_by_requester(intro) in (Seen.CLOSED, Seen.LAPSED, Seen.NOT_POSSIBLE) else 200
     if can_act(intro, grant) or intro.state is State.INTRODUCED or _last_action(intro, grant.role) == "opt_out":
         return 200
     return 200 if intro.history and intro.history[-1].actor is grant.role else 410
