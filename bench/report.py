@@ -179,7 +179,7 @@ def _bill_md(r: dict) -> list[str]:
     out.append("| **total, free tier already used** | " + " | ".join(f"**{x['total']:.2f}**" for x in rows) + " |")
     out.append("| free tier (never-expiring allowances) | " + " | ".join(f"-{x['free_tier']:.2f}" for x in rows) + " |")
     out.append("| **beyond the free tier** | " + " | ".join(f"**{x['beyond_free_tier']:.2f}**" for x in rows) + " |")
-    out.append("| of which without email | " + " | ".join(f"{x['without_email']:.2f}" for x in rows) + " |")
+    out.append("| total without email, free tier already used | " + " | ".join(f"{x['without_email']:.2f}" for x in rows) + " |")
     out += ["", (f"Per 1,000 more completed introductions, without email: ${b['per_1000_without_email']:.3f} "
             "(cold starts and their init billed, custom metrics by the hour); warm, as in the table above: "
             f"${r['cost_per_1000_completed']['total_without_email']:.4f}. Stored per introduction: "
