@@ -230,7 +230,9 @@ def rounds_of(contenders: Contenders, names: list[str], rounds: int, seed: int, 
                 "cpu_ms": round(statistics.median(i["cpu_ms"] for i in inner[n]), 1)} for n in names}
 
 
-def measure(rounds: int = 10, seed: int = 7) -> dict:
+def measure(rounds: int = 10, seed: int = 7, sizes: list[int] | None = None) -> dict:
+    """Cold starts, then (given memory sizes) the same children at each size's CPU share: one moto fixture,
+    since moto's state belongs to the process."""
     runtime_bytecode()
     build_dir, build_s = build.build()
     with tempfile.TemporaryDirectory() as tmp:
@@ -264,6 +266,8 @@ def measure(rounds: int = 10, seed: int = 7) -> dict:
             for f in HTTP_FACING:
                 _, inside = contenders.run(f"{f} first response", importtime=True)
                 result["importtime"][f] = top_imports(inside["stderr"])
+            if sizes:
+                result["cpu_share"] = quota(contenders, sizes)
             return result
         finally:
             fixture.stop()
@@ -299,41 +303,31 @@ PERIOD_US = 100_000
 VCPU_MB = 1769  # Lambda: one full vCPU at 1,769 MB, in proportion below
 
 
-def quota(memory_sizes: list[int], rounds: int = 3, seed: int = 11) -> dict:
-    """Cold start of the links function's first response, and of the bare function, in a CPU cgroup whose
-    CFS quota is the share of a core Lambda gives each memory size. Needs a writable cgroup v1 CPU controller
-    (a root shell without a container that hides it); otherwise says why it measured nothing."""
+def quota(contenders: Contenders, memory_sizes: list[int], rounds: int = 3, seed: int = 11) -> dict:
+    """Cold start of the links and intake functions' first response, and of the bare function, in a CPU cgroup
+    whose CFS quota is the share of a core Lambda gives each memory size. Needs a writable cgroup v1 CPU
+    controller; otherwise says why it measured nothing."""
     group = CGROUP / f"warm-intro-bench-{os.getpid()}"
     try:
         group.mkdir()
     except OSError as error:
         return {"skipped": f"no CPU cgroup to limit the children ({error})"}
+    procs = group / "cgroup.procs"
+
+    def join() -> None:  # in the child, before it runs Python: its CPU is the group's
+        procs.write_text(str(os.getpid()))
+
     try:
-        build_dir, _ = build.build()
-        with tempfile.TemporaryDirectory() as tmp:
-            fixture = Fixture(Path(tmp))
-            try:
-                fixture.prepare()
-                contenders = Contenders(fixture, build_dir)
-                procs = group / "cgroup.procs"
-
-                def join() -> None:  # in the child, before it runs Python: its CPU is the group's
-                    procs.write_text(str(os.getpid()))
-
-                out = {"period_ms": PERIOD_US / 1000, "rounds": rounds, "sizes": []}
-                for mb in memory_sizes:
-                    share = min(1.0, mb / VCPU_MB)
-                    (group / "cpu.cfs_quota_us").write_text(str(int(PERIOD_US * share)))
-                    (group / "cpu.cfs_period_us").write_text(str(PERIOD_US))
-                    names = ["bare function", "LinksFunction first response", "IntakeFunction first response"]
-                    m = rounds_of(contenders, names, rounds, seed, preexec=join)
-                    out["sizes"].append({"memory_mb": mb, "cpu_share": round(share, 3),
-                                         **{n: m[n]["median_ms"] for n in names},
-                                         **{f"{n} cpu_ms": m[n]["cpu_ms"] for n in names}})
-                return out
-            finally:
-                fixture.stop()
+        out = {"period_ms": PERIOD_US / 1000, "rounds": rounds, "sizes": []}
+        names = ["bare function", "LinksFunction first response", "IntakeFunction first response"]
+        for mb in memory_sizes:
+            share = min(1.0, mb / VCPU_MB)
+            (group / "cpu.cfs_period_us").write_text(str(PERIOD_US))
+            (group / "cpu.cfs_quota_us").write_text(str(int(PERIOD_US * share)))
+            m = rounds_of(contenders, names, rounds, seed, preexec=join)
+            out["sizes"].append({"memory_mb": mb, "cpu_share": round(share, 3),
+                                 **{n: m[n]["median_ms"] for n in names},
+                                 **{f"{n} cpu_ms": m[n]["cpu_ms"] for n in names}})
+        return out
     finally:
-        for pid in (group / "cgroup.procs").read_text().split():
-            (CGROUP / "cgroup.procs").write_text(pid)
         group.rmdir()
