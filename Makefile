@@ -29,9 +29,10 @@ lint:
 	.venv/bin/cfn-lint template.yaml -a cfn_lint_serverless.rules
 	PATH="$(PY313_BIN):$$PATH" $(SAM) build --cached --parallel
 
+# Builds its own x86_64 copy with SAM (.aws-sam/bench-x86_64). BENCH_ARGS: e.g. --million (once, never in CI).
 bench:
-	@$(SETUP)
-	$(PY) -m bench
+	@$(SETUP) --with-sam
+	$(PY) -m bench $(BENCH_ARGS)
 
 # After changing dependencies in pyproject.toml: re-resolve and re-pin. The lock itself stays local;
 # the pins (with hashes) are what setup installs and what the layer ships.

@@ -1,8 +1,15 @@
-"""Cold start: fresh interpreters that import a handler module and serve its first event, timed
-against fresh interpreters that only `import boto3`, interleaved so both share the machine's noise.
+"""Cold start of what is deployed: fresh interpreters load a handler from the benchmark's own x86_64
+`sam build` (bench/build.py: the same layer and functions, bytecode included), with
+PYTHONDONTWRITEBYTECODE=1 as on Lambda's read-only file system. Nothing comes from the development tree.
+
+Contenders, interleaved in shuffled rounds so all share the machine's noise:
+- `import boto3` and a bare function (import boto3, make a DynamoDB client, one GetItem): the baselines;
+- each function's import alone, and its first response (import, settings, client, its first event);
+- the HTTP-facing imports from a copy of the build without bytecode (as `sam build` shipped it before).
 
 AWS is a moto server in this process; the child reaches it through AWS_ENDPOINT_URL, the one
-difference from Lambda's environment. Its imports are the real ones: nothing is preloaded."""
+difference from Lambda's environment. boto3 comes from the development environment, compiled, as the
+runtime ships it."""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ import copy
 import json
 import os
 import random
+import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -18,14 +27,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from local import template
 from local.events import stream_event
 from tests.conftest import TEST_ENV
 from tests.support.events import load, with_token
 
+from . import build
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 FUNCTIONS = ["IntakeFunction", "LinksFunction", "NotifierFunction", "SchedulerFunction", "FeedbackFunction"]
+HTTP_FACING = ["IntakeFunction", "LinksFunction"]
+RUNTIME_PACKAGES = ["boto3", "botocore", "s3transfer", "dateutil", "jmespath", "urllib3", "six.py"]
 
 # Run in the child: the event is read first (Lambda's runtime has it before calling the handler).
 CHILD = """
@@ -45,16 +57,23 @@ status = answer.get("statusCode") if isinstance(answer, dict) else None
 sys.stderr.write("\\n" + json.dumps({"import_ms": (imported - start) * 1000, "first_ms": (done - imported) * 1000,
                                      "status": status, "answer": str(answer)[:200]}) + "\\n")
 """
+BARE = """
+import os, boto3
+boto3.client("dynamodb").get_item(TableName=os.environ["TABLE_NAME"], Key={"pk": {"S": "x"}, "sk": {"S": "x"}})
+"""
 
 
-def compile_bytecode() -> float:
-    """Lambda's file system is read-only: code without .pyc compiles on every cold start. A layer built
-    for speed ships them, so they are compiled here first (and the figures assume it)."""
+def runtime_bytecode() -> None:
+    """The Lambda runtime ships boto3 compiled: make sure the development copy that stands in for it is."""
     site = next((ROOT / ".venv" / "lib").glob("python3.*/site-packages"))
-    start = time.perf_counter()
-    subprocess.run([str(PYTHON), "-m", "compileall", "-q", "-j", "0", "shared", "functions", str(site)],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    paths = [str(site / p) for p in RUNTIME_PACKAGES if (site / p).exists()]
+    subprocess.run([str(PYTHON), "-m", "compileall", "-q", "-j", "0", *paths], check=True, stdout=subprocess.DEVNULL)
+
+
+def without_bytecode(build_dir: Path, into: Path) -> Path:
+    """A copy of the build as the pip builder shipped it: sources only."""
+    shutil.copytree(build_dir, into, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
+    return into
 
 
 def _free_port() -> int:
@@ -130,13 +149,14 @@ class Fixture:
         items = runtime.client("dynamodb").scan(TableName=world.settings.table_name)["Items"]
         return [i for i in items if i["pk"]["S"].startswith("INTRO#")]
 
-    def env(self, function: str | None) -> dict[str, str]:
+    def env(self, function: str | None, code: Path | None = None, layer: Path | None = None) -> dict[str, str]:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **TEST_ENV, "POWERTOOLS_LOG_LEVEL": "INFO",
                "AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": "us-east-1", "LIMIT_IP_HOUR": "1000000",
-               "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256"}
+               "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+               "PYTHONDONTWRITEBYTECODE": "1"}
         if function:
-            code = template.functions()[function]
-            env |= {"PYTHONPATH": f"{ROOT / 'shared'}:{code}", "LAMBDA_TASK_ROOT": str(code),
+            # Lambda's order: the function's code, then the layer, then the runtime's own packages (boto3).
+            env |= {"PYTHONPATH": f"{code}:{layer}", "LAMBDA_TASK_ROOT": str(code),
                     "AWS_LAMBDA_FUNCTION_NAME": function, "_HANDLER": "app.lambda_handler"}
         return env
 
@@ -144,69 +164,110 @@ class Fixture:
         self.server.stop()
 
 
-def run_child(fixture: Fixture, function: str | None, importtime: bool = False) -> tuple[float, dict]:
-    """Wall time of one fresh process (ms), and what the child measured inside itself."""
-    if function is None:
-        argv = [str(PYTHON), "-c", "import boto3"]
-        cwd = ROOT
-    else:
-        if function == "NotifierFunction":
-            fixture.restore()  # the same message waits to be sent every time
-        cwd = template.functions()[function]
-        argv = [str(PYTHON), *(["-X", "importtime"] if importtime else []), "-c", CHILD,
-                str(fixture.events[function]), function]
-    start = time.perf_counter()
-    done = subprocess.run(argv, check=False, cwd=cwd, env=fixture.env(function), capture_output=True, text=True)
-    wall = (time.perf_counter() - start) * 1000
-    if done.returncode != 0:
-        raise RuntimeError(f"{function or 'import boto3'} failed:\n{done.stderr[-2000:]}")
-    inside = {}
-    if function is not None:
-        inside = json.loads(next(x for x in reversed(done.stderr.splitlines()) if x.startswith("{")))
-        inside["stderr"] = done.stderr
-    return wall, inside
+class Contenders:
+    """What one fresh process runs for each name, from a given build."""
+
+    def __init__(self, fixture: Fixture, build_dir: Path, bare_build: Path | None = None):
+        self.fixture, self.build_dir, self.bare_build = fixture, build_dir, bare_build
+
+    def names(self) -> list[str]:
+        names = ["import boto3", "bare function"]
+        names += [f"{f} import" for f in FUNCTIONS] + [f"{f} first response" for f in FUNCTIONS]
+        if self.bare_build:
+            names += [f"{f} import without bytecode" for f in HTTP_FACING]
+        return names
+
+    def run(self, name: str, importtime: bool = False, preexec=None) -> tuple[float, dict]:
+        """Wall time of one fresh process (ms), and what the child measured inside itself."""
+        fx = self.fixture
+        if name == "import boto3":
+            argv, cwd, env = [str(PYTHON), "-c", "import boto3"], ROOT, fx.env(None)
+        elif name == "bare function":
+            argv, cwd, env = [str(PYTHON), "-c", BARE], ROOT, fx.env(None)
+        else:
+            function, what = name.split(" ", 1)
+            root = self.bare_build if what == "import without bytecode" else self.build_dir
+            cwd = root / function
+            env = fx.env(function, cwd, build.layer(root))
+            if what == "first response":
+                if function == "NotifierFunction":
+                    fx.restore()  # the same message waits to be sent every time
+                argv = [str(PYTHON), *(["-X", "importtime"] if importtime else []), "-c", CHILD,
+                        str(fx.events[function]), function]
+            else:
+                argv = [str(PYTHON), *(["-X", "importtime"] if importtime else []), "-c", "import app"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(argv, check=False, cwd=cwd, env=env, capture_output=True, text=True, preexec_fn=preexec)
+        wall = (time.perf_counter() - start) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            raise RuntimeError(f"{name} failed:\n{done.stderr[-2000:]}")
+        # CPU the child used: what a fraction of a core stretches (Lambda's CPU share grows with memory).
+        inside = {"stderr": done.stderr, "cpu_ms": (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+                  * 1000}
+        if name.endswith("first response"):
+            inside |= json.loads(next(x for x in reversed(done.stderr.splitlines()) if x.startswith("{")))
+        return wall, inside
 
 
-def measure(rounds: int = 10, seed: int = 7) -> dict:
-    compiled_s = compile_bytecode()
+def rounds_of(contenders: Contenders, names: list[str], rounds: int, seed: int, preexec=None) -> dict[str, dict]:
+    """Median wall time (and what the children measured) per name over shuffled rounds."""
+    for name in names:  # untimed: warms the OS file cache alike for every contender
+        contenders.run(name, preexec=preexec)
+    walls: dict[str, list[float]] = {n: [] for n in names}
+    inner: dict[str, list[dict]] = {n: [] for n in names}
+    order = random.Random(seed)
+    for _ in range(rounds):
+        shuffled = list(names)
+        order.shuffle(shuffled)
+        for name in shuffled:
+            wall, inside = contenders.run(name, preexec=preexec)
+            inside.pop("stderr")
+            walls[name].append(wall)
+            inner[name].append(inside)
+    return {n: {"median_ms": round(statistics.median(walls[n]), 1), "inside": inner[n],
+                "cpu_ms": round(statistics.median(i["cpu_ms"] for i in inner[n]), 1)} for n in names}
+
+
+def measure(rounds: int = 10, seed: int = 7, sizes: list[int] | None = None) -> dict:
+    """Cold starts, then (given memory sizes) the same children at each size's CPU share: one moto fixture,
+    since moto's state belongs to the process."""
+    runtime_bytecode()
+    build_dir, build_s = build.build()
     with tempfile.TemporaryDirectory() as tmp:
         fixture = Fixture(Path(tmp))
         try:
             fixture.prepare()
-            for name in [None, *FUNCTIONS]:  # untimed: warms the OS file cache alike for every contender
-                run_child(fixture, name)
-            walls: dict[str, list[float]] = {"boto3": [], **{f: [] for f in FUNCTIONS}}
-            inner: dict[str, list[dict]] = {f: [] for f in FUNCTIONS}
-            order = random.Random(seed)
-            for _ in range(rounds):
-                names = [None, *FUNCTIONS]
-                order.shuffle(names)
-                for name in names:
-                    wall, inside = run_child(fixture, name)
-                    walls[name or "boto3"].append(wall)
-                    if name:
-                        inside.pop("stderr")
-                        inner[name].append(inside)
-            base = statistics.median(walls["boto3"])
-            result = {
-                "rounds": rounds,
-                "bytecode_compiled_in_s": round(compiled_s, 1),
-                "import_boto3_ms": round(base, 1),
-                "functions": {},
-            }
+            contenders = Contenders(fixture, build_dir, without_bytecode(build_dir, Path(tmp) / "no-pyc"))
+            m = rounds_of(contenders, contenders.names(), rounds, seed)
+            boto3_ms, bare_ms = m["import boto3"]["median_ms"], m["bare function"]["median_ms"]
+            result = {"rounds": rounds, "build": str(build_dir.relative_to(ROOT)), "build_s": round(build_s, 1),
+                      "import_boto3_ms": boto3_ms, "bare_function_ms": bare_ms,
+                      "bare_function_cpu_ms": m["bare function"]["cpu_ms"], "functions": {}}
             for f in FUNCTIONS:
-                med = statistics.median(walls[f])
+                imp, first = m[f"{f} import"], m[f"{f} first response"]
                 result["functions"][f] = {
-                    "median_ms": round(med, 1),
-                    "ratio_to_import_boto3": round(med / base, 2),
-                    "import_ms": round(statistics.median(i["import_ms"] for i in inner[f]), 1),
-                    "first_event_ms": round(statistics.median(i["first_ms"] for i in inner[f]), 1),
-                    "first_status": inner[f][0]["status"],
-                    "http_facing": f in {r.function for r in template.routes()},
+                    "http_facing": f in HTTP_FACING,
+                    "import_ms": imp["median_ms"],
+                    "import_cpu_ms": imp["cpu_ms"],
+                    "import_ratio_to_import_boto3": round(imp["median_ms"] / boto3_ms, 2),
+                    "first_response_ms": first["median_ms"],
+                    "first_response_cpu_ms": first["cpu_ms"],
+                    "first_response_ratio_to_bare_function": round(first["median_ms"] / bare_ms, 2),
+                    "first_event_ms_inside": round(statistics.median(i["first_ms"] for i in first["inside"]), 1),
+                    "first_status": first["inside"][0]["status"],
                 }
-            slowest = max(FUNCTIONS, key=lambda f: result["functions"][f]["median_ms"])
-            _, inside = run_child(fixture, slowest, importtime=True)
-            result["importtime"] = {"function": slowest, **top_imports(inside["stderr"])}
+                if f in HTTP_FACING:
+                    old = m[f"{f} import without bytecode"]["median_ms"]
+                    result["functions"][f] |= {"import_without_bytecode_ms": old,
+                                               "import_without_bytecode_ratio": round(old / boto3_ms, 2)}
+            result["importtime"] = {}
+            for f in HTTP_FACING:
+                _, inside = contenders.run(f"{f} first response", importtime=True)
+                result["importtime"][f] = top_imports(inside["stderr"])
+            if sizes:
+                result["cpu_share"] = quota(contenders, sizes)
             return result
         finally:
             fixture.stop()
@@ -234,4 +295,39 @@ def top_imports(stderr: str, n: int = 12) -> dict:
 
 
 if __name__ == "__main__":
-    json.dump(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 3), sys.stdout, indent=1)
+    json.dump(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 3), sys.stdout, indent=1, default=str)
+
+
+CGROUP = Path("/sys/fs/cgroup/cpu")  # cgroup v1's CPU controller (CFS bandwidth)
+PERIOD_US = 100_000
+VCPU_MB = 1769  # Lambda: one full vCPU at 1,769 MB, in proportion below
+
+
+def quota(contenders: Contenders, memory_sizes: list[int], rounds: int = 3, seed: int = 11) -> dict:
+    """Cold start of the links and intake functions' first response, and of the bare function, in a CPU cgroup
+    whose CFS quota is the share of a core Lambda gives each memory size. Needs a writable cgroup v1 CPU
+    controller; otherwise says why it measured nothing."""
+    group = CGROUP / f"warm-intro-bench-{os.getpid()}"
+    try:
+        group.mkdir()
+    except OSError as error:
+        return {"skipped": f"no CPU cgroup to limit the children ({error})"}
+    procs = group / "cgroup.procs"
+
+    def join() -> None:  # in the child, before it runs Python: its CPU is the group's
+        procs.write_text(str(os.getpid()))
+
+    try:
+        out = {"period_ms": PERIOD_US / 1000, "rounds": rounds, "sizes": []}
+        names = ["bare function", "LinksFunction first response", "IntakeFunction first response"]
+        for mb in memory_sizes:
+            share = min(1.0, mb / VCPU_MB)
+            (group / "cpu.cfs_period_us").write_text(str(PERIOD_US))
+            (group / "cpu.cfs_quota_us").write_text(str(int(PERIOD_US * share)))
+            m = rounds_of(contenders, names, rounds, seed, preexec=join)
+            out["sizes"].append({"memory_mb": mb, "cpu_share": round(share, 3),
+                                 **{n: m[n]["median_ms"] for n in names},
+                                 **{f"{n} cpu_ms": m[n]["cpu_ms"] for n in names}})
+        return out
+    finally:
+        group.rmdir()

@@ -1,9 +1,9 @@
-"""Prices (us-east-1, on-demand, as of 2025; see docs/benchmark.md) applied to a tally."""
+"""Prices (us-east-1, on-demand, as of 2025; see docs/benchmark.md) applied to a tally: what a number of
+warm repetitions of it cost (the monthly bill, with cold starts and fixed costs, is bill.py)."""
 
 from __future__ import annotations
 
-from local import template
-
+from .bill import gb_seconds
 from .meter import Tally
 
 PRICES = {
@@ -17,15 +17,6 @@ PRICES = {
 }
 
 
-def memory_gb() -> float:
-    """The functions' configured memory (Globals; every function here inherits it)."""
-    globals_ = template.load().get("Globals", {}).get("Function", {})
-    sizes = {f["Properties"].get("MemorySize", globals_.get("MemorySize", 128))
-             for f in template.resources("AWS::Serverless::Function").values()}
-    assert len(sizes) == 1, f"functions differ in memory: {sizes}"
-    return sizes.pop() / 1024
-
-
 def dollars(t: Tally, times: int = 1000) -> dict[str, float]:
     """What `times` repetitions of the tallied work cost, by service."""
     p = PRICES
@@ -33,7 +24,7 @@ def dollars(t: Tally, times: int = 1000) -> dict[str, float]:
     lines = {
         "http_api": t.http * p["http_api_per_million_requests"] / 1e6,
         "lambda_requests": invocations * p["lambda_per_million_requests"] / 1e6,
-        "lambda_compute": t.billed_ms / 1000 * memory_gb() * p["lambda_arm64_per_gb_second"],
+        "lambda_compute": gb_seconds(t) * p["lambda_arm64_per_gb_second"],
         "dynamodb_writes": (t.wru + t.gsi_wru) * p["dynamodb_per_million_wru"] / 1e6,
         "dynamodb_reads": t.rru * p["dynamodb_per_million_rru"] / 1e6,
         "cloudwatch_logs": t.log_bytes / 1e9 * p["cloudwatch_logs_per_gb_ingested"],

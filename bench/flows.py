@@ -126,7 +126,25 @@ def walk(meter: Meter, path: str) -> Walk:
         PATHS[path](w)
         if path == "completed":
             w.duplicates = replay_check(meter, w)
+        w.stored_bytes = stored_bytes(world)
         return w
+
+
+def stored_bytes(world: World) -> int:
+    """What the table holds after the walk (the introduction, its ledgers and counters), in DynamoDB's bytes."""
+    from .sizes import item_size
+
+    items = runtime.client("dynamodb").scan(TableName=world.settings.table_name)["Items"]  # the bench's own look
+    return sum(item_size(i) for i in items if not i["pk"]["S"].startswith(("MEMBER#", "POLICY#")))
+
+
+def idle_run(meter: Meter) -> Tally:
+    """One scheduler run with nothing due: what every five minutes of a quiet month costs."""
+    with deployment() as world:
+        tally = Tally(at=world.now)
+        with meter.step(tally):
+            world.tick()
+        return tally
 
 
 def replay_check(meter: Meter, w: Walk) -> Tally:

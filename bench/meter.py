@@ -5,6 +5,7 @@ the bytes it logs, and the request units DynamoDB would bill (see sizes.py and d
 from __future__ import annotations
 
 import io
+import json
 import math
 import sys
 import time
@@ -34,10 +35,12 @@ class Tally:
     recipients: int = 0
     log_bytes: int = 0
     billed_ms: int = 0  # sum over invocations of the duration rounded up to 1 ms
+    billed_by: Counter = field(default_factory=Counter)  # the same, per function
     aws_ms: float = 0.0  # of which: waiting on (moto's) AWS
     subjects: list = field(default_factory=list)
     at: int = 0  # the (moved) clock when the step ran
     handled: list = field(default_factory=list)  # (function, event) as each invocation got it
+    metrics: Counter = field(default_factory=Counter)  # (namespace, metric, dimension names) -> datapoints
     trace: list = field(default_factory=list)  # (service, operation, parsed answer), in order
 
     def add(self, other: Tally) -> None:
@@ -45,6 +48,8 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.invocations.update(other.invocations)
         self.calls.update(other.calls)
+        self.metrics.update(other.metrics)
+        self.billed_by.update(other.billed_by)
         self.subjects += other.subjects
 
     @property
@@ -85,16 +90,32 @@ class Tap(io.TextIOBase):
         self.real = real
         self.capturing = False
         self.count = 0
+        self.metrics: Counter = Counter()  # custom metrics in the EMF lines written while capturing
 
     def write(self, text: str) -> int:
         if self.capturing:
             self.count += len(text.encode())
+            if '"_aws"' in text:
+                self._emf(text)
         else:
             self.real.write(text)
         return len(text)
 
     def flush(self) -> None:
         self.real.flush()
+
+    def _emf(self, text: str) -> None:
+        """CloudWatch bills a custom metric per namespace, name and set of dimension values."""
+        for line in text.splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            for directive in record.get("_aws", {}).get("CloudWatchMetrics", []):
+                for dims in directive.get("Dimensions", [[]]):
+                    key = tuple(f"{d}={record.get(d)}" for d in dims)
+                    for metric in directive.get("Metrics", []):
+                        self.metrics[(directive.get("Namespace"), metric["Name"], key)] += 1
 
 
 class Meter:
@@ -145,14 +166,19 @@ class Meter:
             tally.handled.append((function, event))
             tally.http += function in self.http_functions
             self.tap.count, self.tap.capturing = 0, True
-            start = time.perf_counter()
+            self.tap.metrics.clear()
+            # CPU time (handler and moto, both in this process), not wall time: other work on a shared
+            # machine must not inflate what one invocation would bill.
+            start = time.process_time()
             try:
                 return handler(event, context)
             finally:
-                elapsed = (time.perf_counter() - start) * 1000
+                elapsed = (time.process_time() - start) * 1000
                 self.tap.capturing = False
                 tally.billed_ms += math.ceil(elapsed)
+                tally.billed_by[function] += math.ceil(elapsed)
                 tally.log_bytes += self.tap.count + LAMBDA_LOG_LINES
+                tally.metrics.update(self.tap.metrics)
 
         return lambda_handler
 

@@ -20,19 +20,23 @@ DUE = 10  # introductions that have come due in every table, whatever its size
 BLURB = "I'm writing a history of computing and would value twenty minutes on how your group started."
 
 
-def items(count: int, now: int, timings):
-    """Realistic stored introductions: unconfirmed requests, as the intake writes them. All but DUE
-    were made just now (next due in the future); DUE of them are two days old (due to expire)."""
+def items(count: int, now: int, timings, due: int = DUE, months: int = 1):
+    """Realistic stored introductions: unconfirmed requests, as the intake writes them. All but `due`
+    were made in the last `months` months and are not due (their next moment is moved a year on); `due`
+    of them are two days old (due to lapse)."""
     for n in range(count):
-        created = now - 2 * 86400 if n < DUE else now - (n % 600)
+        created = now - 2 * 86400 if n < due else now - (n % 600) - (n % months) * 30 * 86400
         intro = new_request(
             new_id(), Person(f"Requester {n}", f"r{n}@example.org"), "grace@example.org",
             Target(f"Target {n}", f"t{n}@example.net", "runs a reading group"), BLURB, created, "api",
         )
-        yield dump(to_item(intro, timings))
+        item = to_item(intro, timings)
+        if n >= due and months > 1:
+            item["due_at"] = now + 365 * 86400  # spread over months for `stats`, yet not due
+        yield dump(item)
 
 
-def fill(world, count: int) -> float:
+def fill(world, count: int, due: int = DUE, months: int = 1) -> float:
     """batch_write_item in 25s. The stream is detached meanwhile: these are old writes, and moto
     would otherwise keep a copy of every one for the notifier to wade through."""
     from moto.dynamodb.models import dynamodb_backends
@@ -43,7 +47,7 @@ def fill(world, count: int) -> float:
     start = time.perf_counter()
     try:
         batch = []
-        for item in items(count, world.now, world.settings.timings):
+        for item in items(count, world.now, world.settings.timings, due, months):
             batch.append({"PutRequest": {"Item": item}})
             if len(batch) == 25:
                 client.batch_write_item(RequestItems={world.settings.table_name: batch})
@@ -70,3 +74,33 @@ def run(meter: Meter, count: int) -> dict:
             "steps": {name: dict(sorted(t.calls.items())) for name, t in walk.steps},
             "scans": sum(n for _, t in walk.steps for op, n in t.calls.items() if op.endswith(".Scan")),
         }
+
+
+def admin(members: int, intros: int) -> dict:
+    """`warm-intro members import` of `members` rows and `warm-intro stats` over a year holding `intros`
+    introductions (spread over twelve months), timed against moto in this process."""
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from warm_intro_admin import members as member_cli
+    from warm_intro_admin import stats
+
+    with deployment() as world, tempfile.TemporaryDirectory() as tmp:
+        fill_s = fill(world, intros, due=0, months=12)
+        path = Path(tmp) / "members.csv"
+        with path.open("w", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(["email", "name"])
+            out.writerows([f"member{n}@example.org", f"Member {n}"] for n in range(members))
+        repo = runtime.repository()
+        start = time.perf_counter()
+        report = member_cli.import_csv(repo, path, progress=False)
+        import_s = time.perf_counter() - start
+        start = time.perf_counter()
+        span = stats.months(stats.month_of(world.now), 12)
+        figures = stats.summarise(stats.collect(repo, span), world.now, 5)
+        stats_s = time.perf_counter() - start
+    return {"members": members, "members_written": report.changed, "import_seconds": round(import_s, 1),
+            "intros_in_year": intros, "stats_requests_counted": figures["requests"],
+            "stats_seconds": round(stats_s, 1), "fill_seconds": round(fill_s, 1)}
