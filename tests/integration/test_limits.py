@@ -201,3 +201,14 @@ def test_ledgers_and_the_person_index_hold_no_address_or_name(members):
 
 def _body() -> str:
     return json.dumps(REQUEST)
+
+
+def test_a_confirmation_refused_by_the_requesters_own_limits_still_proves_the_address(world):
+    """The click answered the mail: the next request's confirmation goes out at once instead of waiting
+    a day for the refused one to lapse (one unanswered confirmation per address, test_mail_cannon)."""
+    confirm(world, ask(world))
+    second = ask(world)  # the same person again, while the first request is open
+    assert confirm(world, second).status == 429
+    third = ask(world, target=("Joan Clarke", "joan@example.net"))
+    assert link_for(world, ADA, third)  # mailed now, not held behind the refused one
+    assert world.intro(third).outbox[Kind.CONFIRM_REQUEST].status is Delivery.SENT

@@ -105,7 +105,8 @@ def test_a_changed_parameter_reaches_every_function_the_api_calls(variants, para
 
 def names_directly(function: str, parameter: str) -> bool:
     raw = template.load()
-    text = json.dumps([raw["Resources"][function]["Properties"], raw["Globals"]["Function"]])
+    # What the function itself sets wins over Globals (e.g. its own MemorySize).
+    text = json.dumps({**raw["Globals"]["Function"], **raw["Resources"][function]["Properties"]})
     return re.search(rf"(?<![\w.]){parameter}(?![\w.])", text) is not None
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
+from ..adapters.ledger import Ledgers
 from ..domain import tokens
 from ..domain.clock import tick
-from ..domain.errors import AlreadyDecided, Conflict, InvalidLink, NotAllowed
+from ..domain.errors import AlreadyDecided, Conflict, InvalidLink, LimitReached, NotAllowed
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.membership import connector_gone
 from ..domain.model import Decision, Grant, Intro, Purpose, Role, State
@@ -85,7 +86,13 @@ def _gate(
         released = requests.confirmation_answered(settings, repo, intro, choice is Decision.CONFIRM, now)
         if choice is Decision.WITHDRAW:
             return GO, released
-        gate, also = admission.on_confirm(settings, repo, intro, now)
+        try:
+            gate, also = admission.on_confirm(settings, repo, intro, now)
+        except LimitReached:
+            # The click proved the address even though the requester's own limits stop this request for
+            # now: their next request's confirmation mail need not wait for this one to lapse.
+            Ledgers(repo).write(*released)
+            raise
         return gate, [*also, *released]
     if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
         email = approved_address(intro, target_email)
