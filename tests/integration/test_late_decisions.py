@@ -36,6 +36,8 @@ def test_a_late_yes_after_the_deadline_but_before_the_scheduler_changes_nothing(
     tick(world)  # the scheduler then closes it as it always would: one neutral close, nobody introduced
     intro = world.intro(intro_id)
     assert intro.state is State.EXPIRED and Kind.INTRODUCTION not in intro.outbox
+    world.advance(days=10)  # the requester hears at the one moment, whatever ended it
+    tick(world)
     assert len([m for m in world.mail_to(ADA) if "won't happen right now" in m["text"]]) == 1
     assert not any(ALAN in a for m in world.mail_to(ADA) for a in m["to"] + m["cc"])
 

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from tests.unit.test_clock import GRANTS, TIMINGS, T, delivered, requested, step
 from warm_intro.domain.clock import due_at, tick
+from warm_intro.domain.disclosure import visible_at
 from warm_intro.domain.lifecycle import Admission, decide
 from warm_intro.domain.membership import connector_gone, vouching, without_connector, without_requester
 from warm_intro.domain.model import Decision, Delivery, Grant, Kind, Purpose, Role, State
@@ -41,7 +42,9 @@ def test_a_removed_connector_is_never_reminded_and_the_ask_still_closes_at_its_u
         gone = tick(gone, now, TIMINGS)
     assert gone.state is State.EXPIRED and now == max(usual_expiry, T + removed_after)
     assert (Kind.CONNECTOR_REMINDER in gone.outbox) == reminded_before  # no new reminder after removal
-    assert gone.outbox[Kind.CLOSED].status is Delivery.PENDING  # the same neutral close as silence
+    # The same neutral close as silence, sent at the one moment the requester hears of any ending.
+    gone = tick(gone, max(now, visible_at(gone, TIMINGS)), TIMINGS)
+    assert gone.outbox[Kind.CLOSED].status is Delivery.PENDING
 
 
 @settings(max_examples=100, deadline=None)
