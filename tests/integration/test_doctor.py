@@ -79,7 +79,7 @@ def build_stack(world, *, topic_key: str | None = None, schedule_state: str = "E
         Target={"Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{resources['SchedulerFunction']}", "RoleArn": role})
     resources["SchedulerFunctionEvery5Minutes"] = schedule
     boto3.client("cloudwatch").put_metric_data(Namespace="AWS/Lambda", MetricData=[{
-        "MetricName": "Invocations", "Value": 1,
+        "MetricName": "Invocations", "Value": 1, "Timestamp": datetime.now(UTC) - timedelta(minutes=2),
         "Dimensions": [{"Name": "FunctionName", "Value": resources["SchedulerFunction"]}]}])
     return Deployment("warm-intro", resources, {"SenderAddress": SENDER, "SenderIdentity": IDENTITY},
                       {"RequestPageUrl": "https://intros.example.org/"})
