@@ -54,7 +54,7 @@ def decide(token: str):
 def already_decided(error: AlreadyDecided) -> Response:
     token = app.current_event.path_parameters.get("token", "") if app.current_event.path_parameters else ""
     opened = links.open_link(runtime.repository(), token, runtime.now())
-    return _page(opened, status=409, notice="Nothing changed: this had already been answered.")
+    return _page(opened, status=409, notice="Nothing changed: this request had already been answered, or had closed.")
 
 
 # What went wrong, told so the person knows what to do next; never which part of a link was wrong.

@@ -17,7 +17,6 @@ from botocore.exceptions import ClientError
 from ..domain.errors import Conflict
 from ..domain.limits import Ask, ConnectorLedger, RequesterLedger, TargetLedger
 from ..domain.model import Intro, Role
-from .codec import intro_key
 from .dynamodb import Repository, dump, is_conflict, load
 
 HELD_PARTITION = "held"
@@ -66,19 +65,6 @@ class Ledgers:
             if is_conflict(error):
                 raise Conflict("A ledger changed at the same moment.") from error
             raise
-
-    def intros(self, ids: list[str]) -> dict[str, dict]:
-        """The few fields `settle` needs from earlier introductions, in one call."""
-        if not ids:
-            return {}
-        found = self.client.batch_get_item(
-            RequestItems={self.table: {
-                "Keys": [dump(intro_key(i)) for i in ids], "ConsistentRead": True,
-                "ProjectionExpression": "pk, #s, target, decided_at, history",
-                "ExpressionAttributeNames": {"#s": "state"},
-            }}
-        )
-        return {i["pk"].removeprefix("INTRO#"): i for i in map(load, found["Responses"].get(self.table, []))}
 
     def held_due(self, now: int, limit: int = 25) -> list[str]:
         """Connector ledgers with an ask held whose week now has room."""

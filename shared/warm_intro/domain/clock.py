@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from . import delivery
 from .disclosure import neutral_close_pending, settled_at, visible_at
 from .erasure import IN_FLIGHT, anonymise, forget_content, has_content, is_anonymous
 from .lifecycle import close, record, send
@@ -91,9 +92,7 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
 
 
 def _tell(intro: Intro, now: int) -> Intro:
-    close_ = replace(intro.outbox[Kind.CLOSED], status=Delivery.PENDING, at=now)
-    intro = intro.evolve(outbox={**intro.outbox, Kind.CLOSED: close_}, version=intro.version + 1, updated_at=now)
-    return record(intro, now, Role.SYSTEM, "tell")
+    return record(delivery.release(intro, Kind.CLOSED, now), now, Role.SYSTEM, "tell")
 
 
 def _stuck_at(msg: Message, t: Timings) -> int | None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from . import delivery
 from .lifecycle import record
-from .model import Delivery, Intro, Kind, Role, State
+from .model import Intro, Kind, Role, State
 from .rules import DAY
 
 # Requests remembered as waiting, oldest first. Past this, a request still waits on its introduction
@@ -71,16 +72,9 @@ def drop(ledger: ConfirmationLedger, intro_id: str) -> ConfirmationLedger:
 
 
 def is_waiting(intro: Intro | None) -> bool:
-    mail = intro.outbox.get(Kind.CONFIRM_REQUEST) if intro else None
-    return intro is not None and intro.state is State.UNCONFIRMED and mail is not None and (
-        mail.status is Delivery.HELD
-    )
+    return delivery.is_held(intro, Kind.CONFIRM_REQUEST, State.UNCONFIRMED)
 
 
 def release(intro: Intro, now: int) -> Intro:
     """The waiting confirmation goes out now."""
-    mail = replace(intro.outbox[Kind.CONFIRM_REQUEST], status=Delivery.PENDING, at=now)
-    intro = intro.evolve(
-        outbox={**intro.outbox, Kind.CONFIRM_REQUEST: mail}, version=intro.version + 1, updated_at=now
-    )
-    return record(intro, now, Role.SYSTEM, "release")
+    return record(delivery.release(intro, Kind.CONFIRM_REQUEST, now), now, Role.SYSTEM, "release")

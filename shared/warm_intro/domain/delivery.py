@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .errors import Conflict
 from .messages import SPECS
-from .model import SENDABLE, Delivery, Grant, Intro, Kind, Message
+from .model import SENDABLE, Delivery, Grant, Intro, Kind, Message, State
 from .rules import LEASE_SECONDS
 
 MAX_ATTEMPTS = 8  # with the 15-minute retry, about two hours of refusals before a person looks
@@ -65,6 +65,18 @@ def resend(intro: Intro, kind: Kind, now: int) -> Intro:
     if message is None or not is_parked(message, now):
         raise NothingToSend(kind)
     return _set(intro, kind, now, status=Delivery.PENDING, attempts=0)
+
+
+def is_held(intro: Intro | None, kind: Kind, while_in: State) -> bool:
+    """A message kept back (for a connector's room, an earlier confirmation, the requester's moment)
+    while its introduction is still `while_in`."""
+    message = intro.outbox.get(kind) if intro else None
+    return intro is not None and intro.state is while_in and message is not None and message.status is Delivery.HELD
+
+
+def release(intro: Intro, kind: Kind, now: int) -> Intro:
+    """A held message goes out now: pending again, so the stream offers it to the notifier."""
+    return _set(intro, kind, now, status=Delivery.PENDING)
 
 
 def _set(intro: Intro, kind: Kind, now: int, **changes) -> Intro:

@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from . import delivery
 from .errors import LimitReached
 from .lifecycle import record
-from .model import Delivery, Intro, Kind, Role, State
+from .model import Intro, Kind, Role, State
 from .rules import DAY, Limits, OverCapacity
 
 WEEK, MONTH = 7 * DAY, 30 * DAY
@@ -156,19 +157,12 @@ def released(ledger: ConnectorLedger, intro_id: str, now: int, sent: bool) -> Co
 
 
 def is_held(intro: Intro | None) -> bool:
-    ask = intro.outbox.get(Kind.CONNECTOR_ASK) if intro else None
-    return intro is not None and intro.state is State.AWAITING_CONNECTOR and ask is not None and (
-        ask.status is Delivery.HELD
-    )
+    return delivery.is_held(intro, Kind.CONNECTOR_ASK, State.AWAITING_CONNECTOR)
 
 
 def release_ask(intro: Intro, now: int) -> Intro:
     """The held ask goes out now; the connector's time to answer starts now too."""
-    ask = replace(intro.outbox[Kind.CONNECTOR_ASK], status=Delivery.PENDING, at=now)
-    intro = intro.evolve(
-        outbox={**intro.outbox, Kind.CONNECTOR_ASK: ask}, asked_at=now, version=intro.version + 1, updated_at=now
-    )
-    return record(intro, now, Role.SYSTEM, "release")
+    return record(delivery.release(intro, Kind.CONNECTOR_ASK, now).evolve(asked_at=now), now, Role.SYSTEM, "release")
 
 
 # target ------------------------------------------------------------------------------------------
