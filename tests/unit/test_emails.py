@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from email import policy
+from email.headerregistry import Address
 from email.parser import BytesParser
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from local.screenshot_emails import BASE, INTRO, SETTINGS, sample_links
+from warm_intro.domain.errors import InvalidInput
 from warm_intro.domain.messages import SPECS
 from warm_intro.domain.model import Kind, Person, Role, Target
+from warm_intro.domain.validation import check_email
 from warm_intro.views.emails import compose
 
 REPLY_TO = {
@@ -162,3 +167,16 @@ def test_header_injection_in_names_cannot_add_headers():
         assert not any(line.lower().startswith(b"bcc") for line in head.splitlines())
         assert b"victim@example.com>" not in head  # only ever inside an encoded display name
         assert BytesParser(policy=policy.default).parsebytes(raw)["Bcc"] is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[a-z0-9.+'_-]{1,12}@[a-z0-9.-]{1,12}\.[a-z]{2,4}", fullmatch=True))
+def test_every_address_the_doors_accept_can_be_written_into_a_header(candidate):
+    """An address accepted at input but refused by the email package would fail at send time, in the
+    notifier, with nobody to tell: the input rule must be at least as strict as the header."""
+    try:
+        accepted = check_email("email", candidate)
+    except InvalidInput:
+        return
+    address = Address(addr_spec=accepted)
+    assert address.addr_spec == accepted

@@ -9,7 +9,12 @@ from .errors import InvalidInput
 
 # Deliberately plain: one @, a dotted domain, no spaces, quotes or angle brackets that could
 # break out of an address header.
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+# The local part is a dot-atom (RFC 5322): no leading, trailing or doubled dot, which mail libraries refuse.
+EMAIL = re.compile(
+    "^" + _ATEXT + r"(?:\." + _ATEXT + r")*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 EMAIL_MAX = 254
 NAME_MAX = 100
 BLURB_MAX = 1200
