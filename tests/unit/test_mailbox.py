@@ -30,6 +30,7 @@ def respelled(draw, base: str, ascii_only: bool = False) -> str:
     googlemail for gmail, compatibility characters (unless `ascii_only`), spaces around it."""
     spelled, domain = base.split("@")
     if domain in ("gmail.com", "googlemail.com"):
+        spelled = spelled.replace(".", "")  # then dots only between letters: the local part stays a dot-atom
         cuts = sorted(draw(st.sets(st.integers(1, max(1, len(spelled) - 1)), max_size=4)))
         spelled = ".".join(spelled[a:b] for a, b in zip([0, *cuts], [*cuts, len(spelled)], strict=True) if b > a)
     if draw(st.booleans()):
