@@ -41,7 +41,7 @@ class AddressHash(str):
         return hashed
 
 
-def address_hash(email: str, key: str) -> Self:
+def address_hash(email: str, key: str) -> AddressHash:
     return AddressHash(_mac(key, canonical(email, _dotless(key))), _mac(key, legacy_form(email)))
 
 
