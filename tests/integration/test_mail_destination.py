@@ -8,6 +8,7 @@ import base64
 from email import policy
 from email.parser import BytesParser
 
+from tests.integration.steps import introduced
 from warm_intro import runtime
 
 
@@ -15,14 +16,7 @@ def test_every_message_names_its_recipients_to_ses_and_in_its_headers(world):
     calls: list[dict] = []
     runtime.mailer().client.meta.events.register(
         "before-parameter-build.sesv2.SendEmail", lambda params, **_: calls.append(params))
-    assert world.ask().status == 202
-    world.deliver()
-    world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
-    world.deliver()
-    world.post_form(world.last_link("grace@example.org"), {"decision": "approve"})
-    world.deliver()
-    world.post_form(world.last_link("alan@example.net"), {"decision": "accept"})
-    world.deliver()
+    introduced(world)
 
     seen = []
     for params in calls:

@@ -7,6 +7,7 @@ import html
 
 import pytest
 
+from tests.integration.steps import introduced
 from tests.support.scripts import NAMES, SENTENCES
 from warm_intro import runtime
 
@@ -57,15 +58,7 @@ def test_the_line_about_the_target_is_text_not_a_name(world):
     """It is shown only in bodies, so punctuation a name may not hold is fine there; what hides or
     reorders text is refused as everywhere."""
     about = 'runs the "Bletchley" reading group, ex-Acme; ask@ the café 📚'
-    answer = world.ask(target={"name": "Alan Turing", "email": "alan@example.net", "about": about})
-    assert answer.status == 202, answer.text
-    world.deliver()
-    world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
-    world.deliver()
-    world.post_form(world.last_link("grace@example.org"), {"decision": "approve"})
-    world.deliver()
-    world.post_form(world.last_link("alan@example.net"), {"decision": "accept"})
-    world.deliver()
+    introduced(world, target={"name": "Alan Turing", "email": "alan@example.net", "about": about})
     introduction = world.mail()[-1]
     assert f"meet Alan Turing ({about})" in introduction["text"]
     assert f"({about})" in html.unescape(introduction["html"])
