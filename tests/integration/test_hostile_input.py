@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from local.events import http_event
 from local.lambdas import invoke
+from tests.integration.steps import awaiting_target
 from tests.support.world import REQUEST
 
 SIGNED = {"iam": {"userArn": "arn:aws:iam::123456789012:user/admin", "callerId": "AIDAEXAMPLE"}}
@@ -120,12 +121,7 @@ def test_each_named_hostile_input_gets_its_4xx_and_changes_nothing(world, case, 
 def test_a_one_click_opt_out_is_understood_however_the_mail_client_labels_it(world, encoding):
     """RFC 8058 asks mail clients to send List-Unsubscribe=One-Click as multipart/form-data (or a form);
     one that labels it otherwise still opts the person out."""
-    world.ask()
-    world.deliver()
-    world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
-    world.deliver()
-    world.post_form(world.last_link("grace@example.org"), {"decision": "approve"})
-    world.deliver()
+    awaiting_target(world)
     optout = world.last_link("alan@example.net", kind="optout")
     body, ctype = {
         "multipart": ((b"--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n"
