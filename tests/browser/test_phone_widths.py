@@ -25,7 +25,8 @@ NOTE = f"Jean-Baptiste, Anna-Katharina is thoughtful and brief; her notes: {LINK
 def long_address(label: str) -> str:
     """An ordinary address of exactly 49 characters, unique in the session."""
     local = unique(label).split("@")[0].replace("-", ".")
-    address = f"{local}.wolkenstein.trostburg.hohenzollern"[: 49 - len("@example.net")] + "@example.net"
+    cut = f"{local}.wolkenstein.trostburg.hohenzollern"[: 49 - len("@example.net")]
+    address = cut.removesuffix(".") + ("x" if cut.endswith(".") else "") + "@example.net"  # a dot-atom: no final dot
     assert len(address) == 49
     return address
 
