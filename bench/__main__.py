@@ -23,12 +23,21 @@ DECISIONS = {"confirm", "approve", "accept", "decline", "opt out"}
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--full", action="store_true", help="also fill the table with 100,000 intros (~5 min more)")
-    parser.add_argument("--million", action="store_true",
-                        help="also the 1,000,000-introduction table (hours against moto: run it once, never in CI)")
+    parser.add_argument(
+        "--full", action="store_true", help="also fill the table with 100,000 intros (~5 min more)"
+    )
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="also the 1,000,000-introduction table (hours against moto: run it once, never in CI)",
+    )
     parser.add_argument("--rounds", type=int, default=7, help="fresh processes per contender for cold start")
-    parser.add_argument("--skip-cold", action="store_true", help="leave out cold start and the CPU-share runs")
-    parser.add_argument("--backlog", type=int, default=10_000, help="introductions due at once for the backlog")
+    parser.add_argument(
+        "--skip-cold", action="store_true", help="leave out cold start and the CPU-share runs"
+    )
+    parser.add_argument(
+        "--backlog", type=int, default=10_000, help="introductions due at once for the backlog"
+    )
     parser.add_argument("--members", type=int, default=10_000, help="rows for the timed `members import`")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -49,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         "prices": {**cost.PRICES, **bill.PRICE},
         "memory_mb": {f: bill.memory_mb(f) for f in coldstart.FUNCTIONS + ["AdminFunction"]},
         "paths": {
-            path: {"steps": [{"step": name, **t.as_dict()} for name, t in w.steps],
-                   "total": _sum(w.steps).as_dict()}
+            path: {
+                "steps": [{"step": name, **t.as_dict()} for name, t in w.steps],
+                "total": _sum(w.steps).as_dict(),
+            }
             for path, w in walks.items()
         },
         "replayed_stream_batch": completed.duplicates.as_dict(),
@@ -80,14 +91,20 @@ def main(argv: list[str] | None = None) -> int:
         results["memory_choice"] = memory_choice(results["cold_start"])
         print(report.memory_table(results["memory_choice"]))
         # What Lambda bills for each cold start's init: this machine's CPU time, stretched by the function's share.
-        init_ms = {f: v["import_cpu_ms"] / min(1.0, bill.memory_mb(f) / coldstart.VCPU_MB)
-                   for f, v in results["cold_start"]["functions"].items()}
+        init_ms = {
+            f: v["import_cpu_ms"] / min(1.0, bill.memory_mb(f) / coldstart.VCPU_MB)
+            for f, v in results["cold_start"]["functions"].items()
+        }
         results["init_billed_ms_estimate"] = {f: round(ms) for f, ms in init_ms.items()}
 
     idle = flows.idle_run(meter)
     rows = bill.table(VOLUMES, total, idle, init_ms, completed.stored_bytes)
-    results["monthly_bill"] = {"idle_scheduler_run": idle.as_dict(), "bytes_per_intro": completed.stored_bytes,
-                               "rows": rows, "per_1000_without_email": bill.per_thousand_without_email(rows)}
+    results["monthly_bill"] = {
+        "idle_scheduler_run": idle.as_dict(),
+        "bytes_per_intro": completed.stored_bytes,
+        "rows": rows,
+        "per_1000_without_email": bill.per_thousand_without_email(rows),
+    }
     print(report.bill_table(rows))
 
     results["backlog"] = backlog.run(tap, args.backlog)
@@ -127,9 +144,17 @@ def memory_choice(cold: dict) -> list[dict]:
     for mb in SIZES:
         share = min(1.0, mb / 1769)
         first = cpu / share + waiting
-        out.append({"memory_mb": mb, "cpu_share": round(share, 3), "first_response_ms": round(first),
-                    "init_cost_per_million_cold_starts": round(
-                        links["import_cpu_ms"] / share / 1000 * mb / 1024 * PRICE["lambda_arm64_gb_second"] * 1e6, 2)})
+        out.append(
+            {
+                "memory_mb": mb,
+                "cpu_share": round(share, 3),
+                "first_response_ms": round(first),
+                "init_cost_per_million_cold_starts": round(
+                    links["import_cpu_ms"] / share / 1000 * mb / 1024 * PRICE["lambda_arm64_gb_second"] * 1e6,
+                    2,
+                ),
+            }
+        )
     return out
 
 
@@ -146,8 +171,12 @@ def machine() -> dict:
         cpu = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
     except (OSError, StopIteration):
         cpu = platform.processor()
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
-            "cores": os.cpu_count()}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+    }
 
 
 def targets(results: dict, walks: dict) -> list[dict]:
@@ -155,7 +184,8 @@ def targets(results: dict, walks: dict) -> list[dict]:
     views = [t.ddb_reads for _, name, t in all_steps if name.endswith("page view")]
     decision_writes = [
         t.calls["dynamodb.PutItem"] + t.calls["dynamodb.TransactWriteItems"]
-        for _, name, t in all_steps if name in DECISIONS
+        for _, name, t in all_steps
+        if name in DECISIONS
     ]
     scans = sum(n for _, _, t in all_steps for op, n in t.calls.items() if op.endswith("Scan"))
     scans += sum(s["scans"] for s in results["scale"])
@@ -168,34 +198,65 @@ def targets(results: dict, walks: dict) -> list[dict]:
     b = results["backlog"]
     out = [
         {"target": "at most 1 DynamoDB read per page view", "value": max(views), "met": max(views) <= 1},
-        {"target": "1 conditional write per decision", "value": max(decision_writes),
-         "met": max(decision_writes) == 1 and min(decision_writes) == 1},
+        {
+            "target": "1 conditional write per decision",
+            "value": max(decision_writes),
+            "met": max(decision_writes) == 1 and min(decision_writes) == 1,
+        },
         {"target": "0 Scans on request paths", "value": scans, "met": scans == 0},
-        {"target": "emails through the introduction: 4 messages, 6 recipients (the minimum)",
-         "value": f"{mails.emails} messages, {mails.recipients} recipients", "met": (mails.emails, mails.recipients) == (4, 6)},
-        {"target": "0 duplicate emails (replayed stream batch, repeated subjects)",
-         "value": results["replayed_stream_batch"]["ses_messages"] + len(subjects) - len(set(subjects)),
-         "met": results["replayed_stream_batch"]["ses_messages"] == 0 and len(subjects) == len(set(subjects))},
-        {"target": "cost without email <= $0.052 per 1,000 completed (stretch $0.03)",
-         "value": round(without_email, 4), "met": without_email <= 0.052},
-        {"target": "idle organisation <= $1/month beyond the free tier", "value": round(idle["beyond_free_tier"], 2),
-         "met": idle["beyond_free_tier"] <= 1.0},
-        {"target": "idle organisation <= $3/month with the free tier used", "value": round(idle["total"], 2),
-         "met": idle["total"] <= 3.0},
-        {"target": f"backlog of {b['due']:,}: every one moved exactly once, nothing still due, no duplicate mail",
-         "value": f"{b['moved_exactly_once']:,} once, {b['still_due']} due, {b['emails_sent']} mails",
-         "met": b["moved_exactly_once"] == b["due"] and b["still_due"] == 0},
-        {"target": "backlog: no run near its timeout (each stops by timeout - margin)",
-         "value": f"{b['runs_until_done']} runs, slowest {b['slowest_run_s']} s of {b['timeout_s']:g} s",
-         "met": b["slowest_run_s"] <= b["timeout_s"] - b["margin_s"] / 2},
+        {
+            "target": "emails through the introduction: 4 messages, 6 recipients (the minimum)",
+            "value": f"{mails.emails} messages, {mails.recipients} recipients",
+            "met": (mails.emails, mails.recipients) == (4, 6),
+        },
+        {
+            "target": "0 duplicate emails (replayed stream batch, repeated subjects)",
+            "value": results["replayed_stream_batch"]["ses_messages"] + len(subjects) - len(set(subjects)),
+            "met": results["replayed_stream_batch"]["ses_messages"] == 0
+            and len(subjects) == len(set(subjects)),
+        },
+        {
+            "target": "cost without email <= $0.052 per 1,000 completed (stretch $0.03)",
+            "value": round(without_email, 4),
+            "met": without_email <= 0.052,
+        },
+        {
+            "target": "idle organisation <= $1/month beyond the free tier",
+            "value": round(idle["beyond_free_tier"], 2),
+            "met": idle["beyond_free_tier"] <= 1.0,
+        },
+        {
+            "target": "idle organisation <= $3/month with the free tier used",
+            "value": round(idle["total"], 2),
+            "met": idle["total"] <= 3.0,
+        },
+        {
+            "target": f"backlog of {b['due']:,}: every one moved exactly once, nothing still due, no duplicate mail",
+            "value": f"{b['moved_exactly_once']:,} once, {b['still_due']} due, {b['emails_sent']} mails",
+            "met": b["moved_exactly_once"] == b["due"] and b["still_due"] == 0,
+        },
+        {
+            "target": "backlog: no run near its timeout (each stops by timeout - margin)",
+            "value": f"{b['runs_until_done']} runs, slowest {b['slowest_run_s']} s of {b['timeout_s']:g} s",
+            "met": b["slowest_run_s"] <= b["timeout_s"] - b["margin_s"] / 2,
+        },
     ]
     for name, f in results.get("cold_start", {}).get("functions", {}).items():
         if f["http_facing"]:
-            out.append({"target": f"{name}: import <= 1.8x import boto3", "value": f["import_ratio_to_import_boto3"],
-                        "met": f["import_ratio_to_import_boto3"] <= 1.8})
-            out.append({"target": f"{name}: first response <= 1.2x bare function",
-                        "value": f["first_response_ratio_to_bare_function"],
-                        "met": f["first_response_ratio_to_bare_function"] <= 1.2})
+            out.append(
+                {
+                    "target": f"{name}: import <= 1.8x import boto3",
+                    "value": f["import_ratio_to_import_boto3"],
+                    "met": f["import_ratio_to_import_boto3"] <= 1.8,
+                }
+            )
+            out.append(
+                {
+                    "target": f"{name}: first response <= 1.2x bare function",
+                    "value": f["first_response_ratio_to_bare_function"],
+                    "met": f["first_response_ratio_to_bare_function"] <= 1.2,
+                }
+            )
     return out
 
 

@@ -11,7 +11,7 @@ from local import lambdas, outbox, template
 from warm_intro import runtime
 from warm_intro.adapters.codec import from_item
 from warm_intro.adapters.dynamodb import load
-from warm_intro.domain.clock import tick
+from warm_intro.domain.schedule import tick
 
 from .flows import deployment
 from .meter import Tap
@@ -46,7 +46,10 @@ def run(tap: Tap, count: int = 10_000, max_runs: int = 20) -> dict:
     with deployment() as world:
         fill_s = fill(world, count, due=count)
         sample = from_item(load(next(items(1, world.now, world.settings.timings))))
-        initial, bump = sample.version, tick(sample, world.now, world.settings.timings).version - sample.version
+        initial, bump = (
+            sample.version,
+            tick(sample, world.now, world.settings.timings).version - sample.version,
+        )
         sent_before = len(outbox.messages())
         handler = lambdas.module("SchedulerFunction").lambda_handler
         runs = []
@@ -55,27 +58,52 @@ def run(tap: Tap, count: int = 10_000, max_runs: int = 20) -> dict:
             while len(runs) < max_runs:
                 start = time.perf_counter()
                 report = handler({"source": "aws.scheduler"}, TimedContext("SchedulerFunction", limit))
-                runs.append({"seconds": round(time.perf_counter() - start, 1), "moved": report["changed"],
-                             "looked_at": report["due"], "unfinished": report["unfinished"],
-                             "failed": len(report["failed"]), "conflicts": report["conflicts"]})
+                runs.append(
+                    {
+                        "seconds": round(time.perf_counter() - start, 1),
+                        "moved": report["changed"],
+                        "looked_at": report["due"],
+                        "unfinished": report["unfinished"],
+                        "failed": len(report["failed"]),
+                        "conflicts": report["conflicts"],
+                    }
+                )
                 if not report["due"]:
                     break
         finally:
             tap.capturing = False
         world.deliver()
-        intros = [load(i) for page in runtime.client("dynamodb").get_paginator("scan").paginate(
-            TableName=world.settings.table_name) for i in page["Items"] if i["pk"]["S"].startswith("INTRO#")]
+        intros = [
+            load(i)
+            for page in runtime.client("dynamodb")
+            .get_paginator("scan")
+            .paginate(TableName=world.settings.table_name)
+            for i in page["Items"]
+            if i["pk"]["S"].startswith("INTRO#")
+        ]
         # Moved exactly once: one lapse in the history, and the version one tick gives (its write bumps once).
-        once = sum(1 for i in intros if sum(e["do"] == "expire" for e in i["history"]) == 1
-                   and int(i["v"]) == initial + bump)
+        once = sum(
+            1
+            for i in intros
+            if sum(e["do"] == "expire" for e in i["history"]) == 1 and int(i["v"]) == initial + bump
+        )
         still_due = sum(1 for i in intros if "due_pk" in i and int(i["due_at"]) <= world.now)
     slowest = max(r["seconds"] for r in runs)
     return {
-        "due": count, "fill_seconds": round(fill_s, 1), "timeout_s": limit / 1000, "margin_s": MARGIN_MS / 1000,
-        "runs": runs, "runs_until_done": sum(1 for r in runs if r["looked_at"]),
-        "slowest_run_s": slowest, "slowest_run_share_of_timeout": round(slowest / (limit / 1000), 2),
-        "moved": sum(r["moved"] for r in runs), "intros": len(intros), "moved_exactly_once": once,
+        "due": count,
+        "fill_seconds": round(fill_s, 1),
+        "timeout_s": limit / 1000,
+        "margin_s": MARGIN_MS / 1000,
+        "runs": runs,
+        "runs_until_done": sum(1 for r in runs if r["looked_at"]),
+        "slowest_run_s": slowest,
+        "slowest_run_share_of_timeout": round(slowest / (limit / 1000), 2),
+        "moved": sum(r["moved"] for r in runs),
+        "intros": len(intros),
+        "moved_exactly_once": once,
         "still_due": still_due,
         "emails_sent": len(outbox.messages()) - sent_before,
-        "throughput_per_s": round(sum(r["moved"] for r in runs) / max(sum(r["seconds"] for r in runs), 0.001)),
+        "throughput_per_s": round(
+            sum(r["moved"] for r in runs) / max(sum(r["seconds"] for r in runs), 0.001)
+        ),
     }

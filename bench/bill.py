@@ -21,18 +21,35 @@ from .meter import Tally
 
 HOURS = 730  # in a month
 PRICE = {
-    "secret_month": 0.40, "secrets_per_10k_calls": 0.05,
-    "kms_key_month": 1.00, "kms_per_10k_requests": 0.03,
-    "alarm_metric_month": 0.10, "dashboard_month": 3.00, "custom_metric_month": 0.30,
-    "logs_ingested_gb": 0.50, "logs_stored_gb_month": 0.03,
-    "lambda_per_million": 0.20, "lambda_arm64_gb_second": 0.0000133334,
-    "dynamodb_per_million_wru": 0.625, "dynamodb_per_million_rru": 0.125,
-    "dynamodb_gb_month": 0.25, "pitr_gb_month": 0.20,
-    "scheduler_per_million": 1.00, "http_api_per_million": 1.00, "ses_per_thousand_recipients": 0.10,
+    "secret_month": 0.40,
+    "secrets_per_10k_calls": 0.05,
+    "kms_key_month": 1.00,
+    "kms_per_10k_requests": 0.03,
+    "alarm_metric_month": 0.10,
+    "dashboard_month": 3.00,
+    "custom_metric_month": 0.30,
+    "logs_ingested_gb": 0.50,
+    "logs_stored_gb_month": 0.03,
+    "lambda_per_million": 0.20,
+    "lambda_arm64_gb_second": 0.0000133334,
+    "dynamodb_per_million_wru": 0.625,
+    "dynamodb_per_million_rru": 0.125,
+    "dynamodb_gb_month": 0.25,
+    "pitr_gb_month": 0.20,
+    "scheduler_per_million": 1.00,
+    "http_api_per_million": 1.00,
+    "ses_per_thousand_recipients": 0.10,
 }
 FREE = {  # a month, never expiring
-    "alarm_metrics": 10, "dashboards": 3, "custom_metrics": 10, "logs_gb": 5.0, "lambda_requests": 1_000_000,
-    "lambda_gb_seconds": 400_000, "kms_requests": 20_000, "dynamodb_gb": 25.0, "scheduler_invocations": 14_000_000,
+    "alarm_metrics": 10,
+    "dashboards": 3,
+    "custom_metrics": 10,
+    "logs_gb": 5.0,
+    "lambda_requests": 1_000_000,
+    "lambda_gb_seconds": 400_000,
+    "kms_requests": 20_000,
+    "dynamodb_gb": 25.0,
+    "scheduler_invocations": 14_000_000,
 }
 
 
@@ -65,14 +82,20 @@ def customer_keys() -> int:
     """Customer-managed KMS keys. Topics that CloudWatch alarms or SES publish to cannot use the AWS-managed
     alias/aws/sns, so a template still naming it is priced as it must become: with one key of its own."""
     keys = len(resources("AWS::KMS::Key"))
-    managed = [t for t in resources("AWS::SNS::Topic").values()
-               if t["Properties"].get("KmsMasterKeyId") == "alias/aws/sns"]
+    managed = [
+        t
+        for t in resources("AWS::SNS::Topic").values()
+        if t["Properties"].get("KmsMasterKeyId") == "alias/aws/sns"
+    ]
     return keys or (1 if managed else 0)
 
 
 def alarm_metrics() -> int:
-    return sum(len(a["Properties"].get("Metrics", [])) or 1 for a in resources("AWS::CloudWatch::Alarm").values()
-               if "AlarmRule" not in a["Properties"])
+    return sum(
+        len(a["Properties"].get("Metrics", [])) or 1
+        for a in resources("AWS::CloudWatch::Alarm").values()
+        if "AlarmRule" not in a["Properties"]
+    )
 
 
 def composite_alarms() -> int:
@@ -84,8 +107,9 @@ def schedule_runs() -> int:
     for f in template.resources("AWS::Serverless::Function").values():
         for e in f["Properties"].get("Events", {}).values():
             if e["Type"] in ("Schedule", "ScheduleV2"):
-                n, unit = re.fullmatch(r"rate\((\d+) (minute|minutes|hour|hours)\)",
-                                       e["Properties"]["ScheduleExpression"]).groups()
+                n, unit = re.fullmatch(
+                    r"rate\((\d+) (minute|minutes|hour|hours)\)", e["Properties"]["ScheduleExpression"]
+                ).groups()
                 runs += HOURS * (60 // int(n) if unit.startswith("minute") else 1 / int(n))
     return int(runs)
 
@@ -95,7 +119,9 @@ def _hours_with_data(datapoints: float) -> float:
     return HOURS * (1 - (1 - 1 / HOURS) ** datapoints)
 
 
-def monthly(intros: int, per_intro: Tally, idle_run: Tally, init_ms: dict[str, float], intro_bytes: int) -> dict:
+def monthly(
+    intros: int, per_intro: Tally, idle_run: Tally, init_ms: dict[str, float], intro_bytes: int
+) -> dict:
     """Line items (USD) for a month with `intros` completed introductions, and the free tier's share."""
     p, runs = PRICE, schedule_runs()
     scheduler = "SchedulerFunction"
@@ -114,32 +140,44 @@ def monthly(intros: int, per_intro: Tally, idle_run: Tally, init_ms: dict[str, f
         metric_hours[key] = min(HOURS, metric_hours.get(key, 0) + _hours_with_data(n * runs))
     metric_months = sum(metric_hours.values()) / HOURS
     secrets = len(resources("AWS::SecretsManager::Secret"))
-    kms_requests = intros * per_intro.recipients  # SNS feedback notices at most one per recipient, pessimistic
+    kms_requests = (
+        intros * per_intro.recipients
+    )  # SNS feedback notices at most one per recipient, pessimistic
     lines = {
-        "Secrets Manager: hash key": secrets * p["secret_month"] + requests * p["secrets_per_10k_calls"] / 1e4,
+        "Secrets Manager: hash key": secrets * p["secret_month"]
+        + requests * p["secrets_per_10k_calls"] / 1e4,
         "KMS: customer-managed key (SNS topics)": customer_keys() * p["kms_key_month"]
         + kms_requests * p["kms_per_10k_requests"] / 1e4,
-        f"CloudWatch alarms ({alarm_metrics()} metrics, {composite_alarms()} composite)":
-            alarm_metrics() * p["alarm_metric_month"] + composite_alarms() * 0.50,
-        "CloudWatch dashboard (CreateDashboard=false)" if not resources("AWS::CloudWatch::Dashboard")
+        f"CloudWatch alarms ({alarm_metrics()} metrics, {composite_alarms()} composite)": alarm_metrics()
+        * p["alarm_metric_month"]
+        + composite_alarms() * 0.50,
+        "CloudWatch dashboard (CreateDashboard=false)"
+        if not resources("AWS::CloudWatch::Dashboard")
         else "CloudWatch dashboard": len(resources("AWS::CloudWatch::Dashboard")) * p["dashboard_month"],
-        f"Custom metrics ({len(metric_hours)} name×dimension sets, by the hour)":
-            metric_months * p["custom_metric_month"],
-        f"Scheduler: {runs:,} runs (Lambda, queries, EventBridge Scheduler)":
-            runs * (p["lambda_per_million"] / 1e6 + p["scheduler_per_million"] / 1e6)
-            + runs * (idle_run.rru * p["dynamodb_per_million_rru"] + idle_run.wru * p["dynamodb_per_million_wru"]) / 1e6,
+        f"Custom metrics ({len(metric_hours)} name×dimension sets, by the hour)": metric_months
+        * p["custom_metric_month"],
+        f"Scheduler: {runs:,} runs (Lambda, queries, EventBridge Scheduler)": runs
+        * (p["lambda_per_million"] / 1e6 + p["scheduler_per_million"] / 1e6)
+        + runs
+        * (idle_run.rru * p["dynamodb_per_million_rru"] + idle_run.wru * p["dynamodb_per_million_wru"])
+        / 1e6,
         "Lambda: requests and GB-seconds (init included)": (requests - runs) * p["lambda_per_million"] / 1e6
         + gb_s * p["lambda_arm64_gb_second"],
         "Logs: ingestion and storage": log_gb * (p["logs_ingested_gb"] + p["logs_stored_gb_month"]),
-        "DynamoDB: requests": intros * (per_intro.wru + per_intro.gsi_wru) * p["dynamodb_per_million_wru"] / 1e6
+        "DynamoDB: requests": intros
+        * (per_intro.wru + per_intro.gsi_wru)
+        * p["dynamodb_per_million_wru"]
+        / 1e6
         + intros * per_intro.rru * p["dynamodb_per_million_rru"] / 1e6,
-        "DynamoDB: storage and point-in-time recovery": table_gb * (p["dynamodb_gb_month"] + p["pitr_gb_month"]),
+        "DynamoDB: storage and point-in-time recovery": table_gb
+        * (p["dynamodb_gb_month"] + p["pitr_gb_month"]),
         "HTTP API": intros * per_intro.http * p["http_api_per_million"] / 1e6,
         "SES": intros * per_intro.recipients * p["ses_per_thousand_recipients"] / 1000,
     }
     free = {
         "alarms": min(alarm_metrics(), FREE["alarm_metrics"]) * p["alarm_metric_month"],
-        "dashboard": min(len(resources("AWS::CloudWatch::Dashboard")), FREE["dashboards"]) * p["dashboard_month"],
+        "dashboard": min(len(resources("AWS::CloudWatch::Dashboard")), FREE["dashboards"])
+        * p["dashboard_month"],
         "custom metrics": min(metric_months, FREE["custom_metrics"]) * p["custom_metric_month"],
         "Lambda": min(requests, FREE["lambda_requests"]) * p["lambda_per_million"] / 1e6
         + min(gb_s, FREE["lambda_gb_seconds"]) * p["lambda_arm64_gb_second"],
@@ -149,9 +187,16 @@ def monthly(intros: int, per_intro: Tally, idle_run: Tally, init_ms: dict[str, f
         "EventBridge Scheduler": min(runs, FREE["scheduler_invocations"]) * p["scheduler_per_million"] / 1e6,
     }
     total = sum(lines.values())
-    return {"intros": intros, "lines": lines, "total": total, "free_tier": sum(free.values()),
-            "beyond_free_tier": total - sum(free.values()), "without_email": total - lines["SES"],
-            "lambda_gb_seconds": gb_s, "cold_starts": requests}
+    return {
+        "intros": intros,
+        "lines": lines,
+        "total": total,
+        "free_tier": sum(free.values()),
+        "beyond_free_tier": total - sum(free.values()),
+        "without_email": total - lines["SES"],
+        "lambda_gb_seconds": gb_s,
+        "cold_starts": requests,
+    }
 
 
 def gb_seconds(t: Tally) -> float:
@@ -159,8 +204,13 @@ def gb_seconds(t: Tally) -> float:
     return sum(ms / 1000 * memory_mb(f) / 1024 for f, ms in t.billed_by.items())
 
 
-def table(intros_per_month: list[int], per_intro: Tally, idle_run: Tally, init_ms: dict[str, float],
-          intro_bytes: int) -> list[dict]:
+def table(
+    intros_per_month: list[int],
+    per_intro: Tally,
+    idle_run: Tally,
+    init_ms: dict[str, float],
+    intro_bytes: int,
+) -> list[dict]:
     return [monthly(n, per_intro, idle_run, init_ms, intro_bytes) for n in intros_per_month]
 
 
@@ -168,4 +218,8 @@ def per_thousand_without_email(rows: list[dict]) -> float:
     """The variable cost of 1,000 completed introductions (no email), from the month-on-month difference."""
     by = {r["intros"]: r for r in rows}
     low, high = min(by), max(by)
-    return (by[high]["without_email"] - by[low]["without_email"]) / (high - low) * 1000 if high > low else math.nan
+    return (
+        (by[high]["without_email"] - by[low]["without_email"]) / (high - low) * 1000
+        if high > low
+        else math.nan
+    )

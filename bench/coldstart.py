@@ -67,7 +67,9 @@ def runtime_bytecode() -> None:
     """The Lambda runtime ships boto3 compiled: make sure the development copy that stands in for it is."""
     site = next((ROOT / ".venv" / "lib").glob("python3.*/site-packages"))
     paths = [str(site / p) for p in RUNTIME_PACKAGES if (site / p).exists()]
-    subprocess.run([str(PYTHON), "-m", "compileall", "-q", "-j", "0", *paths], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(PYTHON), "-m", "compileall", "-q", "-j", "0", *paths], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def without_bytecode(build_dir: Path, into: Path) -> Path:
@@ -113,13 +115,23 @@ class Fixture:
             world.ask()
             (item,) = [i for i in self._intros(world) if "pending" in i]
             intro_id = item["pk"]["S"].removeprefix("INTRO#")
-            record = {"eventID": "1", "eventName": "INSERT", "dynamodb": {
-                "Keys": dump(intro_key(intro_id)), "NewImage": item, "SequenceNumber": "100000000000000000001",
-                "SizeBytes": 1024, "StreamViewType": "NEW_IMAGE"}}
+            record = {
+                "eventID": "1",
+                "eventName": "INSERT",
+                "dynamodb": {
+                    "Keys": dump(intro_key(intro_id)),
+                    "NewImage": item,
+                    "SequenceNumber": "100000000000000000001",
+                    "SizeBytes": 1024,
+                    "StreamViewType": "NEW_IMAGE",
+                },
+            }
             table = world.settings.table_name
             client = runtime.client("dynamodb")
             self.restore = lambda: client.put_item(TableName=table, Item=item)
-            notifier_event = stream_event([record], "arn:aws:dynamodb:us-east-1:123456789012:table/x/stream/1")
+            notifier_event = stream_event(
+                [record], "arn:aws:dynamodb:us-east-1:123456789012:table/x/stream/1"
+            )
             world.ask(requester={"name": "Mary Somerville", "email": "mary@example.org"})
             world.deliver()
             link = world.last_link("mary@example.org")
@@ -127,15 +139,27 @@ class Fixture:
         finally:
             os.environ.pop("AWS_ENDPOINT_URL")
             runtime.reset()
-        bounce = {"notificationType": "Bounce", "bounce": {"bounceType": "Permanent",
-                  "bouncedRecipients": [{"emailAddress": "gone@example.net"}]}, "mail": {}}
+        bounce = {
+            "notificationType": "Bounce",
+            "bounce": {
+                "bounceType": "Permanent",
+                "bouncedRecipients": [{"emailAddress": "gone@example.net"}],
+            },
+            "mail": {},
+        }
         events = {
             "IntakeFunction": load("intake_create_intro.json"),
             "LinksFunction": with_token(load("links_get.json"), link),
             "NotifierFunction": notifier_event,
-            "SchedulerFunction": {"version": "0", "source": "aws.scheduler", "detail-type": "Scheduled Event",
-                                  "detail": {}},
-            "FeedbackFunction": {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(bounce)}}]},
+            "SchedulerFunction": {
+                "version": "0",
+                "source": "aws.scheduler",
+                "detail-type": "Scheduled Event",
+                "detail": {},
+            },
+            "FeedbackFunction": {
+                "Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(bounce)}}]
+            },
         }
         for name, event in events.items():
             path = self.workdir / f"{name}.json"
@@ -149,15 +173,28 @@ class Fixture:
         items = runtime.client("dynamodb").scan(TableName=world.settings.table_name)["Items"]
         return [i for i in items if i["pk"]["S"].startswith("INTRO#")]
 
-    def env(self, function: str | None, code: Path | None = None, layer: Path | None = None) -> dict[str, str]:
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **TEST_ENV, "POWERTOOLS_LOG_LEVEL": "INFO",
-               "AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": "us-east-1", "LIMIT_IP_HOUR": "1000000",
-               "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-               "PYTHONDONTWRITEBYTECODE": "1"}
+    def env(
+        self, function: str | None, code: Path | None = None, layer: Path | None = None
+    ) -> dict[str, str]:
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            **TEST_ENV,
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_REGION": "us-east-1",
+            "LIMIT_IP_HOUR": "1000000",
+            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
         if function:
             # Lambda's order: the function's code, then the layer, then the runtime's own packages (boto3).
-            env |= {"PYTHONPATH": f"{code}:{layer}", "LAMBDA_TASK_ROOT": str(code),
-                    "AWS_LAMBDA_FUNCTION_NAME": function, "_HANDLER": "app.lambda_handler"}
+            env |= {
+                "PYTHONPATH": f"{code}:{layer}",
+                "LAMBDA_TASK_ROOT": str(code),
+                "AWS_LAMBDA_FUNCTION_NAME": function,
+                "_HANDLER": "app.lambda_handler",
+            }
         return env
 
     def stop(self) -> None:
@@ -192,26 +229,38 @@ class Contenders:
             if what == "first response":
                 if function == "NotifierFunction":
                     fx.restore()  # the same message waits to be sent every time
-                argv = [str(PYTHON), *(["-X", "importtime"] if importtime else []), "-c", CHILD,
-                        str(fx.events[function]), function]
+                argv = [
+                    str(PYTHON),
+                    *(["-X", "importtime"] if importtime else []),
+                    "-c",
+                    CHILD,
+                    str(fx.events[function]),
+                    function,
+                ]
             else:
                 argv = [str(PYTHON), *(["-X", "importtime"] if importtime else []), "-c", "import app"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run(argv, check=False, cwd=cwd, env=env, capture_output=True, text=True, preexec_fn=preexec)
+        done = subprocess.run(
+            argv, check=False, cwd=cwd, env=env, capture_output=True, text=True, preexec_fn=preexec
+        )
         wall = (time.perf_counter() - start) * 1000
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
             raise RuntimeError(f"{name} failed:\n{done.stderr[-2000:]}")
         # CPU the child used: what a fraction of a core stretches (Lambda's CPU share grows with memory).
-        inside = {"stderr": done.stderr, "cpu_ms": (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-                  * 1000}
+        inside = {
+            "stderr": done.stderr,
+            "cpu_ms": (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000,
+        }
         if name.endswith("first response"):
             inside |= json.loads(next(x for x in reversed(done.stderr.splitlines()) if x.startswith("{")))
         return wall, inside
 
 
-def rounds_of(contenders: Contenders, names: list[str], rounds: int, seed: int, preexec=None) -> dict[str, dict]:
+def rounds_of(
+    contenders: Contenders, names: list[str], rounds: int, seed: int, preexec=None
+) -> dict[str, dict]:
     """Median wall time (and what the children measured) per name over shuffled rounds."""
     for name in names:  # untimed: warms the OS file cache alike for every contender
         contenders.run(name, preexec=preexec)
@@ -226,8 +275,14 @@ def rounds_of(contenders: Contenders, names: list[str], rounds: int, seed: int, 
             inside.pop("stderr")
             walls[name].append(wall)
             inner[name].append(inside)
-    return {n: {"median_ms": round(statistics.median(walls[n]), 1), "inside": inner[n],
-                "cpu_ms": round(statistics.median(i["cpu_ms"] for i in inner[n]), 1)} for n in names}
+    return {
+        n: {
+            "median_ms": round(statistics.median(walls[n]), 1),
+            "inside": inner[n],
+            "cpu_ms": round(statistics.median(i["cpu_ms"] for i in inner[n]), 1),
+        }
+        for n in names
+    }
 
 
 def measure(rounds: int = 10, seed: int = 7, sizes: list[int] | None = None) -> dict:
@@ -242,9 +297,15 @@ def measure(rounds: int = 10, seed: int = 7, sizes: list[int] | None = None) -> 
             contenders = Contenders(fixture, build_dir, without_bytecode(build_dir, Path(tmp) / "no-pyc"))
             m = rounds_of(contenders, contenders.names(), rounds, seed)
             boto3_ms, bare_ms = m["import boto3"]["median_ms"], m["bare function"]["median_ms"]
-            result = {"rounds": rounds, "build": str(build_dir.relative_to(ROOT)), "build_s": round(build_s, 1),
-                      "import_boto3_ms": boto3_ms, "bare_function_ms": bare_ms,
-                      "bare_function_cpu_ms": m["bare function"]["cpu_ms"], "functions": {}}
+            result = {
+                "rounds": rounds,
+                "build": str(build_dir.relative_to(ROOT)),
+                "build_s": round(build_s, 1),
+                "import_boto3_ms": boto3_ms,
+                "bare_function_ms": bare_ms,
+                "bare_function_cpu_ms": m["bare function"]["cpu_ms"],
+                "functions": {},
+            }
             for f in FUNCTIONS:
                 imp, first = m[f"{f} import"], m[f"{f} first response"]
                 result["functions"][f] = {
@@ -255,13 +316,17 @@ def measure(rounds: int = 10, seed: int = 7, sizes: list[int] | None = None) -> 
                     "first_response_ms": first["median_ms"],
                     "first_response_cpu_ms": first["cpu_ms"],
                     "first_response_ratio_to_bare_function": round(first["median_ms"] / bare_ms, 2),
-                    "first_event_ms_inside": round(statistics.median(i["first_ms"] for i in first["inside"]), 1),
+                    "first_event_ms_inside": round(
+                        statistics.median(i["first_ms"] for i in first["inside"]), 1
+                    ),
                     "first_status": first["inside"][0]["status"],
                 }
                 if f in HTTP_FACING:
                     old = m[f"{f} import without bytecode"]["median_ms"]
-                    result["functions"][f] |= {"import_without_bytecode_ms": old,
-                                               "import_without_bytecode_ratio": round(old / boto3_ms, 2)}
+                    result["functions"][f] |= {
+                        "import_without_bytecode_ms": old,
+                        "import_without_bytecode_ratio": round(old / boto3_ms, 2),
+                    }
             result["importtime"] = {}
             for f in HTTP_FACING:
                 _, inside = contenders.run(f"{f} first response", importtime=True)
@@ -283,13 +348,17 @@ def top_imports(stderr: str, n: int = 12) -> dict:
         self_us, cumulative, name = line.removeprefix("import time:").split("|")
         depth = (len(name) - len(name.lstrip()) - 1) // 2
         rows.append((name.strip(), depth, int(self_us), int(cumulative)))
-    direct = sorted(((name, cum) for name, depth, _, cum in rows if depth <= 1 and name != "app"), key=lambda r: -r[1])
+    direct = sorted(
+        ((name, cum) for name, depth, _, cum in rows if depth <= 1 and name != "app"), key=lambda r: -r[1]
+    )
     packages: dict[str, int] = {}
     for name, _, self_us, _ in rows:
         packages[name.split(".")[0]] = packages.get(name.split(".")[0], 0) + self_us
     return {
         "imported_by_handler_cumulative_ms": [[m, round(us / 1000, 1)] for m, us in direct[:n]],
-        "by_package_self_ms": [[p, round(us / 1000, 1)] for p, us in sorted(packages.items(), key=lambda r: -r[1])[:n]],
+        "by_package_self_ms": [
+            [p, round(us / 1000, 1)] for p, us in sorted(packages.items(), key=lambda r: -r[1])[:n]
+        ],
         "total_ms": round(sum(r[2] for r in rows) / 1000, 1),
     }
 
@@ -325,9 +394,14 @@ def quota(contenders: Contenders, memory_sizes: list[int], rounds: int = 3, seed
             (group / "cpu.cfs_period_us").write_text(str(PERIOD_US))
             (group / "cpu.cfs_quota_us").write_text(str(int(PERIOD_US * share)))
             m = rounds_of(contenders, names, rounds, seed, preexec=join)
-            out["sizes"].append({"memory_mb": mb, "cpu_share": round(share, 3),
-                                 **{n: m[n]["median_ms"] for n in names},
-                                 **{f"{n} cpu_ms": m[n]["cpu_ms"] for n in names}})
+            out["sizes"].append(
+                {
+                    "memory_mb": mb,
+                    "cpu_share": round(share, 3),
+                    **{n: m[n]["median_ms"] for n in names},
+                    **{f"{n} cpu_ms": m[n]["cpu_ms"] for n in names},
+                }
+            )
         return out
     finally:
         group.rmdir()

@@ -134,7 +134,9 @@ def stored_bytes(world: World) -> int:
     """What the table holds after the walk (the introduction, its ledgers and counters), in DynamoDB's bytes."""
     from .sizes import item_size
 
-    items = runtime.client("dynamodb").scan(TableName=world.settings.table_name)["Items"]  # the bench's own look
+    items = runtime.client("dynamodb").scan(TableName=world.settings.table_name)[
+        "Items"
+    ]  # the bench's own look
     return sum(item_size(i) for i in items if not i["pk"]["S"].startswith(("MEMBER#", "POLICY#")))
 
 

@@ -44,7 +44,17 @@ class Tally:
     trace: list = field(default_factory=list)  # (service, operation, parsed answer), in order
 
     def add(self, other: Tally) -> None:
-        for name in ("http", "rru", "wru", "gsi_wru", "emails", "recipients", "log_bytes", "billed_ms", "aws_ms"):
+        for name in (
+            "http",
+            "rru",
+            "wru",
+            "gsi_wru",
+            "emails",
+            "recipients",
+            "log_bytes",
+            "billed_ms",
+            "aws_ms",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.invocations.update(other.invocations)
         self.calls.update(other.calls)
@@ -229,7 +239,7 @@ class Meter:
             tally.wru += wru(self._update_size(params, op))
         elif op == "TransactWriteItems":
             for action in params["TransactItems"]:
-                (kind, body), = action.items()
+                ((kind, body),) = action.items()
                 if kind == "Put":
                     self._write(tally, body["Item"], 2, failed)
                 else:

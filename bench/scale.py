@@ -27,8 +27,13 @@ def items(count: int, now: int, timings, due: int = DUE, months: int = 1):
     for n in range(count):
         created = now - 2 * 86400 if n < due else now - (n % 600) - (n % months) * 30 * 86400
         intro = new_request(
-            new_id(), Person(f"Requester {n}", f"r{n}@example.org"), "grace@example.org",
-            Target(f"Target {n}", f"t{n}@example.net", "runs a reading group"), BLURB, created, "api",
+            new_id(),
+            Person(f"Requester {n}", f"r{n}@example.org"),
+            "grace@example.org",
+            Target(f"Target {n}", f"t{n}@example.net", "runs a reading group"),
+            BLURB,
+            created,
+            "api",
         )
         item = to_item(intro, timings)
         if n >= due and months > 1:
@@ -101,6 +106,12 @@ def admin(members: int, intros: int) -> dict:
         span = stats.months(stats.month_of(world.now), 12)
         figures = stats.summarise(stats.collect(repo, span), world.now, 5)
         stats_s = time.perf_counter() - start
-    return {"members": members, "members_written": report.changed, "import_seconds": round(import_s, 1),
-            "intros_in_year": intros, "stats_requests_counted": figures["requests"],
-            "stats_seconds": round(stats_s, 1), "fill_seconds": round(fill_s, 1)}
+    return {
+        "members": members,
+        "members_written": report.changed,
+        "import_seconds": round(import_s, 1),
+        "intros_in_year": intros,
+        "stats_requests_counted": figures["requests"],
+        "stats_seconds": round(stats_s, 1),
+        "fill_seconds": round(fill_s, 1),
+    }

@@ -17,7 +17,7 @@ def number_size(text: str) -> int:
 
 
 def value_size(value: dict) -> int:
-    (kind, v), = value.items()
+    ((kind, v),) = value.items()
     if kind == "S":
         return len(v.encode())
     if kind == "N":

@@ -63,6 +63,7 @@ def measure(tap: Tap, cases: dict[str, Tally], iterations: int = 200) -> dict:
                     stubber(service).add_client_error(xform_name(op), body["Error"]["Code"])
                 else:
                     stubber(service).add_response(xform_name(op), copy.deepcopy(body))
+
         return queue
 
     context = Context("bench")

@@ -26,4 +26,6 @@ def read_members(path: Path) -> list[tuple[str, str]]:
 
 
 def stream_arn(table: str, region: str = "us-east-1") -> str:
-    return boto3.client("dynamodb", region_name=region).describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    return boto3.client("dynamodb", region_name=region).describe_table(TableName=table)["Table"][
+        "LatestStreamArn"
+    ]

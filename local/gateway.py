@@ -54,8 +54,9 @@ class Gateway:
         route = self.route_for(method.upper(), path)
         if route is None:
             return NOT_FOUND
-        event = http_event(route, path, query=query, headers=headers, body=body, source_ip=source_ip,
-                           method=method.upper())
+        event = http_event(
+            route, path, query=query, headers=headers, body=body, source_ip=source_ip, method=method.upper()
+        )
         result = invoke(route.function, event)
         payload = result.get("body") or ""
         raw = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode("utf-8")

@@ -11,7 +11,10 @@ URL = re.compile(r"https?://[^\s<>\"']+")
 def _linkify(text: str) -> str:
     out, last = [], 0
     for match in URL.finditer(text):
-        out += [html.escape(text[last : match.start()]), f'<a href="{html.escape(match.group())}">{html.escape(match.group())}</a>']
+        out += [
+            html.escape(text[last : match.start()]),
+            f'<a href="{html.escape(match.group())}">{html.escape(match.group())}</a>',
+        ]
         last = match.end()
     return "".join(out) + html.escape(text[last:])
 
@@ -23,7 +26,7 @@ def render(messages: list[dict], now_label: str) -> str:
         items.append(
             f"<article><h2>#{number} {html.escape(msg['subject'])}</h2>"
             f"<p class=meta>to {html.escape(', '.join(msg['to']))}{cc}</p>"
-            f"<details><summary>HTML part</summary><iframe sandbox srcdoc=\"{html.escape(msg['html'])}\"></iframe></details>"
+            f'<details><summary>HTML part</summary><iframe sandbox srcdoc="{html.escape(msg["html"])}"></iframe></details>'
             f"<pre>{_linkify(msg['text'])}</pre></article>"
         )
     body = "".join(items) or "<p>No mail yet. <a href='/'>Ask for an introduction</a> to start.</p>"

@@ -15,7 +15,10 @@ from warm_intro.views.emails import compose
 
 BASE = "https://intros.example.org"
 SETTINGS = Settings(
-    table_name="unused", base_url=BASE, org_name="Bletchley Circle", sender="intros@example.org",
+    table_name="unused",
+    base_url=BASE,
+    org_name="Bletchley Circle",
+    sender="intros@example.org",
     hash_key="sample-key-not-secret-0123456789",
 )
 INTRO = Intro(
@@ -32,12 +35,21 @@ INTRO = Intro(
     ),
     note="Alan, Ada is thoughtful and brief. I think you'd enjoy each other.",
 )
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def sample_links() -> dict[Purpose, str]:
-    return {p: f"{BASE}/{'optout' if p is Purpose.OPTOUT else 'link'}/01JDEMO.sample-{p.value}" for p in Purpose}
+    return {
+        p: f"{BASE}/{'optout' if p is Purpose.OPTOUT else 'link'}/01JDEMO.sample-{p.value}" for p in Purpose
+    }
 
 
 def samples() -> dict[Kind, str]:

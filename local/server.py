@@ -26,7 +26,6 @@ from warm_intro_admin.target import LOCAL_HASH_KEY, LOCAL_TABLE
 HERE = Path(__file__).resolve().parent
 
 
-
 def configure(port: int, aws_port: int) -> None:
     """The environment a deployed function would have, pointed at the embedded AWS."""
     defaults = {
@@ -148,8 +147,12 @@ def main() -> None:
             if length:
                 self.rfile.read(length)  # keep the connection usable for the next request
             allow = ", ".join(gateway.allowed(urlsplit(self.path).path) or ["GET", "HEAD", "POST"])
-            self._send(405, "application/json", json.dumps({"message": "Method Not Allowed", "allow": allow}).encode(),
-                       {"Allow": allow})
+            self._send(
+                405,
+                "application/json",
+                json.dumps({"message": "Method Not Allowed", "allow": allow}).encode(),
+                {"Allow": allow},
+            )
 
         def _serve(self, method: str) -> None:
             parts = urlsplit(self.path)
@@ -158,7 +161,11 @@ def main() -> None:
             if parts.path == "/_local/outbox.json":
                 return self._send(200, "application/json", json.dumps(outbox.messages(), indent=2).encode())
             if parts.path == "/_local/outbox":
-                return self._send(200, "text/html; charset=utf-8", outbox_page.render(outbox.messages(), clock.label()).encode())
+                return self._send(
+                    200,
+                    "text/html; charset=utf-8",
+                    outbox_page.render(outbox.messages(), clock.label()).encode(),
+                )
             if parts.path == "/_local/tick" and method == "POST":
                 form = {k: v[0] for k, v in parse_qs(body.decode() or parts.query).items()}
                 report = tick(form)
@@ -166,9 +173,17 @@ def main() -> None:
                     return self._send(200, "application/json", json.dumps(report).encode())
                 return self._redirect("/_local/outbox")
             headers = {k: v for k, v in self.headers.items()}
-            answer = gateway.request(method, parts.path, query=parts.query, headers=headers, body=body,
-                                     source_ip=self.client_address[0])
-            self._send(answer.status, answer.headers.pop("content-type", "text/plain"), answer.body, answer.headers)
+            answer = gateway.request(
+                method,
+                parts.path,
+                query=parts.query,
+                headers=headers,
+                body=body,
+                source_ip=self.client_address[0],
+            )
+            self._send(
+                answer.status, answer.headers.pop("content-type", "text/plain"), answer.body, answer.headers
+            )
 
         def _send(self, status: int, content_type: str, body: bytes, headers: dict | None = None) -> None:
             self.send_response(status)
@@ -189,12 +204,16 @@ def main() -> None:
 
         def log_message(self, fmt: str, *args) -> None:
             if os.environ.get("LOCAL_QUIET") != "1":
-                sys.stderr.write(f"{self.command} {loggable(self.path)} -> {args[1] if len(args) > 1 else ''}\n")
+                sys.stderr.write(
+                    f"{self.command} {loggable(self.path)} -> {args[1] if len(args) > 1 else ''}\n"
+                )
 
     threading.Thread(target=pump_forever, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     print(f"Warm introductions for {settings.org_name} at http://127.0.0.1:{port}/", flush=True)
-    print(f"  {len(members)} demo members seeded; outbox at http://127.0.0.1:{port}/_local/outbox", flush=True)
+    print(
+        f"  {len(members)} demo members seeded; outbox at http://127.0.0.1:{port}/_local/outbox", flush=True
+    )
     print(f"  embedded AWS (moto) at http://127.0.0.1:{aws_port}; Ctrl-C stops", flush=True)
     try:
         server.serve_forever()

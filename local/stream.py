@@ -40,7 +40,10 @@ def template_filters(function: str) -> list[dict]:
     fn = template.resources("AWS::Serverless::Function")[function]
     for event in fn["Properties"].get("Events", {}).values():
         if event["Type"] == "DynamoDB":
-            return [json.loads(f["Pattern"]) for f in event["Properties"].get("FilterCriteria", {}).get("Filters", [])]
+            return [
+                json.loads(f["Pattern"])
+                for f in event["Properties"].get("FilterCriteria", {}).get("Filters", [])
+            ]
     return []
 
 
@@ -91,8 +94,13 @@ class StreamPump:
             # reading the replaced stream and miss every record written after it.
             where = {"ShardIteratorType": "TRIM_HORIZON"}
             if shard_id in self.iterators:
-                where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self.iterators[shard_id]}
-            iterator = self.client.get_shard_iterator(StreamArn=self.arn, ShardId=shard_id, **where)["ShardIterator"]
+                where = {
+                    "ShardIteratorType": "AFTER_SEQUENCE_NUMBER",
+                    "SequenceNumber": self.iterators[shard_id],
+                }
+            iterator = self.client.get_shard_iterator(StreamArn=self.arn, ShardId=shard_id, **where)[
+                "ShardIterator"
+            ]
             page = self.client.get_records(ShardIterator=iterator)
             if page["Records"]:
                 self.iterators[shard_id] = page["Records"][-1]["dynamodb"]["SequenceNumber"]

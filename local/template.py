@@ -60,7 +60,9 @@ def resources(kind: str) -> dict[str, dict]:
 
 
 def functions() -> dict[str, Path]:
-    return {name: ROOT / r["Properties"]["CodeUri"] for name, r in resources("AWS::Serverless::Function").items()}
+    return {
+        name: ROOT / r["Properties"]["CodeUri"] for name, r in resources("AWS::Serverless::Function").items()
+    }
 
 
 def routes() -> list[Route]:
@@ -69,7 +71,9 @@ def routes() -> list[Route]:
         for event in fn["Properties"].get("Events", {}).values():
             if event["Type"] == "HttpApi":
                 props = event["Properties"]
-                found.append(Route(props["Method"].upper(), props["Path"], name, ROOT / fn["Properties"]["CodeUri"]))
+                found.append(
+                    Route(props["Method"].upper(), props["Path"], name, ROOT / fn["Properties"]["CodeUri"])
+                )
     return found
 
 

@@ -1,7 +1,7 @@
 """warm-intro: administer one organisation's introductions.
 
-    warm-intro --stack warm-intro-bletchley --region eu-west-2 members import members.csv
-    warm-intro --local stats
+warm-intro --stack warm-intro-bletchley --region eu-west-2 members import members.csv
+warm-intro --local stats
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from botocore.exceptions import (
 )
 
 from warm_intro import runtime
-from warm_intro.services import identities, privacy
+from warm_intro.services import identities, personal_data
 
 from . import arguments, doctor, members, outbox, stats, target
 from .target import AdminError, Target
@@ -50,8 +50,16 @@ def members_add(t: Target, args) -> int:
 
 
 def members_remove(t: Target, args) -> int:
-    print(members.remove(t.repository, args.email, t.hash_key(), runtime.now(),
-                         t.setting("RequestPolicy", "members"), t.setting("AllowedDomains", "")))
+    print(
+        members.remove(
+            t.repository,
+            args.email,
+            t.hash_key(),
+            runtime.now(),
+            t.setting("RequestPolicy", "members"),
+            t.setting("AllowedDomains", ""),
+        )
+    )
     return 0
 
 
@@ -92,24 +100,31 @@ def outbox_resend(t: Target, args) -> int:
         print(line)
     if letters is not None:
         outbox.forget(t, letters.receipts)
-        print(f"{len(letters.receipts)} dead letters handled ({len(set(letters.ids))} introductions); "
-              f"{letters.unreadable} could not be read back from the stream and were left in the queue", file=sys.stderr)
-        print("Refused messages are retried by the scheduler; ones pending under an hour are left to the stream.",
-              file=sys.stderr)
+        print(
+            f"{len(letters.receipts)} dead letters handled ({len(set(letters.ids))} introductions); "
+            f"{letters.unreadable} could not be read back from the stream and were left in the queue",
+            file=sys.stderr,
+        )
+        print(
+            "Refused messages are retried by the scheduler; ones pending under an hour are left to the stream.",
+            file=sys.stderr,
+        )
     print(f"{len(found)} messages set back to pending", file=sys.stderr)
     return 0
 
 
 def export_person(t: Target, args) -> int:
-    print(json.dumps(privacy.export(t.hash_key(), t.repository, args.email), indent=2))
+    print(json.dumps(personal_data.export(t.hash_key(), t.repository, args.email), indent=2))
     return 0
 
 
 def erase_person(t: Target, args) -> int:
-    erased = privacy.erase(t.hash_key(), t.repository, args.email, runtime.now())
-    print(f"Erased {args.email}: {erased.introductions} introductions rewritten, "
-          f"membership {'removed' if erased.member_removed else 'none'}; "
-          f"{'their opt-out still holds' if erased.opted_out else 'no opt-out on record'}.")
+    erased = personal_data.erase(t.hash_key(), t.repository, args.email, runtime.now())
+    print(
+        f"Erased {args.email}: {erased.introductions} introductions rewritten, "
+        f"membership {'removed' if erased.member_removed else 'none'}; "
+        f"{'their opt-out still holds' if erased.opted_out else 'no opt-out on record'}."
+    )
     return 0
 
 
@@ -124,12 +139,19 @@ def run_doctor(t: Target, args) -> int:
     lines = list(_printed(doctor.Doctor(t.client, stack, resolver=resolver, fetch=doctor.http_fetch).run()))
     if args.send_test:
         if stack.local:
-            lines += _printed([doctor.Line(doctor.SKIP, "test send", "the local server has no SES feedback chain")])
+            lines += _printed(
+                [doctor.Line(doctor.SKIP, "test send", "the local server has no SES feedback chain")]
+            )
         else:
-            lines += _printed(doctor.send_test(t.client, stack, t.repository, t.hash_key(), timeout=args.timeout))
+            lines += _printed(
+                doctor.send_test(t.client, stack, t.repository, t.hash_key(), timeout=args.timeout)
+            )
     counts = {status: sum(line.status == status for line in lines) for status in doctor.MARK}
-    print(f"{counts[doctor.RED]} failed, {counts[doctor.WARN]} warnings, {counts[doctor.GREEN]} passed, "
-          f"{counts[doctor.SKIP]} skipped", file=sys.stderr)
+    print(
+        f"{counts[doctor.RED]} failed, {counts[doctor.WARN]} warnings, {counts[doctor.GREEN]} passed, "
+        f"{counts[doctor.SKIP]} skipped",
+        file=sys.stderr,
+    )
     return 1 if counts[doctor.RED] else 0
 
 
@@ -142,9 +164,11 @@ def _printed(lines):
 
 def migrate_identities(t: Target, args) -> int:
     done = identities.migrate(t.hash_key(), t.repository, runtime.now())
-    print(f"{done.addresses} stored addresses had an earlier hash: {done.index_entries} index entries moved, "
-          f"{done.suppressions} suppressions copied to the canonical hash; "
-          f"{done.scheduled} closed introductions scheduled for anonymisation.")
+    print(
+        f"{done.addresses} stored addresses had an earlier hash: {done.index_entries} index entries moved, "
+        f"{done.suppressions} suppressions copied to the canonical hash; "
+        f"{done.scheduled} closed introductions scheduled for anonymisation."
+    )
     return 0
 
 
@@ -152,64 +176,107 @@ def migrate_identities(t: Target, args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="warm-intro", description="Administer one organisation's warm introductions.")
+    p = argparse.ArgumentParser(
+        prog="warm-intro", description="Administer one organisation's warm introductions."
+    )
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--stack", help="a deployed organisation's CloudFormation stack name")
-    where.add_argument("--local", action="store_true", help="the local server's embedded AWS (port LOCAL_AWS_PORT, "
-                       f"else AWS_ENDPOINT_URL, else {target.LOCAL_ENDPOINT}; table {target.LOCAL_TABLE})")
+    where.add_argument(
+        "--local",
+        action="store_true",
+        help="the local server's embedded AWS (port LOCAL_AWS_PORT, "
+        f"else AWS_ENDPOINT_URL, else {target.LOCAL_ENDPOINT}; table {target.LOCAL_TABLE})",
+    )
     where.add_argument("--table", help="a table by name, with the ambient AWS credentials")
     p.add_argument("--region", help="the stack's region (default: AWS_DEFAULT_REGION / your profile's)")
     p.add_argument("--profile", help="an AWS profile from your configuration")
     commands = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     m = commands.add_parser("members", help="import, add, remove or list members").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
-    imp = m.add_parser("import", help="add or rename every member in a CSV with columns email,name (idempotent)")
+        dest="action", required=True, metavar="ACTION"
+    )
+    imp = m.add_parser(
+        "import", help="add or rename every member in a CSV with columns email,name (idempotent)"
+    )
     imp.add_argument("file", type=arguments.csv_file)
-    imp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                     help="draw a progress bar (default: when stderr is a terminal)")
+    imp.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="draw a progress bar (default: when stderr is a terminal)",
+    )
     imp.set_defaults(run=members_import)
     add = m.add_parser("add", help="add a member, or rename one")
     add.add_argument("email", type=arguments.address)
     add.add_argument("name", type=arguments.name)
     add.set_defaults(run=members_add)
-    rm = m.add_parser("remove", help="remove a member and say what becomes of their open requests "
-                      "(their past introductions stay)")
+    rm = m.add_parser(
+        "remove",
+        help="remove a member and say what becomes of their open requests (their past introductions stay)",
+    )
     rm.add_argument("email", type=arguments.address)
     rm.set_defaults(run=members_remove)
     m.add_parser("list", help="print the members as CSV (email,name)").set_defaults(run=members_list)
 
-    s = commands.add_parser("stats", help="requests, decisions, time to introduction, connectors near their cap")
-    s.add_argument("--months", type=arguments.months, default=3, help="how many months of requests (default 3)")
-    s.add_argument("--to", type=arguments.month, metavar="YYYY-MM", help="the last month to include (default: this month)")
+    s = commands.add_parser(
+        "stats", help="requests, decisions, time to introduction, connectors near their cap"
+    )
+    s.add_argument(
+        "--months", type=arguments.months, default=3, help="how many months of requests (default 3)"
+    )
+    s.add_argument(
+        "--to",
+        type=arguments.month,
+        metavar="YYYY-MM",
+        help="the last month to include (default: this month)",
+    )
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.set_defaults(run=show_stats)
 
     o = commands.add_parser("outbox", help="messages parked for a person").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
-    for name, run, text in (("list", outbox_list, "show 'failed', 'uncertain' and 'stalled' messages"),
-                            ("resend", outbox_resend, "set parked messages back to pending so they are sent")):
+        dest="action", required=True, metavar="ACTION"
+    )
+    for name, run, text in (
+        ("list", outbox_list, "show 'failed', 'uncertain' and 'stalled' messages"),
+        ("resend", outbox_resend, "set parked messages back to pending so they are sent"),
+    ):
         sub = o.add_parser(name, help=text)
         sub.add_argument("--intro", action="append", metavar="ID", help="only this introduction (repeatable)")
-        sub.add_argument("--months", type=arguments.months, default=2, help="look at requests from this many months (default 2)")
+        sub.add_argument(
+            "--months",
+            type=arguments.months,
+            default=2,
+            help="look at requests from this many months (default 2)",
+        )
         sub.set_defaults(run=run)
-    o.choices["resend"].add_argument("--dlq", action="store_true",
-                                     help="the introductions behind the notifier's dead-letter queue")
-    for name, run, text in (("export", export_person, "print everything held about one person, as JSON"),
-                            ("erase", erase_person, "erase one person's name and address everywhere (an opt-out stays)")):
+    o.choices["resend"].add_argument(
+        "--dlq", action="store_true", help="the introductions behind the notifier's dead-letter queue"
+    )
+    for name, run, text in (
+        ("export", export_person, "print everything held about one person, as JSON"),
+        ("erase", erase_person, "erase one person's name and address everywhere (an opt-out stays)"),
+    ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--email", required=True, type=arguments.address)
         sub.set_defaults(run=run)
     d = commands.add_parser("doctor", help="check a deployed stack end to end (run after every deploy)")
-    d.add_argument("--send-test", action="store_true",
-                   help="mail SES's mailbox simulator and wait for the bounce and complaint to become suppressions")
-    d.add_argument("--timeout", type=float, default=300, help="seconds to wait for --send-test's notices (default 300)")
+    d.add_argument(
+        "--send-test",
+        action="store_true",
+        help="mail SES's mailbox simulator and wait for the bounce and complaint to become suppressions",
+    )
+    d.add_argument(
+        "--timeout", type=float, default=300, help="seconds to wait for --send-test's notices (default 300)"
+    )
     d.add_argument("--no-dns", action="store_true", help="skip the SPF, DKIM and DMARC lookups")
     d.set_defaults(run=run_doctor)
     i = commands.add_parser("identities", help="the one-off move to canonical identities").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
-    i.add_parser("migrate", help="re-key index entries and suppressions stored under an address's earlier hash "
-                 "(idempotent)").set_defaults(run=migrate_identities)
+        dest="action", required=True, metavar="ACTION"
+    )
+    i.add_parser(
+        "migrate",
+        help="re-key index entries and suppressions stored under an address's earlier hash (idempotent)",
+    ).set_defaults(run=migrate_identities)
     return p
 
 
@@ -226,8 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     except ProfileNotFound as error:
         return _fail(str(error))
     except EndpointConnectionError as error:
-        return _fail(f"Cannot reach {error.kwargs.get('endpoint_url')}. With --local: is the local server running "
-                     "(make run)?")
+        return _fail(
+            f"Cannot reach {error.kwargs.get('endpoint_url')}. With --local: is the local server running "
+            "(make run)?"
+        )
     except ClientError as error:
         e = error.response["Error"]
         return _fail(f"AWS refused {error.operation_name}: {e.get('Code')}: {e.get('Message')}")

@@ -103,8 +103,10 @@ def import_csv(repo: Repository, path: Path, progress: bool | None = None) -> Re
                 changed = repo.put_member(row.email, row.name)
             except (ClientError, BotoCoreError) as error:
                 done = report.changed + report.unchanged
-                raise AdminError(f"{path}: stopped at line {row.line} after {done} of {len(rows)} members were "
-                                 f"written ({error}). Importing again is safe: it picks up where it stopped.") from error
+                raise AdminError(
+                    f"{path}: stopped at line {row.line} after {done} of {len(rows)} members were "
+                    f"written ({error}). Importing again is safe: it picks up where it stopped."
+                ) from error
             report.changed += changed
             report.unchanged += not changed
             bar.step()
@@ -117,8 +119,11 @@ def print_report(path: Path, report: Report, out=None) -> None:
     out = out or sys.stdout
     for line, raw, why in sorted(report.rejected):
         print(f"  rejected line {line}: {raw or '(empty)'}: {why}", file=out)
-    print(f"{path}: {report.rows} rows; {report.changed} added or renamed, {report.unchanged} already there, "
-          f"{len(report.rejected)} rejected", file=out)
+    print(
+        f"{path}: {report.rows} rows; {report.changed} added or renamed, {report.unchanged} already there, "
+        f"{len(report.rejected)} rejected",
+        file=out,
+    )
 
 
 def add(repo: Repository, email: str, name: str) -> str:
@@ -129,7 +134,9 @@ def add(repo: Repository, email: str, name: str) -> str:
     return f"{email}: added or renamed" if repo.put_member(email, name) else f"{email}: already a member"
 
 
-def remove(repo: Repository, email: str, hash_key: str, now: int, policy: str = "members", domains: str = "") -> str:
+def remove(
+    repo: Repository, email: str, hash_key: str, now: int, policy: str = "members", domains: str = ""
+) -> str:
     """Removes the member, then says what became of each open request they are part of. Safe to
     run again: it finishes what an interrupted run left undone."""
     email = email.strip().lower()

@@ -14,7 +14,7 @@ from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.delivery import NothingToSend, is_parked
 from warm_intro.domain.errors import Conflict
 from warm_intro.domain.model import Delivery, Intro, Kind
-from warm_intro.services.delivery import resend
+from warm_intro.services.sending import resend
 
 from .target import AdminError, Target
 
@@ -32,7 +32,9 @@ def parked(intro: Intro, now: int) -> list[Parked]:
 
 
 def _label(message) -> str:
-    return {Delivery.SENDING: "uncertain", Delivery.PENDING: "stalled"}.get(message.status, message.status.value)
+    return {Delivery.SENDING: "uncertain", Delivery.PENDING: "stalled"}.get(
+        message.status, message.status.value
+    )
 
 
 def find(repo: Repository, ids: list[str], now: int) -> list[Parked]:
@@ -72,13 +74,16 @@ class DeadLetters:
 
 def read_dead_letters(target: Target, limit: int = 100) -> DeadLetters:
     if not target.dead_letter_url:
-        raise AdminError(f"{target.label} has no dead-letter queue (use --stack for a deployed organisation).")
+        raise AdminError(
+            f"{target.label} has no dead-letter queue (use --stack for a deployed organisation)."
+        )
     sqs, streams = target.client("sqs"), target.client("dynamodbstreams")
     found = DeadLetters()
     seen: set[str] = set()
     while len(seen) < limit:
-        batch = sqs.receive_message(QueueUrl=target.dead_letter_url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
-                                    VisibilityTimeout=300).get("Messages", [])
+        batch = sqs.receive_message(
+            QueueUrl=target.dead_letter_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, VisibilityTimeout=300
+        ).get("Messages", [])
         fresh = [m for m in batch if m["MessageId"] not in seen]
         if not fresh:
             break
@@ -98,7 +103,9 @@ def intro_ids(streams, body: str) -> list[str] | None:
     try:
         info = json.loads(body)["DDBStreamBatchInfo"]
         iterator = streams.get_shard_iterator(
-            StreamArn=info["streamArn"], ShardId=info["shardId"], ShardIteratorType="AT_SEQUENCE_NUMBER",
+            StreamArn=info["streamArn"],
+            ShardId=info["shardId"],
+            ShardIteratorType="AT_SEQUENCE_NUMBER",
             SequenceNumber=info["startSequenceNumber"],
         )["ShardIterator"]
     except (ValueError, KeyError, TypeError):

@@ -13,9 +13,23 @@ from warm_intro.adapters.dynamodb import Repository
 WEEK = 7 * 86_400
 # history actions that mark how far a request got (one each per introduction)
 REACHED = {"confirm": "confirmations", "approve": "approvals", "accept": "acceptances"}
-FINAL = {"introduced": "introductions", "declined": "declines", "expired": "expiries", "withdrawn": "withdrawals"}
-ORDER = ["requests", "confirmations", "approvals", "acceptances", "introductions", "declines", "expiries",
-         "withdrawals", "open"]
+FINAL = {
+    "introduced": "introductions",
+    "declined": "declines",
+    "expired": "expiries",
+    "withdrawn": "withdrawals",
+}
+ORDER = [
+    "requests",
+    "confirmations",
+    "approvals",
+    "acceptances",
+    "introductions",
+    "declines",
+    "expiries",
+    "withdrawals",
+    "open",
+]
 OPEN = {"unconfirmed", "awaiting_connector", "awaiting_target"}
 
 
@@ -50,12 +64,22 @@ def summarise(items: list[dict[str, Any]], now: int, cap: int) -> dict[str, Any]
             waits.append(int(item["decided_at"]) - int(item["created_at"]))
         connector = item.get("connector", {}).get("email")
         for event in history:  # the moment the connector was asked: the requester's confirmation
-            if event["do"] == "confirm" and event.get("st") == "awaiting_connector" and int(event["at"]) > now - WEEK:
+            if (
+                event["do"] == "confirm"
+                and event.get("st") == "awaiting_connector"
+                and int(event["at"]) > now - WEEK
+            ):
                 asks[connector] += 1
-    near = sorted(((email, n) for email, n in asks.items() if email and n >= max(cap - 1, 1)), key=lambda x: -x[1])
+    near = sorted(
+        ((email, n) for email, n in asks.items() if email and n >= max(cap - 1, 1)), key=lambda x: -x[1]
+    )
     median = statistics.median(waits) / 86_400 if waits else None
-    return {**{name: counts[name] for name in ORDER}, "median_days_to_introduction": median,
-            "connector_cap_per_week": cap, "connectors_near_cap": [{"email": e, "asks_last_7_days": n} for e, n in near]}
+    return {
+        **{name: counts[name] for name in ORDER},
+        "median_days_to_introduction": median,
+        "connector_cap_per_week": cap,
+        "connectors_near_cap": [{"email": e, "asks_last_7_days": n} for e, n in near],
+    }
 
 
 def collect(repo: Repository, span: list[str]) -> list[dict[str, Any]]:

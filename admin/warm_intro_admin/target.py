@@ -10,7 +10,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from warm_intro.adapters.dynamodb import Repository
-from warm_intro.domain.privacy import HashKey
+from warm_intro.domain.hashing import HashKey
 from warm_intro.domain.rules import Timings
 from warm_intro.settings import Settings
 
@@ -19,14 +19,27 @@ LOCAL_TABLE = "intros-local"
 # The local server keeps its data in memory only; a fixed key lets export and erase work against it.
 LOCAL_HASH_KEY = "local-only-hash-key-not-a-secret"
 # Stack parameter -> Timings field: the repository computes each item's due time with the org's own timings.
-TIMINGS = {"ReminderDays": "reminder_days", "ExpiryDays": "expiry_days",
-           "UnconfirmedHours": "unconfirmed_hours", "FollowupDays": "followup_days",
-           "ContentRetentionDays": "retention_days", "IntroRetentionDays": "intro_retention_days"}
+TIMINGS = {
+    "ReminderDays": "reminder_days",
+    "ExpiryDays": "expiry_days",
+    "UnconfirmedHours": "unconfirmed_hours",
+    "FollowupDays": "followup_days",
+    "ContentRetentionDays": "retention_days",
+    "IntroRetentionDays": "intro_retention_days",
+}
 
-ENV = {"ReminderDays": "REMINDER_DAYS", "ExpiryDays": "EXPIRY_DAYS", "UnconfirmedHours": "UNCONFIRMED_HOURS",
-       "FollowupDays": "FOLLOWUP_DAYS", "LimitConnectorWeek": "LIMIT_CONNECTOR_WEEK",
-       "ContentRetentionDays": "CONTENT_RETENTION_DAYS", "IntroRetentionDays": "INTRO_RETENTION_DAYS",
-       "DotlessDomains": "DOTLESS_DOMAINS", "RequestPolicy": "REQUEST_POLICY", "AllowedDomains": "ALLOWED_DOMAINS"}
+ENV = {
+    "ReminderDays": "REMINDER_DAYS",
+    "ExpiryDays": "EXPIRY_DAYS",
+    "UnconfirmedHours": "UNCONFIRMED_HOURS",
+    "FollowupDays": "FOLLOWUP_DAYS",
+    "LimitConnectorWeek": "LIMIT_CONNECTOR_WEEK",
+    "ContentRetentionDays": "CONTENT_RETENTION_DAYS",
+    "IntroRetentionDays": "INTRO_RETENTION_DAYS",
+    "DotlessDomains": "DOTLESS_DOMAINS",
+    "RequestPolicy": "REQUEST_POLICY",
+    "AllowedDomains": "ALLOWED_DOMAINS",
+}
 
 
 class AdminError(Exception):
@@ -48,7 +61,9 @@ class Target:
 
     @property
     def repository(self) -> Repository:
-        timings = Timings(**{name: float(self.parameters[p]) for p, name in TIMINGS.items() if p in self.parameters})
+        timings = Timings(
+            **{name: float(self.parameters[p]) for p, name in TIMINGS.items() if p in self.parameters}
+        )
         return Repository(self.client("dynamodb"), self.table, timings)
 
     def setting(self, parameter: str, default: str) -> str:
@@ -59,9 +74,13 @@ class Target:
         organisation's DotlessDomains, which decide a mailbox's hash too."""
         domains = Settings._split(self.parameters.get("DotlessDomains", ""))
         if self.stack:
-            resource = self.client("cloudformation").describe_stack_resource(StackName=self.stack, LogicalResourceId="HashKey")
+            resource = self.client("cloudformation").describe_stack_resource(
+                StackName=self.stack, LogicalResourceId="HashKey"
+            )
             secret = resource["StackResourceDetail"]["PhysicalResourceId"]
-            return HashKey(self.client("secretsmanager").get_secret_value(SecretId=secret)["SecretString"], domains)
+            return HashKey(
+                self.client("secretsmanager").get_secret_value(SecretId=secret)["SecretString"], domains
+            )
         key = os.environ.get("HASH_KEY") or (LOCAL_HASH_KEY if self.endpoint else None)
         if not key:
             raise AdminError("Set HASH_KEY to the stack's hash key (or use --stack, which reads it for you).")
@@ -80,10 +99,21 @@ def deployed(stack: str, region: str | None, profile: str | None = None) -> Targ
         raise
     outputs = {o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])}
     if "TableName" not in outputs:
-        raise AdminError(f"Stack {stack!r} has no TableName output: is it a warm-intro stack, fully deployed?")
+        raise AdminError(
+            f"Stack {stack!r} has no TableName output: is it a warm-intro stack, fully deployed?"
+        )
     parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in found.get("Parameters", [])}
-    return _checked(Target(session, outputs["TableName"], f"{stack} ({session.region_name})", None, parameters,
-                           outputs.get("DeadLetterQueueUrl"), stack))
+    return _checked(
+        Target(
+            session,
+            outputs["TableName"],
+            f"{stack} ({session.region_name})",
+            None,
+            parameters,
+            outputs.get("DeadLetterQueueUrl"),
+            stack,
+        )
+    )
 
 
 def table(name: str, region: str | None, profile: str | None = None) -> Target:
@@ -108,7 +138,9 @@ def local_endpoint() -> str:
     if not port:
         return os.environ.get("AWS_ENDPOINT_URL") or LOCAL_ENDPOINT
     if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
-        raise AdminError(f"LOCAL_AWS_PORT must be a port number (1-65535), like the local server's; not {port!r}.")
+        raise AdminError(
+            f"LOCAL_AWS_PORT must be a port number (1-65535), like the local server's; not {port!r}."
+        )
     return f"http://127.0.0.1:{int(port)}"
 
 

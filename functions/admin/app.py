@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from warm_intro import bodies, runtime
 from warm_intro.domain.validation import EMAIL_MAX
-from warm_intro.services import privacy
+from warm_intro.services import personal_data
 from warm_intro.web import json_errors
 
 logger = Logger()
@@ -30,13 +30,17 @@ class Person(BaseModel):
 
 @app.post("/admin/export")
 def export(body: Annotated[Person, Body()]) -> Response[dict]:
-    return Response(200, "application/json", privacy.export(runtime.settings().hash_key, runtime.repository(), body.email),
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        200,
+        "application/json",
+        personal_data.export(runtime.settings().hash_key, runtime.repository(), body.email),
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @app.post("/admin/erase")
 def erase(body: Annotated[Person, Body()]) -> Response[dict]:
-    erased = privacy.erase(runtime.settings().hash_key, runtime.repository(), body.email, runtime.now())
+    erased = personal_data.erase(runtime.settings().hash_key, runtime.repository(), body.email, runtime.now())
     logger.info("erased one person's data", extra={"introductions": erased.introductions})
     return Response(200, "application/json", asdict(erased), headers={"Cache-Control": "no-store"})
 
@@ -52,6 +56,9 @@ def _signed(event: dict) -> bool:
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     if not _signed(event):
-        return {"statusCode": 403, "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
-                "body": '{"message": "Forbidden", "errors": []}'}
+        return {
+            "statusCode": 403,
+            "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
+            "body": '{"message": "Forbidden", "errors": []}',
+        }
     return app.resolve(event, context)

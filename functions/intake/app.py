@@ -12,9 +12,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from warm_intro import bodies, runtime
+from warm_intro.api import PROBLEMS, Accepted, IntroRequest
 from warm_intro.domain.errors import DomainError
-from warm_intro.models import PROBLEMS, Accepted, IntroRequest
-from warm_intro.services import requests
+from warm_intro.services import intake
 from warm_intro.telemetry import metrics
 from warm_intro.web import (
     CROSS_SITE,
@@ -29,7 +29,9 @@ from warm_intro.web import (
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
-app.enable_swagger(path="/docs", title="Warm introductions", description="Ask for a double-opt-in introduction.")
+app.enable_swagger(
+    path="/docs", title="Warm introductions", description="Ask for a double-opt-in introduction."
+)
 
 ACCEPTED = "Thank you. If everything is in order, we've emailed the requester a link to confirm."
 
@@ -38,14 +40,19 @@ ACCEPTED = "Thank you. If everything is in order, we've emailed the requester a 
     "/intros",
     summary="Ask for an introduction",
     responses={
-        202: {"description": "Received; the requester must confirm by email.", "content": {"application/json": {"model": Accepted}}},
+        202: {
+            "description": "Received; the requester must confirm by email.",
+            "content": {"application/json": {"model": Accepted}},
+        },
         **PROBLEMS,
     },
 )
 def create_intro(body: Annotated[IntroRequest, Body()]) -> Response[Accepted]:
-    if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()):
+    if cross_site(
+        app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()
+    ):
         raise CrossSite(CROSS_SITE)
-    requests.submit(runtime.repository(), runtime.settings(), body, runtime.now(), via="api", source=_source())
+    intake.submit(runtime.repository(), runtime.settings(), body, runtime.now(), via="api", source=_source())
     return Response(202, "application/json", Accepted(status="received", message=ACCEPTED))
 
 
@@ -56,18 +63,24 @@ def request_form():
 
 @app.post("/", include_in_schema=False)
 def submit_form():
-    if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()):
+    if cross_site(
+        app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()
+    ):
         return refuse_cross_site(runtime.settings())
     form: dict[str, str] = {}
     try:
         form = bodies.form(app.current_event, max_fields=20)
         body = IntroRequest.model_validate(_nest(form))
-        requests.submit(runtime.repository(), runtime.settings(), body, runtime.now(), via="form", source=_source())
+        intake.submit(
+            runtime.repository(), runtime.settings(), body, runtime.now(), via="form", source=_source()
+        )
     except ValidationError as error:
         errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
         return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors)
     except (DomainError, bodies.Unreadable) as error:
-        return html(runtime.settings(), "request_form.html", status_of(error), form=form, errors={"form": str(error)})
+        return html(
+            runtime.settings(), "request_form.html", status_of(error), form=form, errors={"form": str(error)}
+        )
     return html(runtime.settings(), "request_sent.html")
 
 
@@ -87,7 +100,9 @@ def _nest(form: dict[str, str]) -> dict:
             "email": form.get("target_email") or None,
             "about": form.get("target_about") or None,
         },
-        "blurb": form.get("blurb", "").replace("\r\n", "\n"),  # browsers send a textarea's line breaks as CRLF
+        "blurb": form.get("blurb", "").replace(
+            "\r\n", "\n"
+        ),  # browsers send a textarea's line breaks as CRLF
     }
 
 

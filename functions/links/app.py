@@ -39,10 +39,15 @@ def decide(token: str):
     repo, settings = runtime.repository(), runtime.settings()
     try:
         opened = links.answer(
-            repo, settings, token, decision, runtime.now(),
+            repo,
+            settings,
+            token,
+            decision,
+            runtime.now(),
             # The consent record: which page (links adds its purpose) and which wording the person saw.
             via="page:v1" if form.get("decision") else "one-click:v1",
-            target_email=form.get("target_email"), note=form.get("note"),
+            target_email=form.get("target_email"),
+            note=form.get("note"),
         )
     except InvalidInput as error:
         opened = links.open_link(repo, token, runtime.now())
@@ -54,16 +59,25 @@ def decide(token: str):
 def already_decided(error: AlreadyDecided) -> Response:
     token = app.current_event.path_parameters.get("token", "") if app.current_event.path_parameters else ""
     opened = links.open_link(runtime.repository(), token, runtime.now())
-    return _page(opened, status=409, notice="Nothing changed: this request had already been answered, or had closed.")
+    return _page(
+        opened, status=409, notice="Nothing changed: this request had already been answered, or had closed."
+    )
 
 
 # What went wrong, told so the person knows what to do next; never which part of a link was wrong.
 TROUBLE = {
-    404: ("This link doesn't work",
-          "It may have been cut short on its way here. Please open it straight from our email."),
-    410: ("This link has expired",
-          "Our links work for a limited time. If something still needs you, a newer email from us has a fresh link."),
-    400: ("That choice isn't available", "Please open the link again and press one of the buttons on its page."),
+    404: (
+        "This link doesn't work",
+        "It may have been cut short on its way here. Please open it straight from our email.",
+    ),
+    410: (
+        "This link has expired",
+        "Our links work for a limited time. If something still needs you, a newer email from us has a fresh link.",
+    ),
+    400: (
+        "That choice isn't available",
+        "Please open the link again and press one of the buttons on its page.",
+    ),
     409: ("Someone answered at the same moment", "Please open the link again to see where things stand."),
 }
 
@@ -77,26 +91,53 @@ def link_error(error: DomainError) -> Response:
 
 @app.exception_handler(bodies.Unreadable)
 def unreadable(error: bodies.Unreadable) -> Response:
-    return html(runtime.settings(), "outcome.html", status_of(error), title="We couldn't read that answer",
-                lines=[str(error), "Please open the link from our email again and press one of the buttons on its page."])
+    return html(
+        runtime.settings(),
+        "outcome.html",
+        status_of(error),
+        title="We couldn't read that answer",
+        lines=[
+            str(error),
+            "Please open the link from our email again and press one of the buttons on its page.",
+        ],
+    )
 
 
 @app.not_found
 def not_found(_) -> Response:
-    return html(runtime.settings(), "outcome.html", 404, title="Page not found",
-                lines=["There's nothing at this address."], action=("/", "Ask for an introduction"))
+    return html(
+        runtime.settings(),
+        "outcome.html",
+        404,
+        title="Page not found",
+        lines=["There's nothing at this address."],
+        action=("/", "Ask for an introduction"),
+    )
 
 
 def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Response:
     intro, grant = opened.intro, opened.grant
     settings = runtime.settings()
-    context = {"intro": intro, "role": grant.role.value, "connector_name": intro.connector.name or intro.connector.email, "form": {},
-               "errors": {}, "just": False, **extra}
+    context = {
+        "intro": intro,
+        "role": grant.role.value,
+        "connector_name": intro.connector.name or intro.connector.email,
+        "form": {},
+        "errors": {},
+        "just": False,
+        **extra,
+    }
     if can_act(intro, grant):
         return html(settings, FORMS[grant.purpose], status, **context)
     title, lines = outcome(intro, grant)
-    return html(settings, "outcome.html", 200 if extra.get("just") else status, title=title, lines=lines,
-                notice=notice)
+    return html(
+        settings,
+        "outcome.html",
+        200 if extra.get("just") else status,
+        title=title,
+        lines=lines,
+        notice=notice,
+    )
 
 
 @metrics.log_metrics

@@ -1,5 +1,5 @@
 """Notifier: the table's stream in, email out. Each record names the messages an introduction is
-waiting to send; each is delivered exactly once (see warm_intro.services.delivery). A record whose
+waiting to send; each is delivered exactly once (see warm_intro.services.sending). A record whose
 send failed is reported back so the stream retries only it; a replay finds nothing left to send."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from warm_intro import runtime
 from warm_intro.adapters.codec import from_item
 from warm_intro.domain.delivery import pending
 from warm_intro.domain.model import Delivery
-from warm_intro.services.delivery import SendFailed, deliver
+from warm_intro.services.sending import SendFailed, deliver
 from warm_intro.telemetry import metrics
 
 logger = Logger()
@@ -29,7 +29,9 @@ def record_handler(record: DynamoDBRecord) -> None:
     refused: list[SendFailed] = []
     for kind in pending(intro):  # one refusal must not hold back the intro's other messages
         try:
-            outcome = deliver(runtime.repository(), runtime.mailer(), runtime.settings(), intro, kind, runtime.now())
+            outcome = deliver(
+                runtime.repository(), runtime.mailer(), runtime.settings(), intro, kind, runtime.now()
+            )
         except SendFailed as error:
             refused.append(error)
             outcome = Delivery.RETRY
@@ -44,4 +46,6 @@ def record_handler(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     metrics.set_default_dimensions(organisation=runtime.settings().org_name)
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

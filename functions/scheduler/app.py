@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import runtime
 from warm_intro.services.admission import release_held
-from warm_intro.services.clock import run_due
+from warm_intro.services.scheduler import run_due
 from warm_intro.telemetry import count_events, metrics
 
 logger = Logger()

@@ -32,7 +32,10 @@ def client(service: str):
     from botocore.config import Config
 
     # Standard mode retries throttling with backoff; the stream retries whatever still fails.
-    retries = {"mode": "standard", **({"total_max_attempts": 1} if service in NO_SDK_RETRIES else {"max_attempts": 3})}
+    retries = {
+        "mode": "standard",
+        **({"total_max_attempts": 1} if service in NO_SDK_RETRIES else {"max_attempts": 3}),
+    }
     return boto3.client(service, config=Config(retries=retries))
 
 

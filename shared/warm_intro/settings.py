@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .domain.privacy import HashKey
+from .domain.hashing import HashKey
 from .domain.rules import Limits, OverCapacity, Timings
 
 # Deployed, the functions get the name (ARN) of the hash key's secret, never the key.
@@ -20,7 +20,8 @@ class Settings(BaseModel):
 
     table_name: str
     base_url: str = Field(
-        "", description="Where links in emails point; never taken from a request's Host. Empty: pages link relatively."
+        "",
+        description="Where links in emails point; never taken from a request's Host. Empty: pages link relatively.",
     )
     org_name: str = "Our community"
     sender: str = Field(description="The SES identity mail is sent from, e.g. intros@example.org")
@@ -68,7 +69,11 @@ class Settings(BaseModel):
     @field_validator("accent_color")
     @classmethod
     def _colour(cls, value: str) -> str:
-        if not (value.startswith("#") and len(value) in (4, 7) and all(c in "0123456789abcdefABCDEF" for c in value[1:])):
+        if not (
+            value.startswith("#")
+            and len(value) in (4, 7)
+            and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+        ):
             raise ValueError("ACCENT_COLOR must be a hex colour like #1f6f5c")
         return value
 
@@ -102,8 +107,9 @@ class Settings(BaseModel):
         )
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None,
-                 read_secret: Callable[[str], str] | None = None) -> Settings:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, read_secret: Callable[[str], str] | None = None
+    ) -> Settings:
         """HASH_KEY is given directly (locally, in tests) or, deployed, read from the secret HASH_KEY_SECRET
         names, so that the key itself never sits in a function's configuration."""
         environ = os.environ if environ is None else environ

@@ -93,7 +93,9 @@ def security_headers(settings: Settings) -> dict[str, str]:
 def html(settings: Settings, template: str, status: int = 200, **context) -> Response:
     css, _ = _style(settings.accent_color)
     org = {"name": settings.org_name, "logo_url": settings.logo_url, "accent": settings.accent_color}
-    body = render(f"pages/{template}", {"org": org, "css": css, "request_url": f"{settings.base_url}/", **context})
+    body = render(
+        f"pages/{template}", {"org": org, "css": css, "request_url": f"{settings.base_url}/", **context}
+    )
     return Response(status, "text/html; charset=utf-8", body, headers=security_headers(settings))
 
 
@@ -119,9 +121,17 @@ def cross_site(headers: dict[str, str], host: str, settings: Settings) -> bool:
 
 def refuse_cross_site(settings: Settings) -> Response:
     """The form's friendly answer; the JSON API raises CrossSite(CROSS_SITE) for its problem answer."""
-    return html(settings, "outcome.html", 403, title="Please use our own page", lines=[
-        CROSS_SITE, "If you meant to ask for an introduction, open our request form and send it from there.",
-    ], action=("/", "Open the request form"))
+    return html(
+        settings,
+        "outcome.html",
+        403,
+        title="Please use our own page",
+        lines=[
+            CROSS_SITE,
+            "If you meant to ask for an introduction, open our request form and send it from there.",
+        ],
+        action=("/", "Open the request form"),
+    )
 
 
 def problem(status: int, message: str, field_errors: list[dict] | None = None) -> Response:

@@ -7,17 +7,29 @@ import re
 import time
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/(?:link|optout)/[A-Za-z0-9_.\-]+")
-BLURB = ("I'm Ada; I write about calculating engines and run a small study group. "
-         "I'd value twenty minutes to ask how you started the Bletchley reading group.")
+BLURB = (
+    "I'm Ada; I write about calculating engines and run a small study group. "
+    "I'd value twenty minutes to ask how you started the Bletchley reading group."
+)
 # A session asks many introductions within minutes, all from 127.0.0.1 and through Grace: each test
 # asks as a requester of its own, and the limits on the network, connector and target are lifted.
 # The policy itself is tested elsewhere.
-SERVER_ENV = {"REQUEST_POLICY": "anyone", "LIMIT_IP_HOUR": "10000", "LIMIT_CONNECTOR_WEEK": "10000",
-              "LIMIT_TARGET_30D": "10000"}
+SERVER_ENV = {
+    "REQUEST_POLICY": "anyone",
+    "LIMIT_IP_HOUR": "10000",
+    "LIMIT_CONNECTOR_WEEK": "10000",
+    "LIMIT_TARGET_30D": "10000",
+}
 _serial = itertools.count(1)
 
 
@@ -30,8 +42,16 @@ def unique(label: str) -> str:
     return f"{label}-{next(_serial)}-{time.monotonic_ns() % 10**9}@example.net"
 
 
-def ask(page, server, *, requester=None, connector="grace@example.org",
-        target=("Alan Turing", None), about="runs the Bletchley reading group", blurb=BLURB) -> str:
+def ask(
+    page,
+    server,
+    *,
+    requester=None,
+    connector="grace@example.org",
+    target=("Alan Turing", None),
+    about="runs the Bletchley reading group",
+    blurb=BLURB,
+) -> str:
     """Fills in and sends the request form, as a person would; returns the requester's address."""
     requester = requester or ("Ada Lovelace", unique("ada"))
     page.goto(server.base + "/")
@@ -53,14 +73,20 @@ def mail_to(server, address: str, after: int, subject: str = "", count: int = 1,
     `subject` and that satisfies `where`), waiting for it to arrive."""
     deadline = time.monotonic() + 30  # generous: CI machines are shared; it returns as soon as mail is there
     while time.monotonic() < deadline:
-        found = [m for m in server.outbox()[after:]
-                 if any(address in a for a in m["to"]) and subject.lower() in m["subject"].lower()
-                 and (where is None or where(m))]
+        found = [
+            m
+            for m in server.outbox()[after:]
+            if any(address in a for a in m["to"])
+            and subject.lower() in m["subject"].lower()
+            and (where is None or where(m))
+        ]
         if len(found) >= count:
             return found[-1]
         time.sleep(0.15)
-    raise AssertionError(f"no mail to {address} ({subject!r}) after #{after}: "
-                         f"{[(m['to'], m['subject']) for m in server.outbox()[after:]]}")
+    raise AssertionError(
+        f"no mail to {address} ({subject!r}) after #{after}: "
+        f"{[(m['to'], m['subject']) for m in server.outbox()[after:]]}"
+    )
 
 
 def link_to(server, address: str, after: int, kind: str = "link", subject: str = "", where=None) -> str:
@@ -89,8 +115,11 @@ def settle(server, seconds: float = 1.2) -> list[dict]:
 def tick(server, days: float) -> dict:
     import json
 
-    status, _, body = server.request("POST", "/_local/tick", f"days={days}".encode(),
-                                     {"Content-Type": "application/x-www-form-urlencoded",
-                                      "Accept": "application/json"})
+    status, _, body = server.request(
+        "POST",
+        "/_local/tick",
+        f"days={days}".encode(),
+        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+    )
     assert status == 200, body
     return json.loads(body)

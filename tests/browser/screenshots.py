@@ -1,6 +1,6 @@
 """Photographs every page at phone and desktop widths into docs/screenshots/<page>-<width>.png.
 
-    .venv/bin/python -m tests.browser.screenshots
+.venv/bin/python -m tests.browser.screenshots
 """
 
 from __future__ import annotations

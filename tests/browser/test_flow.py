@@ -20,8 +20,12 @@ def test_request_confirm_approve_accept_introduces_both_with_the_connector_in_co
     assert page.get_by_role("heading", name="Your request is on its way").is_visible()
 
     alan = unique("alan")
-    answer = decide(page, link_to(server, "grace@example.org", n, subject="Ada Lovelace"), "Approve and ask Alan Turing",
-                    **{"Alan Turing's email": alan, "A note to Alan Turing (optional)": "You two should talk."})
+    answer = decide(
+        page,
+        link_to(server, "grace@example.org", n, subject="Ada Lovelace"),
+        "Approve and ask Alan Turing",
+        **{"Alan Turing's email": alan, "A note to Alan Turing (optional)": "You two should talk."},
+    )
     assert answer.status == 200
     assert page.get_by_role("heading", name="Thank you for approving").is_visible()
 
@@ -60,8 +64,11 @@ def close_with(page, server, who: str) -> tuple[str, str]:
 
 def test_every_no_reads_the_same_to_the_requester_and_names_nobody(page, server):
     texts = {}
-    for who, heading in [("connector", "You declined"), ("target", "You declined"),
-                         ("opt_out", "You won't be asked again")]:
+    for who, heading in [
+        ("connector", "You declined"),
+        ("target", "You declined"),
+        ("opt_out", "You won't be asked again"),
+    ]:
         texts[who], shown = close_with(page, server, who)
         assert shown == heading
     assert texts["connector"] == texts["target"] == texts["opt_out"]
@@ -100,4 +107,6 @@ def test_the_form_keeps_what_was_typed_and_puts_each_error_next_to_its_field(pag
         assert page.locator(f"#{field}-error").is_visible(), field
     assert page.locator("#requester_name").get_attribute("aria-invalid") is None
     page.get_by_role("link", name=re.compile("^Your email")).click()  # the summary leads to the field
-    assert page.evaluate("document.activeElement.id") == "requester_email" or page.url.endswith("#requester_email")
+    assert page.evaluate("document.activeElement.id") == "requester_email" or page.url.endswith(
+        "#requester_email"
+    )

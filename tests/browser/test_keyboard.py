@@ -35,9 +35,13 @@ def press(page, button: str) -> int:
 def test_a_whole_request_can_be_made_and_answered_with_the_keyboard_alone(page, server):
     n, ada = len(server.outbox()), unique("ada")
     page.goto(server.base + "/")
-    for field, text in [("requester_name", "Ada Lovelace"), ("requester_email", ada),
-                        ("connector_email", "grace@example.org"), ("target_name", "Alan Turing"),
-                        ("blurb", "I'm Ada; I'd value twenty minutes to ask Alan about his reading group.")]:
+    for field, text in [
+        ("requester_name", "Ada Lovelace"),
+        ("requester_email", ada),
+        ("connector_email", "grace@example.org"),
+        ("target_name", "Alan Turing"),
+        ("blurb", "I'm Ada; I'd value twenty minutes to ask Alan about his reading group."),
+    ]:
         type_into(page, field, text)
     assert press(page, 'button[type="submit"]') == 200
     assert page.get_by_role("heading", name="Check your email").is_visible()
@@ -54,5 +58,7 @@ def test_a_whole_request_can_be_made_and_answered_with_the_keyboard_alone(page, 
     assert press(page, 'button[value="decline"]') == 200
     assert page.get_by_role("heading", name="You declined").is_visible()
     tick(server, 21)  # the requester hears at one moment, twenty days after confirming, whoever said no
-    assert "won't happen right now" in mail_to(server, ada, n,
-                                               where=lambda m: "won't happen" in m["text"])["text"]
+    assert (
+        "won't happen right now"
+        in mail_to(server, ada, n, where=lambda m: "won't happen" in m["text"])["text"]
+    )

@@ -33,15 +33,19 @@ def test_opening_any_link_page_again_and_again_decides_nothing(page, server):
 
     review = link_to(server, "grace@example.org", n, subject="Ada Lovelace")
     assert_loading_changes_nothing(page, server, review, ["Approve and ask Alan Turing", "Decline"])
-    assert_loading_changes_nothing(page, server, link_to(server, "grace@example.org", n, kind="optout"),
-                                   ["Never ask me again"])
+    assert_loading_changes_nothing(
+        page, server, link_to(server, "grace@example.org", n, kind="optout"), ["Never ask me again"]
+    )
     target = unique("alan")
     decide(page, review, "Approve and ask Alan Turing", **{"Alan Turing's email": target})
 
     consent = link_to(server, target, n)
-    assert_loading_changes_nothing(page, server, consent,
-                                   ["Yes, introduce us", "No, thank you", "No, and don't ask me again"])
-    assert_loading_changes_nothing(page, server, link_to(server, target, n, kind="optout"), ["Never ask me again"])
+    assert_loading_changes_nothing(
+        page, server, consent, ["Yes, introduce us", "No, thank you", "No, and don't ask me again"]
+    )
+    assert_loading_changes_nothing(
+        page, server, link_to(server, target, n, kind="optout"), ["Never ask me again"]
+    )
     decide(page, consent, "Yes, introduce us")
 
     mail_to(server, target, n, where=lambda m: m["cc"])  # the introduction is out

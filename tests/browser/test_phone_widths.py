@@ -17,8 +17,10 @@ REQUESTER = "Anna-Katharina Wolkenstein-Trostburg-Hohenzollern"
 TARGET = "Jean-Baptiste Marie-Joseph Delacroix-Montmorency"
 ABOUT = "runs the Interdisciplinary-Computational-Linguistics-and-Philosophy-of-Mind reading group"
 LINKY = "https://example.org/reading-groups/interdisciplinary-computational-linguistics/2026/autumn-term"
-BLURB = ("I'm Anna-Katharina; I research Entscheidungsproblem-adjacent questions in computability theory. "
-         f"My notes are at {LINKY}. I'd value twenty minutes to ask how the group chooses its readings.")
+BLURB = (
+    "I'm Anna-Katharina; I research Entscheidungsproblem-adjacent questions in computability theory. "
+    f"My notes are at {LINKY}. I'd value twenty minutes to ask how the group chooses its readings."
+)
 NOTE = f"Jean-Baptiste, Anna-Katharina is thoughtful and brief; her notes: {LINKY}. Grace"
 
 
@@ -26,7 +28,9 @@ def long_address(label: str) -> str:
     """An ordinary address of exactly 49 characters, unique in the session."""
     local = unique(label).split("@")[0].replace("-", ".")
     cut = f"{local}.wolkenstein.trostburg.hohenzollern"[: 49 - len("@example.net")]
-    address = cut.removesuffix(".") + ("x" if cut.endswith(".") else "") + "@example.net"  # a dot-atom: no final dot
+    address = (
+        cut.removesuffix(".") + ("x" if cut.endswith(".") else "") + "@example.net"
+    )  # a dot-atom: no final dot
     assert len(address) == 49
     return address
 
@@ -139,7 +143,9 @@ def test_every_page_fits_a_phone_with_long_names_addresses_and_notes(page, serve
             found = overflow(page)
             if found["extra"] > 0 or found["buttons"]:
                 wide.append((name, width, found))
-            assert all(page.locator("button").nth(i).is_visible() for i in range(page.locator("button").count()))
+            assert all(
+                page.locator("button").nth(i).is_visible() for i in range(page.locator("button").count())
+            )
         page.set_viewport_size({"width": 390, "height": 844})
     assert len(seen) == 17
     assert wide == [], wide

@@ -8,9 +8,25 @@ from collections.abc import Iterator
 
 from .helpers import ask, decide, link_to, mail_to, tick, unique
 
-PAGES = ["request-form", "request-form-errors", "request-sent", "confirm", "confirmed", "review",
-         "review-errors", "approved", "consent", "optout", "introduced", "already-answered",
-         "declined-requester", "invalid-link", "followup", "lapsed", "expired"]
+PAGES = [
+    "request-form",
+    "request-form-errors",
+    "request-sent",
+    "confirm",
+    "confirmed",
+    "review",
+    "review-errors",
+    "approved",
+    "consent",
+    "optout",
+    "introduced",
+    "already-answered",
+    "declined-requester",
+    "invalid-link",
+    "followup",
+    "lapsed",
+    "expired",
+]
 
 
 def tour(page, server, requesters: tuple[str, str, str] | None = None) -> Iterator[str]:
@@ -27,8 +43,15 @@ def tour(page, server, requesters: tuple[str, str, str] | None = None) -> Iterat
     ask(page, server, requester=("Ada Lovelace", requester))
     yield "request-sent"
 
-    ask(page, server, requester=("Katherine Johnson", declined_requester), target=("Alan Turing", unique("alan")))
-    ask(page, server, requester=("Dorothy Vaughan", late_requester))  # left unconfirmed until its link expires
+    ask(
+        page,
+        server,
+        requester=("Katherine Johnson", declined_requester),
+        target=("Alan Turing", unique("alan")),
+    )
+    ask(
+        page, server, requester=("Dorothy Vaughan", late_requester)
+    )  # left unconfirmed until its link expires
 
     confirm = link_to(server, requester, n)
     page.goto(confirm)
@@ -60,7 +83,9 @@ def tour(page, server, requesters: tuple[str, str, str] | None = None) -> Iterat
 
     decide(page, consent, "Yes, introduce us")
     yield "introduced"
-    mail_to(server, target, n, where=lambda m: m["cc"])  # the introduction is out: the follow-up is due from it
+    mail_to(
+        server, target, n, where=lambda m: m["cc"]
+    )  # the introduction is out: the follow-up is due from it
 
     page.goto(consent)
     yield "already-answered"

@@ -25,8 +25,15 @@ def server():
 def cli(server: LocalServer, *argv: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["LOCAL_AWS_PORT"] = str(server.aws_port)  # as an admin next to `LOCAL_AWS_PORT=... make run` would
-    return subprocess.run([sys.executable, "-m", "warm_intro_admin", "--local", *argv], cwd=ROOT, env=env, check=False,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "warm_intro_admin", "--local", *argv],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_members_imported_through_the_cli_can_be_asked(server, tmp_path):
@@ -40,12 +47,15 @@ def test_members_imported_through_the_cli_can_be_asked(server, tmp_path):
     assert imported.returncode == 1 and "1 added or renamed, 0 already there, 1 rejected" in imported.stdout
 
     before = len(server.outbox())
-    status, _, body = server.post_json("/intros", {
-        "requester": {"name": "Ada Lovelace", "email": "ada@example.org"},
-        "connector_email": "mary@example.org",
-        "target": {"name": "Caroline Herschel"},
-        "blurb": "I'm Ada; I'd love to hear how Caroline catalogues comets, for twenty minutes.",
-    })
+    status, _, body = server.post_json(
+        "/intros",
+        {
+            "requester": {"name": "Ada Lovelace", "email": "ada@example.org"},
+            "connector_email": "mary@example.org",
+            "target": {"name": "Caroline Herschel"},
+            "blurb": "I'm Ada; I'd love to hear how Caroline catalogues comets, for twenty minutes.",
+        },
+    )
     assert status == 202, body
     (confirm,) = [m for m in server.wait_for_mail(before + 1)[before:] if "ada@example.org" in m["to"][0]]
     link = next(w for w in confirm["text"].split() if "/link/" in w)
@@ -59,22 +69,33 @@ def test_members_imported_through_the_cli_can_be_asked(server, tmp_path):
 
 def test_a_server_that_is_not_running_is_a_clear_error():
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    gone = subprocess.run([sys.executable, "-m", "warm_intro_admin", "--local", "members", "list"], cwd=ROOT, check=False,
-                          env={**env, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}, capture_output=True, text=True,
-                          timeout=120)
+    gone = subprocess.run(
+        [sys.executable, "-m", "warm_intro_admin", "--local", "members", "list"],
+        cwd=ROOT,
+        check=False,
+        env={**env, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert gone.returncode == 1 and "Cannot reach" in gone.stderr and "Traceback" not in gone.stderr
 
 
 def test_removing_a_connector_says_what_became_of_their_open_ask_and_their_link_stops(server):
     before = len(server.outbox())
-    status, _, body = server.post_json("/intros", {
-        "requester": {"name": "Katherine Johnson", "email": "katherine@example.org"},
-        "connector_email": "dorothy@example.org",
-        "target": {"name": "Mae Jemison", "email": "mae@example.net"},
-        "blurb": "I'm Katherine; I'd love twenty minutes to hear how Mae prepared for her first flight.",
-    })
+    status, _, body = server.post_json(
+        "/intros",
+        {
+            "requester": {"name": "Katherine Johnson", "email": "katherine@example.org"},
+            "connector_email": "dorothy@example.org",
+            "target": {"name": "Mae Jemison", "email": "mae@example.net"},
+            "blurb": "I'm Katherine; I'd love twenty minutes to hear how Mae prepared for her first flight.",
+        },
+    )
     assert status == 202, body
-    (confirm,) = [m for m in server.wait_for_mail(before + 1)[before:] if "katherine@example.org" in m["to"][0]]
+    (confirm,) = [
+        m for m in server.wait_for_mail(before + 1)[before:] if "katherine@example.org" in m["to"][0]
+    ]
     link = next(w for w in confirm["text"].split() if "/link/" in w)
     assert server.post_form(link, {"decision": "confirm"})[0] == 200
     asked = server.wait_for_mail(before + 2)[-1]

@@ -13,8 +13,20 @@ from tests.support.server import ROOT, LocalServer
 
 pytestmark = pytest.mark.e2e
 
-CHECKS = ["sender", "SES identity", "DKIM", "SES account", "bounce notices", "alarm topic", "live versions",
-          "schedule", "hash key", "request page", "table protection", "DNS"]
+CHECKS = [
+    "sender",
+    "SES identity",
+    "DKIM",
+    "SES account",
+    "bounce notices",
+    "alarm topic",
+    "live versions",
+    "schedule",
+    "hash key",
+    "request page",
+    "table protection",
+    "DNS",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +39,15 @@ def server():
 def test_the_doctor_prints_every_check_against_the_local_server(server):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BASE_URL"))}
     env.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{server.aws_port}", PORT=str(server.port))
-    done = subprocess.run([sys.executable, "-m", "warm_intro_admin", "--local", "doctor"], cwd=ROOT, env=env,
-                          check=False, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "warm_intro_admin", "--local", "doctor"],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert [line[2:].split(":")[0] for line in lines] == CHECKS

@@ -22,18 +22,25 @@ def server():
     srv.stop()
 
 
-def ask(server, target_email: str | None, requester=("Ada Lovelace", "ada@example.org"),
-        connector="grace@example.org"):
+def ask(
+    server,
+    target_email: str | None,
+    requester=("Ada Lovelace", "ada@example.org"),
+    connector="grace@example.org",
+):
     # Unique per request; a name may not hold an @, which mail programs would read as an address.
     target = {"name": f"Target {(target_email or str(time.monotonic_ns())).replace('@', ' at ')}"}
     if target_email:
         target["email"] = target_email
-    status, _, body = server.post_json("/intros", {
-        "requester": {"name": requester[0], "email": requester[1]},
-        "connector_email": connector,
-        "target": target,
-        "blurb": "I'm Ada; I write about engines and would value twenty minutes of your time.",
-    })
+    status, _, body = server.post_json(
+        "/intros",
+        {
+            "requester": {"name": requester[0], "email": requester[1]},
+            "connector_email": connector,
+            "target": target,
+            "blurb": "I'm Ada; I write about engines and would value twenty minutes of your time.",
+        },
+    )
     assert status == 202, body
     return target["name"]
 
@@ -51,8 +58,11 @@ def newest_link(server, address: str, before: int, kind: str = "link") -> str:
 def closing_mail(server, before: int, target: str, timeout: float = 30) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [m for m in server.outbox()[before:]
-                 if m["subject"].strip() == f"Your introduction request to {target}"]  # a folded subject may lead with a space
+        found = [
+            m
+            for m in server.outbox()[before:]
+            if m["subject"].strip() == f"Your introduction request to {target}"
+        ]  # a folded subject may lead with a space
         if found:
             assert len(found) == 1
             return found[0]
@@ -80,7 +90,12 @@ def test_introduction_happy_path_over_http(server):
     review = newest_link(server, "grace@example.org", n + 1)
     status, _, page = server.post_form(review, {"decision": "approve", "target_email": "not-an-address"})
     assert status == 422 and "email address" in page
-    assert server.post_form(review, {"decision": "approve", "target_email": "alan@example.net", "note": "Hi Alan"})[0] == 200
+    assert (
+        server.post_form(
+            review, {"decision": "approve", "target_email": "alan@example.net", "note": "Hi Alan"}
+        )[0]
+        == 200
+    )
 
     consent = newest_link(server, "alan@example.net", n + 2)
     status, _, page = server.get(consent)
@@ -89,7 +104,9 @@ def test_introduction_happy_path_over_http(server):
 
     mail = server.wait_for_mail(n + 4)
     intro = mail[-1]
-    assert any("ada@example.org" in a for a in intro["to"]) and any("alan@example.net" in a for a in intro["to"])
+    assert any("ada@example.org" in a for a in intro["to"]) and any(
+        "alan@example.net" in a for a in intro["to"]
+    )
     assert any("grace@example.org" in a for a in intro["cc"])
     # Final: every link now shows what happened, with no form, and a second decision is refused.
     status, _, page = server.get(consent)
@@ -111,15 +128,22 @@ def test_every_decline_ends_with_the_same_neutral_mail(server, who):
     else:
         assert server.post_form(review, {"decision": "approve"})[0] == 200
         consent = newest_link(server, address, n + 2)
-        assert server.post_form(consent, {"decision": "opt_out" if who == "target_opt_out" else "decline"})[0] == 200
+        assert (
+            server.post_form(consent, {"decision": "opt_out" if who == "target_opt_out" else "decline"})[0]
+            == 200
+        )
     server.wait_for_mail(n + (2 if who == "connector" else 3))
-    assert not [m for m in server.outbox()[n:] if m["subject"].strip() == f"Your introduction request to {target}"]
+    assert not [
+        m for m in server.outbox()[n:] if m["subject"].strip() == f"Your introduction request to {target}"
+    ]
     # The requester is told at one moment, two expiry periods after confirming, whoever said no.
     server.request("POST", "/_local/tick", b"days=21", {"Content-Type": "application/x-www-form-urlencoded"})
     close = closing_mail(server, n, target)
     assert close["to"] == ["Ada Lovelace <ada@example.org>"]
     assert "won't happen right now" in close["text"]
-    neutral = LINK.sub("TOKEN", close["text"].replace(target, "TARGET"))  # each mail has its own opt-out token
+    neutral = LINK.sub(
+        "TOKEN", close["text"].replace(target, "TARGET")
+    )  # each mail has its own opt-out token
     assert "decline" not in neutral.lower() and "grace" not in neutral.lower()
     expected = getattr(test_every_decline_ends_with_the_same_neutral_mail, "seen", neutral)
     test_every_decline_ends_with_the_same_neutral_mail.seen = neutral
@@ -156,14 +180,22 @@ def test_bad_links_and_bad_input_get_clear_answers(server):
     assert server.get("/link/nope")[0] == 404
     status, headers, page = server.get("/link/AAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB")
     assert status == 404 and "text/html" in headers["Content-Type"] and "Traceback" not in page
-    status, _, body = server.post_json("/intros", {"requester": {"name": "A\r\nBcc: x@evil.test", "email": "a@b.c"}})
+    status, _, body = server.post_json(
+        "/intros", {"requester": {"name": "A\r\nBcc: x@evil.test", "email": "a@b.c"}}
+    )
     assert status == 422 and '"errors"' in body
 
 
-@pytest.mark.parametrize(("method", "path", "allow"), [
-    ("PUT", "/intros", "POST"), ("DELETE", "/link/abc.def", "GET, HEAD, POST"), ("PATCH", "/", "GET, POST"),
-    ("OPTIONS", "/optout/abc.def", "GET, HEAD, POST"), ("BREW", "/nowhere", "GET, HEAD, POST"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/intros", "POST"),
+        ("DELETE", "/link/abc.def", "GET, HEAD, POST"),
+        ("PATCH", "/", "GET, POST"),
+        ("OPTIONS", "/optout/abc.def", "GET, HEAD, POST"),
+        ("BREW", "/nowhere", "GET, HEAD, POST"),
+    ],
+)
 def test_a_method_the_api_does_not_take_gets_405_with_allow(server, method, path, allow):
     status, headers, body = server.request(method, path, b"{}" if method == "PUT" else None)
     assert status == 405 and headers["Allow"] == allow

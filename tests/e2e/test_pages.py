@@ -17,8 +17,13 @@ pytestmark = pytest.mark.e2e
 # Each test asks as a requester of its own; the limits on one network and one connector are lifted.
 LIMITS = {"REQUEST_POLICY": "anyone", "LIMIT_IP_HOUR": "10000", "LIMIT_CONNECTOR_WEEK": "10000"}
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/(?:link|optout)/[A-Za-z0-9_.\-]+")
-FORM = {"requester_name": "Ada Lovelace", "requester_email": "ada@example.org", "connector_email": "grace@example.org",
-        "target_name": "Alan Turing", "blurb": "I'm Ada. <b>Bold</b> claim: I'd value twenty minutes with Alan."}
+FORM = {
+    "requester_name": "Ada Lovelace",
+    "requester_email": "ada@example.org",
+    "connector_email": "grace@example.org",
+    "target_name": "Alan Turing",
+    "blurb": "I'm Ada. <b>Bold</b> claim: I'd value twenty minutes with Alan.",
+}
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +86,9 @@ def test_every_form_page_is_small_self_contained_and_escapes_what_people_typed(s
 
 
 def test_form_errors_sit_next_to_their_fields_and_keep_the_input(server):
-    status, headers, page = server.post_form("/", {**FORM, "requester_email": "ada at home", "target_email": "x@",
-                                                   "blurb": "Hi"})
+    status, headers, page = server.post_form(
+        "/", {**FORM, "requester_email": "ada at home", "target_email": "x@", "blurb": "Hi"}
+    )
     assert status == 422
     assert_self_contained(server, headers, page)
     for field in ("requester_email", "target_email", "blurb"):
@@ -118,10 +124,14 @@ def test_links_answer_with_the_right_status_and_a_friendly_page(server):
 
 def test_the_connector_sees_errors_inline_and_a_private_decline_note_is_kept_apart(server):
     n, ada = len(server.outbox()), "ada-private-note@example.net"
-    assert server.post_form("/", {**FORM, "requester_email": ada})[0] == 200  # no address for Alan: Grace adds it
+    assert (
+        server.post_form("/", {**FORM, "requester_email": ada})[0] == 200
+    )  # no address for Alan: Grace adds it
     assert server.post_form(newest(server, ada, n), {"decision": "confirm"})[0] == 200
     review = newest(server, "grace@example.org", n)
-    status, _, page = server.post_form(review, {"decision": "approve", "target_email": "alan@", "note": "Hello Alan"})
+    status, _, page = server.post_form(
+        review, {"decision": "approve", "target_email": "alan@", "note": "Hello Alan"}
+    )
     assert status == 422 and 'id="target_email-error"' in page
     assert 'value="alan@"' in page and ">Hello Alan</textarea>" in page
     assert page.count('name="note"') == 2  # the private note is its own field, left empty
@@ -134,14 +144,22 @@ def test_the_connector_sees_errors_inline_and_a_private_decline_note_is_kept_apa
 
 def test_one_click_unsubscribe_and_expired_links(server):
     links = at_consent(server, "expiring@example.net")
-    status, _, page = server.request("POST", links["optout"], b"List-Unsubscribe=One-Click",
-                                     {"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, page = server.request(
+        "POST",
+        links["optout"],
+        b"List-Unsubscribe=One-Click",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 200 and "You won&#39;t be asked again" in page
     assert server.get(links["optout"])[0] == 200  # their own answer stands
 
     # Last in this module: moves the server's clock past every link's lifetime.
-    server.request("POST", "/_local/tick", b"days=61", {"Content-Type": "application/x-www-form-urlencoded",
-                                                         "Accept": "application/json"})
+    server.request(
+        "POST",
+        "/_local/tick",
+        b"days=61",
+        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+    )
     status, headers, page = server.get(links["requester"])
     assert status == 410 and "This link has expired" in page and "<form" not in page
     assert_self_contained(server, headers, page)

@@ -27,7 +27,9 @@ def content_hash(directory: Path) -> str:
 def artifacts() -> dict[str, str]:
     found = {}
     for name, resource in template.load()["Resources"].items():
-        uri = resource.get("Properties", {}).get("CodeUri") or resource.get("Properties", {}).get("ContentUri")
+        uri = resource.get("Properties", {}).get("CodeUri") or resource.get("Properties", {}).get(
+            "ContentUri"
+        )
         if resource["Type"].startswith("AWS::Serverless::") and isinstance(uri, str):
             found[name] = f"s3://artifacts-{ACCOUNT}/{content_hash(template.ROOT / uri)}"
     return found
@@ -41,15 +43,28 @@ class Case:
     artifacts: dict[str, str] = field(default_factory=artifacts)
 
     def as_json(self) -> dict:
-        return {"stack": self.stack, "region": self.region, "account": ACCOUNT, "parameters": self.parameters,
-                "artifacts": self.artifacts}
+        return {
+            "stack": self.stack,
+            "region": self.region,
+            "account": ACCOUNT,
+            "parameters": self.parameters,
+            "artifacts": self.artifacts,
+        }
 
 
 def transform(*cases: Case) -> list[dict]:
     """The CloudFormation template each case deploys (one SAM CLI process for all of them)."""
-    assert SAM_PYTHON.exists(), "the SAM CLI is not installed: run scripts/setup.sh --with-sam (make test does)"
+    assert SAM_PYTHON.exists(), (
+        "the SAM CLI is not installed: run scripts/setup.sh --with-sam (make test does)"
+    )
     request = json.dumps({"template": str(template.TEMPLATE), "cases": [c.as_json() for c in cases]})
-    done = subprocess.run([str(SAM_PYTHON), str(SCRIPT)], input=request, capture_output=True, text=True,
-                          check=False, timeout=300)
+    done = subprocess.run(
+        [str(SAM_PYTHON), str(SCRIPT)],
+        input=request,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)

@@ -34,12 +34,20 @@ def package(template: dict, artifacts: dict) -> dict:
 def one(source: dict, case: dict) -> dict:
     os.environ["AWS_DEFAULT_REGION"] = case["region"]  # the translator reads the region from a boto3 session
     template = package(copy.deepcopy(source), case["artifacts"])
-    pseudo = PseudoParameterValues(region=case["region"], account_id=case["account"], stack_name=case["stack"],
-                                   stack_id=f"arn:aws:cloudformation:{case['region']}:{case['account']}:stack/"
-                                            f"{case['stack']}/00000000-0000-0000-0000-000000000000")
+    pseudo = PseudoParameterValues(
+        region=case["region"],
+        account_id=case["account"],
+        stack_name=case["stack"],
+        stack_id=f"arn:aws:cloudformation:{case['region']}:{case['account']}:stack/"
+        f"{case['stack']}/00000000-0000-0000-0000-000000000000",
+    )
     expanded = process_template(template, case["parameters"], pseudo)
     expanded["Transform"] = [t for t in expanded.get("Transform", []) if t != "AWS::LanguageExtensions"]
-    pseudo_values = {"AWS::Region": case["region"], "AWS::AccountId": case["account"], "AWS::StackName": case["stack"]}
+    pseudo_values = {
+        "AWS::Region": case["region"],
+        "AWS::AccountId": case["account"],
+        "AWS::StackName": case["stack"],
+    }
     return transform(expanded, {**case["parameters"], **pseudo_values}, NoManagedPolicies())
 
 

@@ -31,16 +31,35 @@ EM_AARCH64 = 183  # ELF e_machine
 def sam_build(source: Path, build_dir: Path) -> None:
     if not SAM.exists():
         pytest.skip("the SAM CLI is not installed: bash scripts/setup.sh --with-sam")
-    env = {**os.environ, "PATH": f"{Path(sys.base_prefix) / 'bin'}:{os.environ['PATH']}", "SAM_CLI_TELEMETRY": "0"}
-    done = subprocess.run([str(SAM), "build", "--parallel", "--build-dir", str(build_dir)], check=False, cwd=source,
-                          env=env, capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.base_prefix) / 'bin'}:{os.environ['PATH']}",
+        "SAM_CLI_TELEMETRY": "0",
+    }
+    done = subprocess.run(
+        [str(SAM), "build", "--parallel", "--build-dir", str(build_dir)],
+        check=False,
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 
 def fresh_clone(into: Path) -> Path:
     """The tree as a clone of it would hold it: tracked (and new, unignored) files, nothing built or cached."""
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           check=True, capture_output=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, files):
         if (ROOT / name).is_file():
             (into / name).parent.mkdir(parents=True, exist_ok=True)
@@ -61,8 +80,9 @@ def shipped_is_current(build_dir: Path) -> bool:
         return False
     for built, source in artifacts(build_dir).values():
         for py in source.rglob("*.py"):
-            if not (built / py.relative_to(source)).is_file() or not filecmp.cmp(py, built / py.relative_to(source),
-                                                                                   shallow=False):
+            if not (built / py.relative_to(source)).is_file() or not filecmp.cmp(
+                py, built / py.relative_to(source), shallow=False
+            ):
                 return False
     return True
 
@@ -103,8 +123,10 @@ def bytecode_faults(root: Path, deployed_at: str) -> list[str]:
 
 def test_the_checks_run_with_the_runtimes_python():
     assert sys.version_info[:2] == RUNTIME
-    runtimes = {f["Properties"].get("Runtime", template.load()["Globals"]["Function"]["Runtime"])
-                for f in FUNCTIONS.values()}
+    runtimes = {
+        f["Properties"].get("Runtime", template.load()["Globals"]["Function"]["Runtime"])
+        for f in FUNCTIONS.values()
+    }
     assert runtimes == {f"python{RUNTIME[0]}.{RUNTIME[1]}"}
 
 
@@ -118,8 +140,11 @@ def test_every_shipped_module_carries_valid_bytecode(build_dir, name):
 def test_shipped_code_is_the_source_and_nothing_from_development(build_dir, name):
     built, source = artifacts(build_dir)[name]
     package = "warm_intro" if name == "SharedLayer" else "."
-    wanted = {p.relative_to(source) for p in (source / package).rglob("*")
-              if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    wanted = {
+        p.relative_to(source)
+        for p in (source / package).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
     for rel in wanted:
         assert filecmp.cmp(source / rel, built / rel, shallow=False), f"{rel} differs from its source"
     if name != "SharedLayer":
@@ -129,15 +154,24 @@ def test_shipped_code_is_the_source_and_nothing_from_development(build_dir, name
 
 def test_the_layer_ships_exactly_the_pinned_dependencies_for_arm64(build_dir):
     layer = build_dir / "SharedLayer" / "python"
-    pins = dict(re.findall(r"^([a-z0-9_.-]+)==(\S+)", (ROOT / "shared" / "requirements.txt").read_text(), re.MULTILINE))
+    pins = dict(
+        re.findall(
+            r"^([a-z0-9_.-]+)==(\S+)", (ROOT / "shared" / "requirements.txt").read_text(), re.MULTILINE
+        )
+    )
     shipped = {}
     for info in layer.glob("*.dist-info"):
         meta = (info / "METADATA").read_text()
         shipped[re.search(r"^Name: (.+)$", meta, re.MULTILINE)[1].lower().replace("_", "-")] = re.search(
-            r"^Version: (.+)$", meta, re.MULTILINE)[1]
+            r"^Version: (.+)$", meta, re.MULTILINE
+        )[1]
     assert shipped == pins  # nothing the runtime already has (boto3), nothing unpinned
-    assert "arm64" in template.resources("AWS::Serverless::LayerVersion")["SharedLayer"]["Properties"][
-        "CompatibleArchitectures"]
+    assert (
+        "arm64"
+        in template.resources("AWS::Serverless::LayerVersion")["SharedLayer"]["Properties"][
+            "CompatibleArchitectures"
+        ]
+    )
     natives = sorted(layer.rglob("*.so"))
     assert {p.parent.name for p in natives} >= {"pydantic_core"}
     for so in natives:
@@ -152,8 +186,10 @@ def test_sam_build_works_from_a_fresh_clone(tmp_path):
     sam_build(source, tmp_path / "build")
     built = yaml.load((tmp_path / "build" / "template.yaml").read_text(), Loader=template._Loader)
     for name in ["SharedLayer", *FUNCTIONS]:
-        uri = built["Resources"][name]["Properties"].get("CodeUri") or built["Resources"][name]["Properties"][
-            "ContentUri"]
+        uri = (
+            built["Resources"][name]["Properties"].get("CodeUri")
+            or built["Resources"][name]["Properties"]["ContentUri"]
+        )
         assert (tmp_path / "build" / uri).is_dir()
     layer = tmp_path / "build" / "SharedLayer" / "python"
     assert bytecode_faults(layer / "warm_intro", "/opt/python/warm_intro") == []

@@ -84,9 +84,17 @@ def test_a_progress_bar_is_drawn_on_request(world, capsys, csv_file):
 
 
 def test_add_rename_and_remove(world, capsys):
-    assert run(capsys, *TABLE, "members", "add", "Hedy@example.org", "Hedy Lamarr")[1] == "hedy@example.org: added or renamed\n"
-    assert run(capsys, *TABLE, "members", "add", "hedy@example.org", "Hedy Lamarr")[1] == "hedy@example.org: already a member\n"
-    assert run(capsys, *TABLE, "members", "add", "hedy@example.org", "Hedy Kiesler")[1].endswith("added or renamed\n")
+    assert (
+        run(capsys, *TABLE, "members", "add", "Hedy@example.org", "Hedy Lamarr")[1]
+        == "hedy@example.org: added or renamed\n"
+    )
+    assert (
+        run(capsys, *TABLE, "members", "add", "hedy@example.org", "Hedy Lamarr")[1]
+        == "hedy@example.org: already a member\n"
+    )
+    assert run(capsys, *TABLE, "members", "add", "hedy@example.org", "Hedy Kiesler")[1].endswith(
+        "added or renamed\n"
+    )
     assert members(capsys)["hedy@example.org"] == "Hedy Kiesler"
     out = run(capsys, *TABLE, "members", "remove", "hedy@example.org")[1]
     assert out == "hedy@example.org: removed; no open requests involve them\n"
@@ -122,10 +130,28 @@ def test_stats_count_how_far_each_request_got(world, capsys, monkeypatch):
     code, out, _ = run(capsys, *TABLE, "stats", "--json", "--months", "1")
     figures = json.loads(out)
     assert code == 0 and figures["months"] == ["2026-09"]
-    assert {k: figures[k] for k in ("requests", "confirmations", "approvals", "acceptances", "introductions",
-                                    "declines", "expiries", "open")} == {
-        "requests": 3, "confirmations": 2, "approvals": 1, "acceptances": 1, "introductions": 1,
-        "declines": 1, "expiries": 1, "open": 0}
+    assert {
+        k: figures[k]
+        for k in (
+            "requests",
+            "confirmations",
+            "approvals",
+            "acceptances",
+            "introductions",
+            "declines",
+            "expiries",
+            "open",
+        )
+    } == {
+        "requests": 3,
+        "confirmations": 2,
+        "approvals": 1,
+        "acceptances": 1,
+        "introductions": 1,
+        "declines": 1,
+        "expiries": 1,
+        "open": 0,
+    }
     assert figures["median_days_to_introduction"] == pytest.approx(2.0, abs=0.01)
     assert figures["connectors_near_cap"] == [{"email": "grace@example.org", "asks_last_7_days": 2}]
 
@@ -185,7 +211,10 @@ def test_outbox_resend_sends_an_uncertain_message_again(world, capsys):
 STACK = {
     "Parameters": {"LimitConnectorWeek": {"Type": "Number", "Default": "2"}},
     "Resources": {"DeadLetterQueue": {"Type": "AWS::SQS::Queue"}},
-    "Outputs": {"TableName": {"Value": "intros-test"}, "DeadLetterQueueUrl": {"Value": {"Ref": "DeadLetterQueue"}}},
+    "Outputs": {
+        "TableName": {"Value": "intros-test"},
+        "DeadLetterQueueUrl": {"Value": {"Ref": "DeadLetterQueue"}},
+    },
 }
 ON_STACK = ["--stack", "warm-intro-bletchley", "--region", "us-east-1"]
 
@@ -202,16 +231,28 @@ def dead_letter(stream_arn: str, intro_id: str) -> str:
     """What Lambda puts on the on-failure queue: where the failed batch sits in the stream, nothing more."""
     streams = boto3.client("dynamodbstreams", region_name="us-east-1")
     (shard,) = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
-    iterator = streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard["ShardId"],
-                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
     records = streams.get_records(ShardIterator=iterator)["Records"]
-    numbers = [r["dynamodb"]["SequenceNumber"] for r in records if r["dynamodb"]["Keys"]["pk"]["S"] == f"INTRO#{intro_id}"]
-    return json.dumps({
-        "requestContext": {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": 6},
-        "version": "1.0",
-        "DDBStreamBatchInfo": {"shardId": shard["ShardId"], "startSequenceNumber": numbers[0],
-                               "endSequenceNumber": numbers[-1], "batchSize": len(numbers), "streamArn": stream_arn},
-    })
+    numbers = [
+        r["dynamodb"]["SequenceNumber"]
+        for r in records
+        if r["dynamodb"]["Keys"]["pk"]["S"] == f"INTRO#{intro_id}"
+    ]
+    return json.dumps(
+        {
+            "requestContext": {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": 6},
+            "version": "1.0",
+            "DDBStreamBatchInfo": {
+                "shardId": shard["ShardId"],
+                "startSequenceNumber": numbers[0],
+                "endSequenceNumber": numbers[-1],
+                "batchSize": len(numbers),
+                "streamArn": stream_arn,
+            },
+        }
+    )
 
 
 def test_outbox_resend_follows_the_dead_letter_queue_back_to_the_introduction(world, capsys, stack):
@@ -274,7 +315,9 @@ def test_export_then_erase_one_person(world, capsys):
     assert code == 0 and exported["member"] == "Ada Lovelace" and len(exported["introductions"]) == 1
     code, out, _ = run(capsys, *TABLE, "erase", "--email", "ada@example.org")
     assert code == 0 and "1 introductions rewritten, membership removed" in out
-    items = json.dumps(boto3.client("dynamodb", region_name="us-east-1").scan(TableName="intros-test")["Items"])
+    items = json.dumps(
+        boto3.client("dynamodb", region_name="us-east-1").scan(TableName="intros-test")["Items"]
+    )
     assert "ada@example.org" not in items and "Ada Lovelace" not in items
     code, out, _ = run(capsys, *TABLE, "export", "--email", "ada@example.org")
     assert json.loads(out)["introductions"] == [] and json.loads(out)["member"] is None

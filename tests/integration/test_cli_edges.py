@@ -23,22 +23,25 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize(("argv", "says"), [
-    (["export", "--email", "not an address"], "doesn't look like an email address"),
-    (["erase", "--email", "ada@"], "doesn't look like an email address"),
-    (["members", "remove", "grace"], "doesn't look like an email address"),
-    (["members", "add", "grace", "Grace Hopper"], "doesn't look like an email address"),
-    (["members", "add", "grace@example.org", "Grace\nHopper"], "line breaks"),
-    (["stats", "--to", "garbage"], "is not a month"),
-    (["stats", "--to", "2026-13"], "is not a month"),
-    (["stats", "--to", "2026-00"], "is not a month"),
-    (["stats", "--months", "0"], "from 1 to 120"),
-    (["stats", "--months", "-3"], "from 1 to 120"),
-    (["stats", "--months", "100000000"], "from 1 to 120"),
-    (["stats", "--months", "three"], "from 1 to 120"),
-    (["outbox", "list", "--months", "0"], "from 1 to 120"),
-    (["outbox", "resend", "--months", "-1"], "from 1 to 120"),
-])
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["export", "--email", "not an address"], "doesn't look like an email address"),
+        (["erase", "--email", "ada@"], "doesn't look like an email address"),
+        (["members", "remove", "grace"], "doesn't look like an email address"),
+        (["members", "add", "grace", "Grace Hopper"], "doesn't look like an email address"),
+        (["members", "add", "grace@example.org", "Grace\nHopper"], "line breaks"),
+        (["stats", "--to", "garbage"], "is not a month"),
+        (["stats", "--to", "2026-13"], "is not a month"),
+        (["stats", "--to", "2026-00"], "is not a month"),
+        (["stats", "--months", "0"], "from 1 to 120"),
+        (["stats", "--months", "-3"], "from 1 to 120"),
+        (["stats", "--months", "100000000"], "from 1 to 120"),
+        (["stats", "--months", "three"], "from 1 to 120"),
+        (["outbox", "list", "--months", "0"], "from 1 to 120"),
+        (["outbox", "resend", "--months", "-1"], "from 1 to 120"),
+    ],
+)
 def test_a_bad_argument_is_refused_with_a_clear_message_and_exit_code_2(world, capsys, argv, says):
     before = runtime.client("dynamodb").scan(TableName=world.settings.table_name)["Items"]
     code, out, err = run(capsys, *argv)
@@ -74,13 +77,19 @@ def test_an_unclosed_quote_or_a_huge_field_is_reported_by_line_and_hides_nothing
     )
     code, out, err = run(capsys, "members", "import", str(path))
     assert code == 1 and "Traceback" not in out + err
-    assert "rejected line 3: emmy@example.org,\"Emmy Noether: could not be read: a quote is opened and never closed" \
+    assert (
+        'rejected line 3: emmy@example.org,"Emmy Noether: could not be read: a quote is opened and never closed'
         in out
+    )
     assert "rejected line 5: " in out and "could not be read: a field is longer than 131072 characters" in out
     assert "rejected line 7: " in out and "could not be read: not valid CSV" in out
     assert "6 rows; 3 added or renamed, 0 already there, 3 rejected" in out
     listed = members_listed(capsys)
-    for line in ("mary@example.org,Mary Somerville", "joan@example.org,Joan Clarke", "hedy@example.org,Hedy Lamarr"):
+    for line in (
+        "mary@example.org,Mary Somerville",
+        "joan@example.org,Joan Clarke",
+        "hedy@example.org,Hedy Lamarr",
+    ):
         assert line in listed
 
 

@@ -48,7 +48,10 @@ def test_the_connectors_link_after_the_target_said_no_or_was_silent_says_the_sam
 
 def test_the_connectors_page_is_identical_whether_the_target_declined_or_stayed_silent(world):
     pages = []
-    for close, name, email in ((target_declines, "Alan Turing", ALAN), (expires, "Joan Clarke", "joan@example.net")):
+    for close, name, email in (
+        (target_declines, "Alan Turing", ALAN),
+        (expires, "Joan Clarke", "joan@example.net"),
+    ):
         awaiting_target(world, target={"name": name, "email": email, "about": "runs the reading group"})
         review = world.last_link(GRACE)
         close(world, email)

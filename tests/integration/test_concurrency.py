@@ -52,7 +52,9 @@ def race(world, token: str, decisions: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("decisions", [["approve"] * RACERS, ["approve", "decline"] * (RACERS // 2)])
-def test_parallel_decisions_on_one_link_make_one_transition_and_one_set_of_emails(world, monkeypatch, decisions):
+def test_parallel_decisions_on_one_link_make_one_transition_and_one_set_of_emails(
+    world, monkeypatch, decisions
+):
     atomic_writes(monkeypatch)
     intro_id = awaiting_connector(world)
     token = world.last_link(GRACE).rsplit("/", 1)[1]
@@ -62,7 +64,9 @@ def test_parallel_decisions_on_one_link_make_one_transition_and_one_set_of_email
     assert set(outcomes) - {"done"} <= {"AlreadyDecided", "Conflict"}
     intro = world.intro(intro_id)
     assert intro.version > version
-    assert [e.action for e in intro.history].count("approve") + [e.action for e in intro.history].count("decline") == 1
+    assert [e.action for e in intro.history].count("approve") + [e.action for e in intro.history].count(
+        "decline"
+    ) == 1
     world.deliver()
     if intro.state is State.AWAITING_TARGET:
         assert len(world.mail_to(ALAN)) == 1

@@ -7,8 +7,8 @@ from __future__ import annotations
 from tests.integration.steps import ADA, GRACE, awaiting_connector, intro_id
 from warm_intro import runtime
 from warm_intro.adapters.ledger import Ledgers
+from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import State
-from warm_intro.domain.privacy import address_hash
 
 SECOND = "ada.other@example.com"  # the requester's own second address, given as the target's
 REAL = "alan.turing@example.net"
@@ -27,7 +27,9 @@ def test_a_requester_giving_their_own_second_address_as_the_target_is_seen_by_th
 
 def test_a_corrected_address_is_the_only_one_mailed_and_the_record_says_so(world):
     found = awaiting_connector(world, target={"name": "Alan Turing", "email": SECOND})
-    answer = world.post_form(world.last_link(GRACE), {"decision": "approve", "target_email": f" {REAL.upper()} "})
+    answer = world.post_form(
+        world.last_link(GRACE), {"decision": "approve", "target_email": f" {REAL.upper()} "}
+    )
     assert answer.status == 200
     world.deliver()
     assert world.mail_to(SECOND) == []
@@ -35,8 +37,10 @@ def test_a_corrected_address_is_the_only_one_mailed_and_the_record_says_so(world
     assert ask["to"] == [f"Alan Turing <{REAL}>"]
     intro = world.intro(found)
     assert intro.target.email == REAL and intro.state is State.AWAITING_TARGET
-    assert [(e.actor.value, e.action) for e in intro.history[-2:]] == [("connector", "correct_address"),
-                                                                       ("connector", "approve")]
+    assert [(e.actor.value, e.action) for e in intro.history[-2:]] == [
+        ("connector", "correct_address"),
+        ("connector", "approve"),
+    ]
     entries = Ledgers(runtime.repository()).person_entries(address_hash(REAL, world.settings.hash_key))
     assert [(e["intro"], e["role"]) for e in entries] == [(found, "target")]  # export and erasure find it
     assert world.post_form(world.last_link(REAL), {"decision": "accept"}).status == 200
@@ -48,7 +52,9 @@ def test_a_corrected_address_is_the_only_one_mailed_and_the_record_says_so(world
 
 def test_approving_as_shown_asks_the_given_address_and_records_no_correction(world):
     found = awaiting_connector(world, target={"name": "Alan Turing", "email": REAL})
-    assert world.post_form(world.last_link(GRACE), {"decision": "approve", "target_email": REAL}).status == 200
+    assert (
+        world.post_form(world.last_link(GRACE), {"decision": "approve", "target_email": REAL}).status == 200
+    )
     world.deliver()
     assert len(world.mail_to(REAL)) == 1
     assert "correct_address" not in [e.action for e in world.intro(found).history]

@@ -14,7 +14,7 @@ from tests.support.world import LINK
 from warm_intro import runtime
 from warm_intro.domain.delivery import is_parked
 from warm_intro.domain.model import Delivery, Kind, State
-from warm_intro.services.delivery import resend
+from warm_intro.services.sending import resend
 
 K = Kind.CONFIRM_REQUEST
 
@@ -30,7 +30,9 @@ def ses(world, monkeypatch):
     """A stubbed SESv2 client in place of the mailer's; `calls` records every SendEmail attempted."""
     client = boto3.client("sesv2", region_name="us-east-1")
     calls: list[dict] = []
-    client.meta.events.register("before-parameter-build.sesv2.SendEmail", lambda params, **_: calls.append(params))
+    client.meta.events.register(
+        "before-parameter-build.sesv2.SendEmail", lambda params, **_: calls.append(params)
+    )
     stub = Stubber(client)
     stub.calls = calls
     monkeypatch.setattr(runtime.mailer(), "client", client)
@@ -39,7 +41,9 @@ def ses(world, monkeypatch):
 
 
 def accept(stub, ses_id):
-    stub.add_response("send_email", {"MessageId": ses_id}, {"Destination": ANY, "Content": {"Raw": {"Data": ANY}}})
+    stub.add_response(
+        "send_email", {"MessageId": ses_id}, {"Destination": ANY, "Content": {"Raw": {"Data": ANY}}}
+    )
 
 
 def test_throttled_twice_then_accepted_sends_exactly_once(world, ses):
@@ -82,8 +86,10 @@ def test_an_error_after_ses_accepted_never_sends_again(world):
         outbox = json.loads(params["body"]).get("Item", {}).get("outbox", {}).get("M", {})
         if not failed and outbox.get(K.value, {}).get("M", {}).get("s", {}).get("S") == "sent":
             failed.append(params)
-            error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"},
-                     "ResponseMetadata": {"HTTPStatusCode": 400}}
+            error = {
+                "Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"},
+                "ResponseMetadata": {"HTTPStatusCode": 400},
+            }
             return AWSResponse("https://dynamodb", 400, {}, None), error
         return None
 
@@ -170,6 +176,6 @@ def test_a_connector_opting_out_does_not_cancel_an_introduction_already_agreed_b
 
 
 def _hash(world, address):
-    from warm_intro.domain.privacy import address_hash
+    from warm_intro.domain.hashing import address_hash
 
     return address_hash(address, world.settings.hash_key)

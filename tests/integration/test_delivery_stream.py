@@ -12,15 +12,20 @@ from warm_intro import runtime
 from warm_intro.domain.model import Delivery, Kind
 
 EVENT = json.loads((Path(__file__).parents[2] / "events" / "stream_notifier.json").read_text())
-EXPECTED = {"ada@example.org": Kind.CONFIRM_REQUEST, "katherine@example.org": Kind.CONNECTOR_ASK,
-            "claude@example.net": Kind.TARGET_ASK}
+EXPECTED = {
+    "ada@example.org": Kind.CONFIRM_REQUEST,
+    "katherine@example.org": Kind.CONNECTOR_ASK,
+    "claude@example.net": Kind.TARGET_ASK,
+}
 
 
 def seed(world) -> dict:
     """The table as the stream saw it: each record's new image is the stored item."""
     event = copy.deepcopy(EVENT)
     for record in event["Records"]:
-        runtime.repository().client.put_item(TableName=world.settings.table_name, Item=record["dynamodb"]["NewImage"])
+        runtime.repository().client.put_item(
+            TableName=world.settings.table_name, Item=record["dynamodb"]["NewImage"]
+        )
     return event
 
 

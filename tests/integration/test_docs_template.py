@@ -14,7 +14,7 @@ ALARMS = template.resources("AWS::CloudWatch::Alarm")
 
 
 def table_after(text: str, header: str) -> list[list[str]]:
-    lines = text[text.index(header):].splitlines()[2:]
+    lines = text[text.index(header) :].splitlines()[2:]
     rows = []
     for line in lines:
         if not line.startswith("|"):
@@ -41,9 +41,12 @@ def test_the_alarm_table_explains_every_alarm_and_only_those():
 def test_the_costs_count_the_alarms_and_price_each_resource_that_costs_by_the_month():
     (count,) = re.findall(r"CloudWatch: (\d+) alarms at \$0\.10 \| \$([\d.]+)", DEPLOY)
     assert int(count[0]) == len(ALARMS) and float(count[1]) == round(0.10 * len(ALARMS), 2)
-    monthly = {"AWS::KMS::Key": "KMS", "AWS::SecretsManager::Secret": "Secrets Manager",
-               "AWS::CloudWatch::Dashboard": "CloudWatch dashboard"}
-    costs = DEPLOY[DEPLOY.index("## What it costs"):]
+    monthly = {
+        "AWS::KMS::Key": "KMS",
+        "AWS::SecretsManager::Secret": "Secrets Manager",
+        "AWS::CloudWatch::Dashboard": "CloudWatch dashboard",
+    }
+    costs = DEPLOY[DEPLOY.index("## What it costs") :]
     for kind, label in monthly.items():
         if template.resources(kind):
             assert f"| {label}" in costs, kind

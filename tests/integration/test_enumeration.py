@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from tests.support.world import REQUEST
 from warm_intro import runtime
-from warm_intro.domain.privacy import address_hash
+from warm_intro.domain.hashing import address_hash
 
 
 def cases(world) -> dict[str, dict]:
@@ -19,8 +19,11 @@ def cases(world) -> dict[str, dict]:
     runtime.repository().suppress(hashed("gone@example.net"), "opted_out", world.now)
     for n in range(5):  # Katherine's week is full
         runtime.repository().put_member(f"r{n}@example.org", f"Requester {n}")
-        world.ask(requester={"name": f"Requester {n}", "email": f"r{n}@example.org"},
-                  connector_email="katherine@example.org", target={"name": f"T {n}", "email": f"t{n}@example.net"})
+        world.ask(
+            requester={"name": f"Requester {n}", "email": f"r{n}@example.org"},
+            connector_email="katherine@example.org",
+            target={"name": f"T {n}", "email": f"t{n}@example.net"},
+        )
         world.deliver()
         assert world.post_form(world.last_link(f"r{n}@example.org"), {"decision": "confirm"}).status == 200
     world.deliver()
@@ -48,15 +51,25 @@ def test_the_api_answers_every_request_with_the_same_bytes(world):
 
 def test_the_form_answers_every_request_with_the_same_page(world):
     def form(body: dict) -> bytes:
-        return urlencode({
-            "requester_name": body["requester"]["name"], "requester_email": body["requester"]["email"],
-            "connector_email": body["connector_email"], "target_name": body["target"]["name"],
-            "target_email": body["target"].get("email", ""), "blurb": body["blurb"],
-        }).encode()
+        return urlencode(
+            {
+                "requester_name": body["requester"]["name"],
+                "requester_email": body["requester"]["email"],
+                "connector_email": body["connector_email"],
+                "target_name": body["target"]["name"],
+                "target_email": body["target"].get("email", ""),
+                "blurb": body["blurb"],
+            }
+        ).encode()
 
     answers = {
-        name: world.request("POST", "/", headers={"content-type": "application/x-www-form-urlencoded"},
-                            body=form(body), source_ip=f"203.0.113.{n}")
+        name: world.request(
+            "POST",
+            "/",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+            body=form(body),
+            source_ip=f"203.0.113.{n}",
+        )
         for n, (name, body) in enumerate(cases(world).items())
     }
     first = answers["member"]

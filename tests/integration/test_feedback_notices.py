@@ -8,7 +8,7 @@ from pathlib import Path
 
 from local.lambdas import invoke
 from warm_intro import runtime
-from warm_intro.domain.privacy import address_hash
+from warm_intro.domain.hashing import address_hash
 
 EVENTS = Path(__file__).parents[2] / "events"
 
@@ -19,8 +19,11 @@ def notice(name: str) -> dict:
 
 def suppressions(world) -> dict[str, set[str]]:
     items = runtime.repository().client.scan(TableName=world.settings.table_name)["Items"]
-    return {i["pk"]["S"].removeprefix("SUPPRESS#"): set(i["reasons"]["SS"]) for i in items
-            if i["pk"]["S"].startswith("SUPPRESS#")}
+    return {
+        i["pk"]["S"].removeprefix("SUPPRESS#"): set(i["reasons"]["SS"])
+        for i in items
+        if i["pk"]["S"].startswith("SUPPRESS#")
+    }
 
 
 def test_notices_replayed_three_times_out_of_order_give_one_entry_each(world):

@@ -26,7 +26,9 @@ def deployed_env(monkeypatch):
 def test_the_key_is_read_from_the_secret_once_per_container(deployed_env):
     calls = []
     runtime.client("secretsmanager").meta.events.register(
-        "before-parameter-build.secrets-manager.GetSecretValue", lambda params, **kw: calls.append(params["SecretId"]))
+        "before-parameter-build.secrets-manager.GetSecretValue",
+        lambda params, **kw: calls.append(params["SecretId"]),
+    )
     assert runtime.settings().hash_key == KEY
     assert runtime.settings().hash_key == KEY
     assert calls == [deployed_env]
@@ -34,8 +36,10 @@ def test_the_key_is_read_from_the_secret_once_per_container(deployed_env):
 
 def test_a_key_given_directly_wins_and_no_secret_is_read():
     read = []
-    settings = Settings.from_env({"TABLE_NAME": "t", "SENDER": "a@example.org", "HASH_KEY": KEY,
-                                  "HASH_KEY_SECRET": "arn:secret"}, read_secret=read.append)
+    settings = Settings.from_env(
+        {"TABLE_NAME": "t", "SENDER": "a@example.org", "HASH_KEY": KEY, "HASH_KEY_SECRET": "arn:secret"},
+        read_secret=read.append,
+    )
     assert settings.hash_key == KEY and read == []
 
 

@@ -32,14 +32,21 @@ def test_form_events_show_the_form_and_take_a_request(world):
     page = invoke("IntakeFunction", load("intake_form_get.json"))
     assert page["statusCode"] == 200 and "<form" in page["body"]
     assert page["headers"]["Referrer-Policy"] == "no-referrer"
-    answer = invoke("IntakeFunction", load("intake_form_post.json"))  # base64-encoded, as API Gateway sends forms
+    answer = invoke(
+        "IntakeFunction", load("intake_form_post.json")
+    )  # base64-encoded, as API Gateway sends forms
     assert answer["statusCode"] == 200 and "Check your email" in answer["body"]
     intro = only_intro(world)
     assert intro.target.email is None and intro.history[0].via == "form"
 
 
 def test_link_events_with_a_stranger_token_change_nothing(world):
-    for name in ("links_get.json", "links_head.json", "links_post_decision.json", "links_optout_one_click.json"):
+    for name in (
+        "links_get.json",
+        "links_head.json",
+        "links_post_decision.json",
+        "links_optout_one_click.json",
+    ):
         answer = invoke("LinksFunction", load(name))
         assert answer["statusCode"] == 404, name
         assert "text/html" in answer["headers"]["Content-Type"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from warm_intro import runtime
 from warm_intro.adapters.ledger import Ledgers
+from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import Role
-from warm_intro.domain.privacy import address_hash
-from warm_intro.services import privacy
+from warm_intro.services import personal_data
 
 from .steps import unconfirmed
 from .test_cli import TABLE, run
@@ -23,13 +23,15 @@ def test_migration_lets_every_spelling_find_what_was_stored_before_and_is_idempo
     # What the previous version wrote: the index entry and an opt-out under the typed address's hash.
     assert Ledgers(repo).move_entry(intro, Role.TARGET, hashed, hashed.earlier)
     repo.suppress(hashed.earlier, "opted_out", world.now)
-    assert privacy.export(key, repo, OTHER)["introductions"] == [] and not repo.suppressed([address_hash(OTHER, key)])
+    assert personal_data.export(key, repo, OTHER)["introductions"] == [] and not repo.suppressed(
+        [address_hash(OTHER, key)]
+    )
 
     code, out, _ = run(capsys, *TABLE, "identities", "migrate")
     assert code == 0 and "1 index entries moved, 1 suppressions copied" in out
-    (found,) = privacy.export(key, repo, OTHER)["introductions"]
+    (found,) = personal_data.export(key, repo, OTHER)["introductions"]
     assert found["id"] == intro and found["roles"] == ["target"]
-    assert repo.suppressed([address_hash(OTHER, key)]) and privacy.export(key, repo, OTHER)["opted_out"]
+    assert repo.suppressed([address_hash(OTHER, key)]) and personal_data.export(key, repo, OTHER)["opted_out"]
 
     code, out, _ = run(capsys, *TABLE, "identities", "migrate")
     assert code == 0 and "0 index entries moved, 0 suppressions copied" in out and "0 closed" in out
@@ -42,8 +44,11 @@ def test_migration_schedules_old_closed_introductions_for_anonymisation(world, c
     world.advance(days=31)
     world.tick()
     client, table = runtime.client("dynamodb"), world.settings.table_name
-    client.update_item(TableName=table, Key={"pk": {"S": f"INTRO#{intro}"}, "sk": {"S": "INTRO"}},
-                       UpdateExpression="REMOVE due_pk, due_at")
+    client.update_item(
+        TableName=table,
+        Key={"pk": {"S": f"INTRO#{intro}"}, "sk": {"S": "INTRO"}},
+        UpdateExpression="REMOVE due_pk, due_at",
+    )
     code, out, _ = run(capsys, *TABLE, "identities", "migrate")
     assert code == 0 and "1 closed introductions scheduled" in out
     world.advance(days=365)

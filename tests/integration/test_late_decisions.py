@@ -17,8 +17,10 @@ def snapshot():
 
 @pytest.mark.parametrize(
     ("walk", "asked", "decision"),
-    [(awaiting_connector, GRACE, {"decision": "approve", "target_email": ALAN}),
-     (awaiting_target, ALAN, {"decision": "accept"})],
+    [
+        (awaiting_connector, GRACE, {"decision": "approve", "target_email": ALAN}),
+        (awaiting_target, ALAN, {"decision": "accept"}),
+    ],
 )
 def test_a_late_yes_after_the_deadline_but_before_the_scheduler_changes_nothing(world, walk, asked, decision):
     intro_id = walk(world)

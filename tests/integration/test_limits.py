@@ -10,8 +10,8 @@ import pytest
 from tests.support.world import LINK, REQUEST
 from warm_intro import runtime
 from warm_intro.adapters.ledger import Ledgers
+from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import Delivery, Kind, State
-from warm_intro.domain.privacy import address_hash
 
 from .steps import ADA, GRACE
 
@@ -32,8 +32,10 @@ def requests_of(world, address: str) -> set[str]:
 def ask(world, requester=(ADA, "Ada Lovelace"), target=("Alan Turing", "alan@example.net")) -> str:
     """The new request's id. Its confirmation mail may wait for an earlier one to be answered."""
     before = requests_of(world, requester[0])
-    answer = world.ask(requester={"name": requester[1], "email": requester[0]},
-                       target={"name": target[0], **({"email": target[1]} if target[1] else {})})
+    answer = world.ask(
+        requester={"name": requester[1], "email": requester[0]},
+        target={"name": target[0], **({"email": target[1]} if target[1] else {})},
+    )
     assert answer.status == 202
     world.deliver()
     (new,) = requests_of(world, requester[0]) - before
@@ -171,8 +173,12 @@ def test_an_opted_out_target_is_never_mailed_again(members):
     mailed = len(world.mail_to("alan@example.net"))
     second = ask(world, requester=MORE[1], target=("Alan Turing", None))
     confirm(world, second, MORE[1][0])
-    assert world.post_form(link_for(world, GRACE, second), {"decision": "approve", "target_email": "Alan@Example.net"}
-                           ).status == 200
+    assert (
+        world.post_form(
+            link_for(world, GRACE, second), {"decision": "approve", "target_email": "Alan@Example.net"}
+        ).status
+        == 200
+    )
     world.deliver()
     assert len(world.mail_to("alan@example.net")) == mailed
     assert world.intro(second).state is State.REFUSED
@@ -186,7 +192,9 @@ def test_the_public_api_allows_a_modest_rate_per_source_address(world):
 
 def test_ledgers_and_the_person_index_hold_no_address_or_name(members):
     world = members
-    ids = [ask(world, requester=MORE[i], target=(f"Target Person {i}", f"t{i}@example.net")) for i in range(2)]
+    ids = [
+        ask(world, requester=MORE[i], target=(f"Target Person {i}", f"t{i}@example.net")) for i in range(2)
+    ]
     for n, i in enumerate(ids):
         confirm(world, i, MORE[n][0])
         approve(world, i)

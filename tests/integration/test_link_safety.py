@@ -93,8 +93,11 @@ def test_a_link_cannot_make_another_roles_choice(world):
 
 def test_every_page_sends_the_security_headers(world):
     introduced(world)
-    pages = [world.get("/"), world.post_form("/", {}),
-             world.get("https://intros.example.org/link/xxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy")]
+    pages = [
+        world.get("/"),
+        world.post_form("/", {}),
+        world.get("https://intros.example.org/link/xxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"),
+    ]
     pages += [world.get(u) for u in every_link(world)]
     pages += [world.request("HEAD", u) for u in every_link(world)]
     world.advance(days=61)
@@ -109,9 +112,16 @@ def test_every_page_sends_the_security_headers(world):
 
 
 def test_links_never_come_from_the_host_header(world):
-    answer = world.request("POST", "/intros", headers={"content-type": "application/json", "host": "evil.example.com",
-                                               "x-forwarded-host": "evil.example.com"},
-                  body=json.dumps(REQUEST).encode())
+    answer = world.request(
+        "POST",
+        "/intros",
+        headers={
+            "content-type": "application/json",
+            "host": "evil.example.com",
+            "x-forwarded-host": "evil.example.com",
+        },
+        body=json.dumps(REQUEST).encode(),
+    )
     assert answer.status == 202, answer.text
     world.deliver()
     (mail,) = world.mail_to(ADA)

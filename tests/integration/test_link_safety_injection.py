@@ -24,8 +24,9 @@ def test_bytes_that_are_not_utf8_get_a_4xx_everywhere(world, body):
     answers = [
         world.request("POST", "/intros", headers={"content-type": "application/json"}, body=body),
         world.request("POST", "/", headers=FORM, body=body),
-        world.request("POST", world.last_link(GRACE).removeprefix("https://intros.example.org"), headers=FORM,
-                      body=body),
+        world.request(
+            "POST", world.last_link(GRACE).removeprefix("https://intros.example.org"), headers=FORM, body=body
+        ),
     ]
     assert all(400 <= a.status < 500 for a in answers), [(a.status, a.body[:80]) for a in answers]
     assert snapshot(world) == before
@@ -69,8 +70,15 @@ def test_a_note_with_html_reaches_the_target_escaped(world):
     assert "<script>" not in page.text and "&lt;script&gt;" in page.text
 
 
-@pytest.mark.parametrize("address", ["alan@example.net\r\nBcc: victim@example.com", "alan@example.net\nX: y",
-                                     "<alan@example.net>", "alan@exa mple.net"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "alan@example.net\r\nBcc: victim@example.com",
+        "alan@example.net\nX: y",
+        "<alan@example.net>",
+        "alan@exa mple.net",
+    ],
+)
 def test_an_address_with_line_breaks_or_brackets_is_refused_on_the_connectors_page(world, address):
     awaiting_connector(world, target={"name": "Alan Turing"})
     before = snapshot(world)

@@ -15,8 +15,8 @@ from moto import mock_aws
 from tests.integration.steps import ADA, ALAN, GRACE, introduced, tick
 from tests.support.world import REQUEST, World
 from warm_intro import runtime
+from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import Delivery, Kind, State
-from warm_intro.domain.privacy import address_hash
 
 VICTIM = "victim@example.com"
 SUBJECT = "Please confirm your introduction request"
@@ -34,8 +34,11 @@ def bomb(world, n: int = 25, victim: str = VICTIM) -> list:
     line the attacker would like the victim to read."""
     answers = []
     for i, address in enumerate(spellings(victim, n)):
-        body = {**REQUEST, "requester": {"name": f"Buy cheap pills {i}", "email": address},
-                "target": {"name": f"CLICK https://evil.example/{i}", "email": None}}
+        body = {
+            **REQUEST,
+            "requester": {"name": f"Buy cheap pills {i}", "email": address},
+            "target": {"name": f"CLICK https://evil.example/{i}", "email": None},
+        }
         answers.append(world.post_json("/intros", json.dumps(body), source_ip=f"198.51.100.{i + 1}"))
     world.deliver()
     return answers
@@ -134,8 +137,14 @@ def test_every_message_of_a_whole_introduction_carries_the_one_click_pair(world)
     world.post_form(world.last_link(ADA), {"decision": "yes"})
     world.deliver()
     kinds = {k for k, m in world.intro(found).outbox.items() if m.status is Delivery.SENT}
-    assert kinds == {Kind.CONFIRM_REQUEST, Kind.CONNECTOR_ASK, Kind.TARGET_ASK, Kind.INTRODUCTION, Kind.FOLLOWUP,
-                     Kind.THANKS}
+    assert kinds == {
+        Kind.CONFIRM_REQUEST,
+        Kind.CONNECTOR_ASK,
+        Kind.TARGET_ASK,
+        Kind.INTRODUCTION,
+        Kind.FOLLOWUP,
+        Kind.THANKS,
+    }
     for mail in world.mail():
         assert mail["headers"]["List-Unsubscribe"].startswith("<https://intros.example.org/optout/")
         assert mail["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -168,12 +177,15 @@ def test_ipv6_addresses_within_one_64_share_the_hourly_limit(world):
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(victim=st.sampled_from(["victim@example.com", "j.doe+news@example.org", "ALICE@Example.NET"]),
-       flips=st.lists(st.booleans(), min_size=1, max_size=30), pads=st.lists(st.sampled_from(["", " ", "  "]),
-                                                                             min_size=2, max_size=2))
+@given(
+    victim=st.sampled_from(["victim@example.com", "j.doe+news@example.org", "ALICE@Example.NET"]),
+    flips=st.lists(st.booleans(), min_size=1, max_size=30),
+    pads=st.lists(st.sampled_from(["", " ", "  "]), min_size=2, max_size=2),
+)
 def test_any_spelling_of_the_victims_address_shares_the_one_mail(clock, victim, flips, pads):
     """Case and surrounding spaces, in any mix, over 25 posts: one mail. (Other spellings of one
     mailbox share it exactly as far as `address_hash` treats them as one.)"""
+
     def spelled(n: int) -> str:
         cased = "".join(c.upper() if flips[(n + i) % len(flips)] else c.lower() for i, c in enumerate(victim))
         return f"{pads[0]}{cased}{pads[1]}"

@@ -15,13 +15,16 @@ from warm_intro import runtime
 def test_every_message_names_its_recipients_to_ses_and_in_its_headers(world):
     calls: list[dict] = []
     runtime.mailer().client.meta.events.register(
-        "before-parameter-build.sesv2.SendEmail", lambda params, **_: calls.append(params))
+        "before-parameter-build.sesv2.SendEmail", lambda params, **_: calls.append(params)
+    )
     introduced(world)
 
     seen = []
     for params in calls:
         raw = params["Content"]["Raw"]["Data"]
-        msg = BytesParser(policy=policy.default).parsebytes(raw if isinstance(raw, bytes) else base64.b64decode(raw))
+        msg = BytesParser(policy=policy.default).parsebytes(
+            raw if isinstance(raw, bytes) else base64.b64decode(raw)
+        )
         to = [a.addr_spec for a in msg["To"].addresses]
         cc = [a.addr_spec for a in msg["Cc"].addresses] if msg["Cc"] else []
         assert params["Destination"] == {"ToAddresses": to, **({"CcAddresses": cc} if cc else {})}

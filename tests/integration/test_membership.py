@@ -189,7 +189,10 @@ def one_ask_a_week(monkeypatch):
 def test_an_ask_held_for_a_removed_connectors_week_is_never_released(one_ask_a_week, world, capsys):
     first = awaiting_connector(world)
     katherine = {"name": "Katherine Johnson", "email": "katherine@example.org"}
-    assert world.ask(requester=katherine, target={"name": "Joan Clarke", "email": "joan@example.net"}).status == 202
+    assert (
+        world.ask(requester=katherine, target={"name": "Joan Clarke", "email": "joan@example.net"}).status
+        == 202
+    )
     world.deliver()
     assert world.post_form(world.last_link(katherine["email"]), {"decision": "confirm"}).status == 200
     world.deliver()

@@ -15,9 +15,12 @@ def memory_parameter(function: dict) -> str:
 
 def test_every_function_takes_its_memory_from_a_parameter():
     assert {name: memory_parameter(f) for name, f in FUNCTIONS.items()} == {
-        "IntakeFunction": "HttpMemorySize", "LinksFunction": "HttpMemorySize", "AdminFunction": "HttpMemorySize",
+        "IntakeFunction": "HttpMemorySize",
+        "LinksFunction": "HttpMemorySize",
+        "AdminFunction": "HttpMemorySize",
         "NotifierFunction": "NotifierMemorySize",
-        "SchedulerFunction": "BackgroundMemorySize", "FeedbackFunction": "BackgroundMemorySize",
+        "SchedulerFunction": "BackgroundMemorySize",
+        "FeedbackFunction": "BackgroundMemorySize",
     }
     for name in SIZES:
         spec = T["Parameters"][name]

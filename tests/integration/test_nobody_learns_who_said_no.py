@@ -21,15 +21,29 @@ from local.lambdas import invoke
 from tests.support.fixtures import START
 from tests.support.world import LINK, REQUEST, World
 from warm_intro import runtime
-from warm_intro.services import privacy
+from warm_intro.services import personal_data
 
 from .steps import ADA, ALAN, GRACE
 
 HOUR, DAY = 3600, 86400
 D = 20 * DAY  # the longest a confirmed request runs with the default expiry: the moment the requester is told
 # Moments after the requester confirms at which the world is looked at; the scheduler runs at each.
-MOMENTS = [0, HOUR, DAY, 2 * DAY, 4 * DAY + HOUR, 7 * DAY + HOUR, 10 * DAY + HOUR, 14 * DAY, D - HOUR, D,
-           D + HOUR, D + 2 * DAY, D + 180 * DAY - HOUR, D + 180 * DAY + HOUR]
+MOMENTS = [
+    0,
+    HOUR,
+    DAY,
+    2 * DAY,
+    4 * DAY + HOUR,
+    7 * DAY + HOUR,
+    10 * DAY + HOUR,
+    14 * DAY,
+    D - HOUR,
+    D,
+    D + HOUR,
+    D + 2 * DAY,
+    D + 180 * DAY - HOUR,
+    D + 180 * DAY + HOUR,
+]
 PROBES = {DAY, D + HOUR, D + 180 * DAY - HOUR, D + 180 * DAY + HOUR}  # a later request for the same person
 OTHER = ("r0@example.org", "Requester Zero")  # someone else's request, made before Ada's
 KATHERINE = "katherine@example.org"
@@ -39,8 +53,10 @@ ENV = {"LIMIT_CONNECTOR_WEEK": "1", "LIMIT_TARGET_30D": "1"}
 
 # what the others do: (before Ada asks, {moment: action}) ------------------------------------------
 
+
 def press(address: str, decision: str, kind: str = "link", **form) -> Callable[[World], int]:
     """Returns the status; 0 when there is no link to press (the requester withdrew before they were asked)."""
+
     def act(world: World) -> int:
         links = [u for m in world.mail_to(address) for u in LINK.findall(m["text"]) if f"/{kind}/" in u]
         if not links:
@@ -48,19 +64,26 @@ def press(address: str, decision: str, kind: str = "link", **form) -> Callable[[
         status = world.post_form(links[-1], {"decision": decision, **form}).status
         world.deliver()
         return status
+
     return act
 
 
 def others_request(connector: str, target: dict, approve: bool = False) -> Callable[[World], None]:
     """Someone else's request, confirmed (and approved): it uses up a connector's or target's cap."""
+
     def act(world: World) -> None:
-        body = {**REQUEST, "requester": {"name": OTHER[1], "email": OTHER[0]}, "connector_email": connector,
-                "target": target}
+        body = {
+            **REQUEST,
+            "requester": {"name": OTHER[1], "email": OTHER[0]},
+            "connector_email": connector,
+            "target": target,
+        }
         assert world.post_json("/intros", json.dumps(body), source_ip="198.51.100.9").status == 202
         world.deliver()
         assert press(OTHER[0], "confirm")(world) == 200
         if approve:
             assert press(connector, "approve")(world) == 200
+
     return act
 
 
@@ -68,6 +91,7 @@ def bounced(address: str) -> Callable[[World], None]:
     def act(world: World) -> None:
         event = json.loads(json.dumps(_event("sns_bounce")).replace(ALAN, address))
         assert invoke("FeedbackFunction", event) == {"suppressed": 1}
+
     return act
 
 
@@ -87,13 +111,19 @@ SCENARIOS: dict[str, tuple[Callable[[World], None], dict[int, Callable[[World], 
     "connector opts out on the ask": (nothing, {DAY: press(GRACE, "opt_out", "optout")}, {}),
     "connector opted out earlier": (opted_out_earlier, {}, {}),
     "connector at cap, asks wait": (others_request(GRACE, {"name": "Joan Clarke"}), {}, {}),
-    "connector at cap, refuses": (others_request(GRACE, {"name": "Joan Clarke"}), {},
-                                  {"CONNECTOR_OVER_CAPACITY": "refuse"}),
+    "connector at cap, refuses": (
+        others_request(GRACE, {"name": "Joan Clarke"}),
+        {},
+        {"CONNECTOR_OVER_CAPACITY": "refuse"},
+    ),
     "connector suppressed": (bounced(GRACE), {}, {}),
     "target declines": (nothing, {DAY: press(GRACE, "approve"), 2 * DAY: press(ALAN, "decline")}, {}),
     "target opts out": (nothing, {DAY: press(GRACE, "approve"), 2 * DAY: press(ALAN, "opt_out")}, {}),
-    "target capped": (others_request(KATHERINE, {"name": "Alan Turing", "email": ALAN}, approve=True),
-                      {DAY: press(GRACE, "approve")}, {}),
+    "target capped": (
+        others_request(KATHERINE, {"name": "Alan Turing", "email": ALAN}, approve=True),
+        {DAY: press(GRACE, "approve")},
+        {},
+    ),
     "target suppressed": (bounced(ALAN), {DAY: press(GRACE, "approve")}, {}),
     "target silent": (nothing, {DAY: press(GRACE, "approve")}, {}),
 }
@@ -101,6 +131,7 @@ INTRODUCED = (nothing, {DAY: press(GRACE, "approve"), 2 * DAY: press(ALAN, "acce
 
 
 # one world, recorded ---------------------------------------------------------------------------------
+
 
 def record(scenario, withdraw_at: int | None = None, export: bool = False, until: int = MOMENTS[-1]) -> list:
     """Everything the requester sees in one world, looked at each moment up to `until`, with per-run
@@ -130,7 +161,10 @@ def record(scenario, withdraw_at: int | None = None, export: bool = False, until
                 if moment in actions:
                     status = actions[moment](world)
                     # Every scenario really happens; after a withdrawal the others may find nothing to answer.
-                    assert status == 200 or (withdraw_at is not None and moment > withdraw_at), (moment, status)
+                    assert status == 200 or (withdraw_at is not None and moment > withdraw_at), (
+                        moment,
+                        status,
+                    )
                 world.tick()
                 world.deliver()
                 if moment == withdraw_at:
@@ -145,8 +179,13 @@ def record(scenario, withdraw_at: int | None = None, export: bool = False, until
                 seen += [("mail", moment, _mail(m)) for m in mail[mailed:]]
                 mailed = len(mail)
                 if export:
-                    seen.append(("export", moment, privacy.export(world.settings.hash_key, runtime.repository(),
-                                                                  ADA)))
+                    seen.append(
+                        (
+                            "export",
+                            moment,
+                            personal_data.export(world.settings.hash_key, runtime.repository(), ADA),
+                        )
+                    )
         finally:
             runtime.reset()
     return _normalised(seen)
@@ -187,8 +226,10 @@ def _normalised(seen: list) -> list:
 
     def clean(value):
         if isinstance(value, dict):
-            return {k: found.setdefault(v, f"<per-run {len(found)}>") if k == "id" else clean(v)
-                    for k, v in value.items()}
+            return {
+                k: found.setdefault(v, f"<per-run {len(found)}>") if k == "id" else clean(v)
+                for k, v in value.items()
+            }
         if isinstance(value, list | tuple):
             return [clean(v) for v in value]
         if isinstance(value, str):
@@ -214,6 +255,7 @@ def first_difference(a: list, b: list) -> str:
 
 # the tests -----------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def silence():
     """Recorded once for the module: the request nobody answers, with the requester's export."""
@@ -238,8 +280,10 @@ def test_an_introduction_does_show_so_the_record_can_tell_worlds_apart(silence):
 
 
 @settings(max_examples=8, deadline=None)
-@given(pair=st.lists(st.sampled_from(sorted(SCENARIOS)), min_size=2, max_size=2, unique=True),
-       withdraw_at=st.sampled_from([m for m in MOMENTS if m < D]))
+@given(
+    pair=st.lists(st.sampled_from(sorted(SCENARIOS)), min_size=2, max_size=2, unique=True),
+    withdraw_at=st.sampled_from([m for m in MOMENTS if m < D]),
+)
 def test_withdrawing_at_any_moment_reads_the_same_whoever_said_no(pair, withdraw_at):
     first, second = (record(SCENARIOS[name], withdraw_at, until=D + HOUR) for name in pair)
     assert first == second, f"{pair} withdrawn at {withdraw_at}:{first_difference(first, second)}"

@@ -105,16 +105,27 @@ def with_field(field: str, value: str) -> dict:
     return body
 
 
-FORM_NAMES = {"requester.name": "requester_name", "requester.email": "requester_email",
-              "connector_email": "connector_email", "target.name": "target_name", "target.email": "target_email",
-              "target.about": "target_about", "blurb": "blurb"}
+FORM_NAMES = {
+    "requester.name": "requester_name",
+    "requester.email": "requester_email",
+    "connector_email": "connector_email",
+    "target.name": "target_name",
+    "target.email": "target_email",
+    "target.about": "target_about",
+    "blurb": "blurb",
+}
 
 
 def as_form(body: dict) -> dict[str, str]:
-    flat = {"requester.name": body["requester"]["name"], "requester.email": body["requester"]["email"],
-            "connector_email": body["connector_email"], "target.name": body["target"]["name"],
-            "target.email": body["target"].get("email") or "", "target.about": body["target"].get("about") or "",
-            "blurb": body["blurb"]}
+    flat = {
+        "requester.name": body["requester"]["name"],
+        "requester.email": body["requester"]["email"],
+        "connector_email": body["connector_email"],
+        "target.name": body["target"]["name"],
+        "target.email": body["target"].get("email") or "",
+        "target.about": body["target"].get("about") or "",
+        "blurb": body["blurb"],
+    }
     return {FORM_NAMES[k]: v for k, v in flat.items()}
 
 
@@ -138,8 +149,13 @@ def test_each_limit_at_and_just_past_its_boundary_gets_the_documented_answer(wor
                     assert answer.status == 422, (field, length, answer.text)
                     assert field in [e["field"] for e in answer.json()["errors"]], (field, answer.text)
             else:
-                answer = world.request("POST", "/", headers={"content-type": "application/x-www-form-urlencoded"},
-                                       body=urlencode(as_form(body)).encode(), source_ip=source())
+                answer = world.request(
+                    "POST",
+                    "/",
+                    headers={"content-type": "application/x-www-form-urlencoded"},
+                    body=urlencode(as_form(body)).encode(),
+                    source_ip=source(),
+                )
                 if accepted:
                     assert answer.status == 200 and "Check your email" in answer.text, (field, length)
                 else:

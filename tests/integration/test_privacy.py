@@ -28,13 +28,23 @@ def admin():
 
 
 def call(admin, route: str, body, signed: bool = True) -> tuple[int, dict]:
-    authorizer = {"iam": {"userArn": "arn:aws:iam::123456789012:user/admin", "callerId": "AIDA"}} if signed else {}
+    authorizer = (
+        {"iam": {"userArn": "arn:aws:iam::123456789012:user/admin", "callerId": "AIDA"}} if signed else {}
+    )
     event = {
-        "version": "2.0", "routeKey": f"POST {route}", "rawPath": route, "rawQueryString": "",
-        "headers": {"content-type": "application/json"}, "isBase64Encoded": False,
+        "version": "2.0",
+        "routeKey": f"POST {route}",
+        "rawPath": route,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json"},
+        "isBase64Encoded": False,
         "body": body if isinstance(body, str) else json.dumps(body),
-        "requestContext": {"http": {"method": "POST", "path": route, "sourceIp": "10.0.0.1"},
-                           "authorizer": authorizer, "stage": "$default", "requestId": "r"},
+        "requestContext": {
+            "http": {"method": "POST", "path": route, "sourceIp": "10.0.0.1"},
+            "authorizer": authorizer,
+            "stage": "$default",
+            "requestId": "r",
+        },
     }
     answer = admin.lambda_handler(event, Context("AdminFunction"))
     return answer["statusCode"], json.loads(answer["body"])
@@ -58,7 +68,8 @@ def test_export_shows_a_persons_introductions_and_only_their_own_decisions(world
     (intro,) = data["introductions"]
     assert intro["id"] == first and intro["roles"] == ["target"] and intro["state"] == "introduced"
     assert [(e["as"], e["action"], e["via"]) for e in intro["consent_record"]] == [
-        ("target", "accept", "consent-page:v1")]
+        ("target", "accept", "consent-page:v1")
+    ]
     status, data = call(admin, "/admin/export", {"email": ADA})
     assert data["member"] == "Ada Lovelace"
     assert {e["as"] for e in data["introductions"][0]["consent_record"]} == {"requester"}

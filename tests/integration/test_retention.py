@@ -7,7 +7,7 @@ import json
 
 from warm_intro import runtime
 from warm_intro.domain.model import State
-from warm_intro.services import privacy
+from warm_intro.services import personal_data
 
 from .steps import ADA, ALAN, GRACE, introduced, tick
 from .test_privacy import table_text
@@ -34,7 +34,7 @@ def test_a_closed_introduction_is_anonymised_after_the_retention_period(world):
         assert gone not in stored
     assert "alan" not in table_text(world)  # not a member: nothing of Alan is left anywhere
     assert not [i for i in items(world) if i["pk"]["S"].startswith("PERSON#")]
-    assert privacy.export(world.settings.hash_key, runtime.repository(), ADA)["introductions"] == []
+    assert personal_data.export(world.settings.hash_key, runtime.repository(), ADA)["introductions"] == []
     mailed = len(world.mail())
     world.advance(days=30)
     tick(world)

@@ -11,11 +11,15 @@ from tests.support.events import load
 from warm_intro import runtime
 from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.model import Delivery, Kind, State
-from warm_intro.services.clock import run_due
+from warm_intro.services.scheduler import run_due
 
 ASKS = [  # (requester, connector, target): three requests that stay within every per-person limit
     (("Ada Lovelace", "ada@example.org"), "grace@example.org", ("Alan Turing", "alan@example.net")),
-    (("Katherine Johnson", "katherine@example.org"), "grace@example.org", ("Joan Clarke", "joan@example.net")),
+    (
+        ("Katherine Johnson", "katherine@example.org"),
+        "grace@example.org",
+        ("Joan Clarke", "joan@example.net"),
+    ),
     (("Ada Lovelace", "ada@example.org"), "katherine@example.org", ("Tommy Flowers", "tommy@example.net")),
 ]
 
@@ -23,8 +27,11 @@ ASKS = [  # (requester, connector, target): three requests that stay within ever
 def three_waiting_on_connectors(world) -> list[str]:
     ids = []
     for (name, email), connector, (target, target_email) in ASKS:
-        answer = world.ask(requester={"name": name, "email": email}, connector_email=connector,
-                           target={"name": target, "email": target_email})
+        answer = world.ask(
+            requester={"name": name, "email": email},
+            connector_email=connector,
+            target={"name": target, "email": target_email},
+        )
         assert answer.status == 202
         world.deliver()
         confirm = world.last_link(email)
@@ -118,9 +125,15 @@ def test_pages_until_nothing_is_due(world):
 def test_one_unreadable_introduction_does_not_stall_the_others(world):
     ids = three_waiting_on_connectors(world)
     world.advance(days=4)
-    runtime.client("dynamodb").put_item(TableName=world.settings.table_name, Item={
-        "pk": {"S": "INTRO#broken"}, "sk": {"S": "INTRO"}, "due_pk": {"S": "due"}, "due_at": {"N": "1"},
-    })
+    runtime.client("dynamodb").put_item(
+        TableName=world.settings.table_name,
+        Item={
+            "pk": {"S": "INTRO#broken"},
+            "sk": {"S": "INTRO"},
+            "due_pk": {"S": "due"},
+            "due_at": {"N": "1"},
+        },
+    )
     report = run_due(runtime.repository(), world.now)
     assert report.failed == ["broken"] and report.changed == 3
     assert_each_reminded_once(world, ids)
@@ -129,7 +142,9 @@ def test_one_unreadable_introduction_does_not_stall_the_others(world):
 def test_the_handler_takes_the_sample_schedule_event(world):
     ids = three_waiting_on_connectors(world)
     world.advance(days=4)
-    answer = module("SchedulerFunction").lambda_handler(load("scheduler_event.json"), Context("SchedulerFunction"))
+    answer = module("SchedulerFunction").lambda_handler(
+        load("scheduler_event.json"), Context("SchedulerFunction")
+    )
     assert (answer["due"], answer["changed"], answer["unfinished"], answer["failed"]) == (3, 3, False, [])
     assert_each_reminded_once(world, ids)
 

@@ -32,8 +32,12 @@ def wsgi(world):
             headers["content-type"] = environ["CONTENT_TYPE"]
         n = next(addresses)
         answer = world.gateway.request(
-            environ["REQUEST_METHOD"], environ["PATH_INFO"], query=environ.get("QUERY_STRING", ""),
-            headers=headers, body=body, source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+            environ["REQUEST_METHOD"],
+            environ["PATH_INFO"],
+            query=environ.get("QUERY_STRING", ""),
+            headers=headers,
+            body=body,
+            source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
         )
         start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", list(answer.headers.items()))
         return [answer.body]
@@ -49,9 +53,9 @@ def test_the_api_keeps_its_documented_promises(world, mode):
     calls = []
 
     for operation in operations:
+
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=60, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def run(case):
             response = case.call_and_validate(checks=CHECKS)
             calls.append(response.status_code)

@@ -20,15 +20,24 @@ assert all(name in NAMES for case in CASES for name in case[:3])
 
 
 @pytest.mark.parametrize(("requester", "connector", "target", "blurb", "note"), CASES, ids=["fa", "he", "hi"])
-def test_names_and_notes_in_any_script_reach_every_mail_intact(world, requester, connector, target, blurb, note):
+def test_names_and_notes_in_any_script_reach_every_mail_intact(
+    world, requester, connector, target, blurb, note
+):
     runtime.repository().put_member("priya@example.org", connector)
-    answer = world.ask(requester={"name": requester, "email": "ada@example.org"}, connector_email="priya@example.org",
-                       target={"name": target, "email": "alan@example.net"}, blurb=blurb)
+    answer = world.ask(
+        requester={"name": requester, "email": "ada@example.org"},
+        connector_email="priya@example.org",
+        target={"name": target, "email": "alan@example.net"},
+        blurb=blurb,
+    )
     assert answer.status == 202, answer.text
     world.deliver()
     world.post_form(world.last_link("ada@example.org"), {"decision": "confirm"})
     world.deliver()
-    assert world.post_form(world.last_link("priya@example.org"), {"decision": "approve", "note": note}).status == 200
+    assert (
+        world.post_form(world.last_link("priya@example.org"), {"decision": "approve", "note": note}).status
+        == 200
+    )
     world.deliver()
     world.post_form(world.last_link("alan@example.net"), {"decision": "accept"})
     world.deliver()
@@ -39,7 +48,9 @@ def test_names_and_notes_in_any_script_reach_every_mail_intact(world, requester,
     confirm, ask, target_ask, introduction = mails
     assert confirm["to"] == ["ada@example.org"]  # an unproven address: no name a stranger could have typed
     for part in (confirm["subject"], confirm["text"], html.unescape(confirm["html"])):
-        assert not {requester, connector, target, blurb} & {w for w in (requester, connector, target, blurb) if w in part}
+        assert not {requester, connector, target, blurb} & {
+            w for w in (requester, connector, target, blurb) if w in part
+        }
     for mail in (ask, target_ask, introduction):
         for shown in mail["to"] + mail["cc"]:
             display, _, address = shown.rpartition(" <")

@@ -38,14 +38,22 @@ class HangUpSES:
                 while b"\r\n\r\n" not in data and (chunk := conn.recv(65536)):
                     data += chunk
                 head, _, body = data.partition(b"\r\n\r\n")
-                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length:")), 0)
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
                 while len(body) < length and (chunk := conn.recv(65536)):
                     body += chunk
                 self.requests.append(head + b"\r\n\r\n" + body)
 
     def sends(self) -> int:
-        return sum(b"SendEmail" in r.split(b"\r\n", 1)[0] or b"/v2/email/outbound-emails" in r for r in self.requests)
+        return sum(
+            b"SendEmail" in r.split(b"\r\n", 1)[0] or b"/v2/email/outbound-emails" in r for r in self.requests
+        )
 
     def close(self) -> None:
         self.listener.close()

@@ -18,10 +18,15 @@ RESOURCES = T["Resources"]
 FUNCTIONS = template.resources("AWS::Serverless::Function")
 LOG_GROUPS = template.resources("AWS::Logs::LogGroup")
 ALARMS = template.resources("AWS::CloudWatch::Alarm")
-HTTP_FUNCTIONS = {n for n, f in FUNCTIONS.items() if any(e["Type"] == "HttpApi" for e in f["Properties"]["Events"].values())}
+HTTP_FUNCTIONS = {
+    n for n, f in FUNCTIONS.items() if any(e["Type"] == "HttpApi" for e in f["Properties"]["Events"].values())
+}
 # What people open from email: public routes. The admin API is IAM-signed and rarely called.
-PUBLIC_FUNCTIONS = {n for n in HTTP_FUNCTIONS if all(
-    "Auth" not in e["Properties"] for e in FUNCTIONS[n]["Properties"]["Events"].values())}
+PUBLIC_FUNCTIONS = {
+    n
+    for n in HTTP_FUNCTIONS
+    if all("Auth" not in e["Properties"] for e in FUNCTIONS[n]["Properties"]["Events"].values())
+}
 STREAM_EVENTS = ("DynamoDB", "Kinesis", "SQS")
 ASYNC_EVENTS = ("SNS", "S3", "EventBridgeRule", "CloudWatchEvent")
 
@@ -51,15 +56,25 @@ def test_every_function_has_least_privilege_statements(name):
             if any(a == "dynamodb:Query" for a in as_list(statement["Action"])) and name != "AdminFunction":
                 # (the admin function queries one person's PERSON#<hash> partition of the table itself)
                 assert str(resource).endswith(tuple(f"/index/{i}" for i in ("due", "by_month"))), (
-                    f"{name}: Query only on the index it needs, never the table")
+                    f"{name}: Query only on the index it needs, never the table"
+                )
 
 
 def test_only_the_notifier_may_send_mail_and_only_as_the_organisation():
-    senders = {n for n, f in FUNCTIONS.items() for s in statements(f)
-               if any(a.startswith("ses:") for a in as_list(s["Action"]))}
+    senders = {
+        n
+        for n, f in FUNCTIONS.items()
+        for s in statements(f)
+        if any(a.startswith("ses:") for a in as_list(s["Action"]))
+    }
     assert senders == {"NotifierFunction"}
-    (ses,) = [s for s in statements(FUNCTIONS["NotifierFunction"]) if as_list(s["Action"])[0].startswith("ses:")]
-    assert sorted(r.rsplit(":", 1)[1].split("/")[0] for r in ses["Resource"]) == ["configuration-set", "identity"]
+    (ses,) = [
+        s for s in statements(FUNCTIONS["NotifierFunction"]) if as_list(s["Action"])[0].startswith("ses:")
+    ]
+    assert sorted(r.rsplit(":", 1)[1].split("/")[0] for r in ses["Resource"]) == [
+        "configuration-set",
+        "identity",
+    ]
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -73,14 +88,20 @@ def test_every_function_logs_to_its_own_group_with_retention(name):
 
 def test_api_access_logs_have_retention_and_never_log_paths_or_addresses():
     api = RESOURCES["HttpApi"]["Properties"]["AccessLogSettings"]
-    assert LOG_GROUPS[api["DestinationArn"].split(".")[0]]["Properties"]["RetentionInDays"] == "LogRetentionDays"
+    assert (
+        LOG_GROUPS[api["DestinationArn"].split(".")[0]]["Properties"]["RetentionInDays"] == "LogRetentionDays"
+    )
     assert "$context.routeKey" in api["Format"]
     assert "$context.path" not in api["Format"] and "sourceIp" not in api["Format"]  # paths carry tokens
 
 
 def consumers(types: tuple[str, ...]):
-    return [(n, e["Properties"]) for n, f in FUNCTIONS.items() for e in f["Properties"].get("Events", {}).values()
-            if e["Type"] in types]
+    return [
+        (n, e["Properties"])
+        for n, f in FUNCTIONS.items()
+        for e in f["Properties"].get("Events", {}).values()
+        if e["Type"] in types
+    ]
 
 
 @pytest.mark.parametrize(("name", "event"), consumers(STREAM_EVENTS))
@@ -105,8 +126,11 @@ def test_async_consumers_retry_finitely_and_park_the_rest(name, event):
 
 
 def test_every_dead_letter_queue_and_function_has_an_alarm():
-    watched = {a["Properties"]["Dimensions"][0]["Value"].split(".")[0] for a in ALARMS.values()
-               if a["Properties"].get("Dimensions")}
+    watched = {
+        a["Properties"]["Dimensions"][0]["Value"].split(".")[0]
+        for a in ALARMS.values()
+        if a["Properties"].get("Dimensions")
+    }
     queues = set(template.resources("AWS::SQS::Queue"))
     assert queues <= watched and set(FUNCTIONS) <= watched
     metrics = {a["Properties"]["MetricName"] for a in ALARMS.values()}
@@ -165,8 +189,14 @@ def test_snapstart_is_a_switch_on_the_public_http_functions_only():
 
 
 def test_outputs_tell_an_admin_where_things_are():
-    assert {"ApiUrl", "RequestPageUrl", "TableName", "DeadLetterQueueUrl", "StackRegion", "DashboardUrl"} <= set(
-        T["Outputs"])
+    assert {
+        "ApiUrl",
+        "RequestPageUrl",
+        "TableName",
+        "DeadLetterQueueUrl",
+        "StackRegion",
+        "DashboardUrl",
+    } <= set(T["Outputs"])
 
 
 def overrides() -> list[tuple[str, str, str]]:
@@ -207,11 +237,16 @@ def test_every_organisations_sender_belongs_to_its_sender_identity():
 
 def test_an_example_organisation_has_its_own_stack():
     config = tomllib.loads((template.ROOT / "samconfig.toml").read_text())
-    assert config["bletchley"]["global"]["parameters"]["stack_name"] != config["default"]["global"]["parameters"][
-        "stack_name"]
+    assert (
+        config["bletchley"]["global"]["parameters"]["stack_name"]
+        != config["default"]["global"]["parameters"]["stack_name"]
+    )
     deploy = config["bletchley"]["deploy"]["parameters"]
     # AUTO_EXPAND: the template runs the AWS::LanguageExtensions transform before SAM's.
-    assert deploy["capabilities"].split() == ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] and deploy["resolve_s3"] is True
+    assert (
+        deploy["capabilities"].split() == ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
+        and deploy["resolve_s3"] is True
+    )
 
 
 def test_the_admin_routes_demand_signed_requests():
@@ -225,5 +260,5 @@ def test_the_dashboard_shows_this_organisation_only_and_every_function():
     body = RESOURCES["Dashboard"]["Properties"]["DashboardBody"][0]
     searches = re.findall(r"SEARCH\('([^']*)'", body)
     assert len(searches) == 2 and all('organisation=\\"${OrgName}\\"' in s for s in searches)
-    errors = body[body.index('"Function errors"'):].split('{"type"')[0]
+    errors = body[body.index('"Function errors"') :].split('{"type"')[0]
     assert set(re.findall(r"\$\{(\w+Function)\}", errors)) == set(FUNCTIONS)

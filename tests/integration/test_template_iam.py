@@ -22,13 +22,17 @@ FUNCTIONS = template.resources("AWS::Serverless::Function")
 EVENTS = Path(__file__).parents[2] / "events"
 SERVICES = ("dynamodb", "ses")
 # A transaction is authorised per item, by the action each item performs.
-TRANSACTION_ITEMS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
-                     "ConditionCheck": "ConditionCheckItem"}
+TRANSACTION_ITEMS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
 
 
 def where(resource) -> str:
     text = str(resource)
-    return text[text.index("/index/") + 1:] if "/index/" in text else "table"
+    return text[text.index("/index/") + 1 :] if "/index/" in text else "table"
 
 
 def granted(function: str) -> set[tuple[str, str]]:
@@ -60,7 +64,9 @@ class Recorder:
             self.calls[self.current].add((f"dynamodb:{model.name}", f"index/{index}" if index else "table"))
 
     def ses(self, model, **_) -> None:
-        self.calls[self.current].add((f"ses:{model.name}", "identity"))  # SESv2 actions are named like their calls
+        self.calls[self.current].add(
+            (f"ses:{model.name}", "identity")
+        )  # SESv2 actions are named like their calls
 
     def wrap(self, function: str, handler):
         def recorded(event, context):
@@ -69,24 +75,34 @@ class Recorder:
                 return handler(event, context)
             finally:
                 self.current = None
+
         return recorded
 
 
 def admin_event(route: str, email: str) -> dict:
-    return {"version": "2.0", "routeKey": f"POST {route}", "rawPath": route, "rawQueryString": "",
-            "headers": {"content-type": "application/json"}, "isBase64Encoded": False,
-            "body": json.dumps({"email": email}),
-            "requestContext": {"http": {"method": "POST", "path": route, "sourceIp": "10.0.0.1"},
-                               "authorizer": {"iam": {"userArn": "arn:aws:iam::123456789012:user/admin"}},
-                               "stage": "$default", "requestId": "r"}}
+    return {
+        "version": "2.0",
+        "routeKey": f"POST {route}",
+        "rawPath": route,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json"},
+        "isBase64Encoded": False,
+        "body": json.dumps({"email": email}),
+        "requestContext": {
+            "http": {"method": "POST", "path": route, "sourceIp": "10.0.0.1"},
+            "authorizer": {"iam": {"userArn": "arn:aws:iam::123456789012:user/admin"}},
+            "stage": "$default",
+            "requestId": "r",
+        },
+    }
 
 
 def run_every_flow(world: World, recorder: Recorder) -> None:
     """The connector's weekly cap is 1 here: each flow starts a week later, except the held ask."""
-    introduced(world)                                          # intake, every page and decision, the notifier
+    introduced(world)  # intake, every page and decision, the notifier
     lambdas.invoke("NotifierFunction", recorder.last["NotifierFunction"])  # the stream delivers a batch again
     world.advance(days=8)
-    tick(world)                                                # the follow-up
+    tick(world)  # the follow-up
     world.post_form(world.last_link(ADA), {"decision": "yes"})
     world.deliver()
     awaiting_connector(world, target={"name": "Joan Clarke", "email": "joan@example.net"})
@@ -94,7 +110,9 @@ def run_every_flow(world: World, recorder: Recorder) -> None:
     world.deliver()
     world.advance(days=8)
     awaiting_target(world, target={"name": "Dilly Knox", "email": "dilly@example.net"})
-    one_click = world.post_form(world.last_link("dilly@example.net", "optout"), {"List-Unsubscribe": "One-Click"})
+    one_click = world.post_form(
+        world.last_link("dilly@example.net", "optout"), {"List-Unsubscribe": "One-Click"}
+    )
     assert one_click.status == 200
     world.deliver()
     unconfirmed(world, target={"name": "Mavis Batey", "email": "mavis@example.net"})
@@ -103,12 +121,16 @@ def run_every_flow(world: World, recorder: Recorder) -> None:
     world.advance(days=8)
     awaiting_connector(world, target={"name": "Gordon Welchman", "email": "gordon@example.net"})
     katherine = "katherine@example.org"
-    world.ask(requester={"name": "Katherine Johnson", "email": katherine},
-              target={"name": "John Tiltman", "email": "john@example.net"})
+    world.ask(
+        requester={"name": "Katherine Johnson", "email": katherine},
+        target={"name": "John Tiltman", "email": "john@example.net"},
+    )
     world.deliver()
-    assert world.post_form(world.last_link(katherine), {"decision": "confirm"}).status == 200  # held: over the cap
+    assert (
+        world.post_form(world.last_link(katherine), {"decision": "confirm"}).status == 200
+    )  # held: over the cap
     world.deliver()
-    for _ in range(6):                                         # release, reminders, expiry, forgetting
+    for _ in range(6):  # release, reminders, expiry, forgetting
         world.advance(days=8)
         tick(world)
     world.get("/")
@@ -117,7 +139,7 @@ def run_every_flow(world: World, recorder: Recorder) -> None:
         lambdas.invoke("FeedbackFunction", json.loads((EVENTS / f"{name}.json").read_text()))
     lambdas.invoke("AdminFunction", admin_event("/admin/export", ALAN))
     lambdas.invoke("AdminFunction", admin_event("/admin/erase", ALAN))
-    world.advance(days=400)                                    # closed introductions anonymised
+    world.advance(days=400)  # closed introductions anonymised
     tick(world)
 
 
@@ -133,7 +155,9 @@ def recorded() -> dict[str, set[tuple[str, str]]]:
             module = lambdas.module(function)
             patch.setattr(module, "lambda_handler", recorder.wrap(function, module.lambda_handler))
         world = World(clock)
-        runtime.client("dynamodb").meta.events.register("before-parameter-build.dynamodb.*", recorder.dynamodb)
+        runtime.client("dynamodb").meta.events.register(
+            "before-parameter-build.dynamodb.*", recorder.dynamodb
+        )
         runtime.client("sesv2").meta.events.register("before-parameter-build.sesv2.*", recorder.ses)
         run_every_flow(world, recorder)
     runtime.reset()
@@ -148,4 +172,3 @@ def test_every_call_a_function_makes_is_granted(recorded, function):
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_every_action_a_function_is_granted_is_one_it_calls(recorded, function):
     assert granted(function) - recorded[function] == set()
-

@@ -17,11 +17,18 @@ from .cloudformation import ACCOUNT, Case, artifacts, transform
 PARAMETERS = template.load()["Parameters"]
 # A valid value other than the default, for every parameter that is neither a number nor a choice.
 OTHER_STRINGS = {
-    "OrgName": "Bletchley Circle", "AccentColor": "#2b4c7e", "LogoUrl": "https://example.org/logo.png",
-    "SenderAddress": "intros@bletchley.example.org", "SenderIdentity": "bletchley.example.org",
-    "ReplyTo": "hello@example.org", "BaseUrl": "https://intros.example.org", "CustomDomain": "intros.example.org",
+    "OrgName": "Bletchley Circle",
+    "AccentColor": "#2b4c7e",
+    "LogoUrl": "https://example.org/logo.png",
+    "SenderAddress": "intros@bletchley.example.org",
+    "SenderIdentity": "bletchley.example.org",
+    "ReplyTo": "hello@example.org",
+    "BaseUrl": "https://intros.example.org",
+    "CustomDomain": "intros.example.org",
     "CertificateArn": f"arn:aws:acm:eu-west-2:{ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000",
-    "AllowedDomains": "example.org", "AlarmEmail": "ops@example.org", "DotlessDomains": "example.ac.uk",
+    "AllowedDomains": "example.org",
+    "AlarmEmail": "ops@example.org",
+    "DotlessDomains": "example.ac.uk",
 }
 
 # What the template's Rules demand alongside a parameter.
@@ -43,16 +50,27 @@ def samconfig_case(env: str, region: str) -> Case:
     config = tomllib.loads((template.ROOT / "samconfig.toml").read_text())
     overrides = config[env].get("deploy", {}).get("parameters", {}).get("parameter_overrides", [])
     parameters = dict(pair.partition("=")[::2] for pair in overrides)
-    return Case(stack=config[env]["global"]["parameters"]["stack_name"], region=region,
-                parameters={k: v.strip('"') for k, v in parameters.items()})
+    return Case(
+        stack=config[env]["global"]["parameters"]["stack_name"],
+        region=region,
+        parameters={k: v.strip('"') for k, v in parameters.items()},
+    )
 
 
 @pytest.fixture(scope="module")
 def variants() -> dict:
     """The default deploy, one deploy per changed parameter, one with new layer content, two organisations."""
-    cases = {"default": Case(), "layer": Case(artifacts={**artifacts(), "SharedLayer": "s3://artifacts/new-layer"})}
-    cases |= {name: Case(parameters={name: other_value(name), **COMPANIONS.get(name, {})}) for name in PARAMETERS}
-    cases |= {"org:default": samconfig_case("default", "eu-west-2"), "org:bletchley": samconfig_case("bletchley", "eu-west-2")}
+    cases = {
+        "default": Case(),
+        "layer": Case(artifacts={**artifacts(), "SharedLayer": "s3://artifacts/new-layer"}),
+    }
+    cases |= {
+        name: Case(parameters={name: other_value(name), **COMPANIONS.get(name, {})}) for name in PARAMETERS
+    }
+    cases |= {
+        "org:default": samconfig_case("default", "eu-west-2"),
+        "org:bletchley": samconfig_case("bletchley", "eu-west-2"),
+    }
     return dict(zip(cases, transform(*cases.values()), strict=True))
 
 
@@ -61,8 +79,11 @@ def of_type(t: dict, kind: str) -> dict[str, dict]:
 
 
 def version_of(t: dict, function: str) -> str:
-    (alias,) = [r for r in of_type(t, "AWS::Lambda::Alias").values()
-                if r["Properties"]["FunctionName"] == {"Ref": function}]
+    (alias,) = [
+        r
+        for r in of_type(t, "AWS::Lambda::Alias").values()
+        if r["Properties"]["FunctionName"] == {"Ref": function}
+    ]
     return alias["Properties"]["FunctionVersion"]["Fn::GetAtt"][0]
 
 
@@ -73,7 +94,11 @@ def called_by_the_api(t: dict) -> dict[str, str | None]:
         for operation in path.values():
             uri = operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
             target = re.search(r"functions/\$\{(\w+?)(?:\.Arn)?\}/invocations", uri).group(1)
-            alias = t["Resources"][target]["Properties"]["FunctionName"]["Ref"] if target.endswith("Aliaslive") else None
+            alias = (
+                t["Resources"][target]["Properties"]["FunctionName"]["Ref"]
+                if target.endswith("Aliaslive")
+                else None
+            )
             found[alias or target] = target if alias else None
     return found
 
@@ -113,13 +138,21 @@ def names_directly(function: str, parameter: str) -> bool:
 def test_the_settings_people_see_do_change_the_pages_functions(variants):
     """Guards the test above against passing vacuously."""
     for parameter in ("OrgName", "BaseUrl", "SnapStart", "LimitIpHour", "AccentColor"):
-        assert variants[parameter]["Resources"]["LinksFunction"] != variants["default"]["Resources"]["LinksFunction"]
+        assert (
+            variants[parameter]["Resources"]["LinksFunction"]
+            != variants["default"]["Resources"]["LinksFunction"]
+        )
 
 
 def physical_names(t: dict) -> set[tuple[str, str]]:
     """Every name a resource is created under in the account and region, as far as the template fixes it."""
-    scoped = {"AWS::Lambda::Alias", "AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::ApiMapping",
-              "AWS::SES::ConfigurationSetEventDestination", "AWS::Lambda::Permission"}
+    scoped = {
+        "AWS::Lambda::Alias",
+        "AWS::ApiGatewayV2::Stage",
+        "AWS::ApiGatewayV2::ApiMapping",
+        "AWS::SES::ConfigurationSetEventDestination",
+        "AWS::Lambda::Permission",
+    }
     found = set()
     for resource in t["Resources"].values():
         if resource["Type"] in scoped:
@@ -132,8 +165,10 @@ def physical_names(t: dict) -> set[tuple[str, str]]:
 
 def test_two_organisations_in_one_account_and_region_share_no_physical_name(variants):
     first, second = variants["org:default"], variants["org:bletchley"]
-    assert first["Resources"]["Dashboard"]["Properties"]["DashboardName"] != second["Resources"]["Dashboard"][
-        "Properties"]["DashboardName"]
+    assert (
+        first["Resources"]["Dashboard"]["Properties"]["DashboardName"]
+        != second["Resources"]["Dashboard"]["Properties"]["DashboardName"]
+    )
     assert physical_names(first) & physical_names(second) == set()
 
 
@@ -154,7 +189,9 @@ def publishers(t: dict) -> dict[str, set[str]]:
     for policy in of_type(t, "AWS::SNS::TopicPolicy").values():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             for topic in policy["Properties"]["Topics"]:
-                found.setdefault(topic["Ref"], set()).update(as_list(statement["Principal"].get("Service", [])))
+                found.setdefault(topic["Ref"], set()).update(
+                    as_list(statement["Principal"].get("Service", []))
+                )
     return found
 
 
@@ -170,11 +207,17 @@ def test_no_topic_an_aws_service_publishes_to_uses_a_key_that_service_cannot_use
         key = t["Resources"][topic]["Properties"].get("KmsMasterKeyId")
         if key is None:
             continue
-        assert isinstance(key, dict), f"{topic} is encrypted with {key}, an AWS-managed key no service may use"
+        assert isinstance(key, dict), (
+            f"{topic} is encrypted with {key}, an AWS-managed key no service may use"
+        )
         policy = t["Resources"][key["Ref"]]["Properties"]["KeyPolicy"]
         for service in services:
-            allowed = {a for s in policy["Statement"] if s["Effect"] == "Allow"
-                       and service in as_list(s["Principal"].get("Service", [])) for a in as_list(s["Action"])}
+            allowed = {
+                a
+                for s in policy["Statement"]
+                if s["Effect"] == "Allow" and service in as_list(s["Principal"].get("Service", []))
+                for a in as_list(s["Action"])
+            }
             assert {"kms:GenerateDataKey*", "kms:Decrypt"} <= allowed, (topic, service)
 
 
@@ -194,7 +237,9 @@ def test_no_function_configuration_holds_a_secret(variants):
         for value in function["Properties"].get("Environment", {}).get("Variables", {}).values():
             if isinstance(value, dict) and value.get("Ref") in secrets:
                 continue  # a secret's ARN names it; only GetSecretValue reveals it
-            assert not any(s in json.dumps(value) for s in secrets), f"{name} derives a variable from a secret"
+            assert not any(s in json.dumps(value) for s in secrets), (
+                f"{name} derives a variable from a secret"
+            )
 
 
 def test_every_function_may_read_the_hash_key_it_is_pointed_at(variants):
@@ -202,8 +247,12 @@ def test_every_function_may_read_the_hash_key_it_is_pointed_at(variants):
     for name, function in of_type(t, "AWS::Lambda::Function").items():
         assert function["Properties"]["Environment"]["Variables"]["HASH_KEY_SECRET"] == {"Ref": "HashKey"}
         role = t["Resources"][function["Properties"]["Role"]["Fn::GetAtt"][0]]
-        grants = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
-                  if "secretsmanager:GetSecretValue" in as_list(s["Action"])]
+        grants = [
+            s
+            for p in role["Properties"]["Policies"]
+            for s in p["PolicyDocument"]["Statement"]
+            if "secretsmanager:GetSecretValue" in as_list(s["Action"])
+        ]
         assert [s["Resource"] for s in grants] == [{"Ref": "HashKey"}], name
 
 
@@ -211,7 +260,9 @@ def test_secrets_that_give_retained_data_its_meaning_are_retained(variants):
     t = variants["default"]
     assert any(r.get("DeletionPolicy") == "Retain" for r in of_type(t, "AWS::DynamoDB::Table").values())
     for name, secret in of_type(t, "AWS::SecretsManager::Secret").items():
-        assert secret.get("DeletionPolicy") == "Retain" and secret.get("UpdateReplacePolicy") == "Retain", name
+        assert secret.get("DeletionPolicy") == "Retain" and secret.get("UpdateReplacePolicy") == "Retain", (
+            name
+        )
 
 
 def test_the_doctor_looks_for_resources_the_stack_has(variants):
@@ -219,7 +270,15 @@ def test_the_doctor_looks_for_resources_the_stack_has(variants):
     from warm_intro_admin import doctor
 
     resources = variants["default"]["Resources"]
-    wanted = {*doctor.FUNCTIONS, doctor.SCHEDULE, "Table", "HashKey", "AlarmTopic", "FeedbackTopic", "ConfigurationSet"}
+    wanted = {
+        *doctor.FUNCTIONS,
+        doctor.SCHEDULE,
+        "Table",
+        "HashKey",
+        "AlarmTopic",
+        "FeedbackTopic",
+        "ConfigurationSet",
+    }
     assert wanted <= set(resources)
     assert set(doctor.ALIASED) == {f for f, alias in called_by_the_api(variants["default"]).items() if alias}
     assert set(doctor.FUNCTIONS) == set(of_type(variants["default"], "AWS::Lambda::Function"))

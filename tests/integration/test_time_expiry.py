@@ -45,7 +45,9 @@ def test_an_unanswered_ask_closes_after_ten_days_and_the_requester_hears_at_twen
     assert page.status == 410 and "This request has closed" in page.text and "<form" not in page.text
     assert world.post_form(link, {"decision": "decline"}).status == 409
     mine = world.get(world.last_link(ADA))
-    assert mine.status == 200 and "Your request is on its way" in mine.text  # as after a decline, or while asked
+    assert (
+        mine.status == 200 and "Your request is on its way" in mine.text
+    )  # as after a decline, or while asked
     world.advance(days=9.8)  # 19.9 days after confirming
     tick(world)
     assert not [m for m in world.mail_to(ADA) if "won't happen right now" in m["text"]]

@@ -60,7 +60,9 @@ def test_whoever_was_asked_is_not_bothered_again_and_sees_it_was_withdrawn(world
 def test_an_ask_not_yet_sent_is_cancelled_and_never_arrives(world):
     intro_id = unconfirmed(world)
     assert world.post_form(world.last_link(ADA), {"decision": "confirm"}).status == 200
-    assert world.post_form(world.last_link(ADA), {"decision": "withdraw"}).status == 200  # before the stream runs
+    assert (
+        world.post_form(world.last_link(ADA), {"decision": "withdraw"}).status == 200
+    )  # before the stream runs
     world.deliver()
     assert world.mail_to(GRACE) == []
     assert world.intro(intro_id).outbox[Kind.CONNECTOR_ASK].status is Delivery.CANCELLED

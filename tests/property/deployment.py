@@ -15,11 +15,11 @@ from moto import mock_aws
 
 from local import aws
 from warm_intro import runtime
+from warm_intro.api import IntroRequest
 from warm_intro.domain.delivery import pending
 from warm_intro.domain.errors import DomainError
 from warm_intro.domain.mailbox import canonical
-from warm_intro.models import IntroRequest
-from warm_intro.services import admission, clock, delivery, links, privacy, requests
+from warm_intro.services import admission, intake, links, personal_data, scheduler, sending
 
 START = 1_790_000_000
 LINK = re.compile(r"https://intros\.example\.org/(link|optout)/([A-Za-z0-9_.\-]+)")
@@ -33,8 +33,12 @@ class RecordingMailer:
 
     def send(self, message: EmailMessage, *args, **kwargs) -> str:
         headers = [str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name, [])]
-        given = [a for v in [*args, *kwargs.values()] for a in (v if isinstance(v, list | tuple) else [v])
-                 if isinstance(a, str)]
+        given = [
+            a
+            for v in [*args, *kwargs.values()]
+            for a in (v if isinstance(v, list | tuple) else [v])
+            if isinstance(a, str)
+        ]
         mailboxes = {canonical(a) for _, a in getaddresses([*headers, *given]) if "@" in a}
         self.sent.append((frozenset(mailboxes), message))
         return f"ses-{len(self.sent)}"
@@ -53,10 +57,22 @@ class Deployment:
     def member(self, email: str, name: str) -> None:
         self.repo.put_member(email, name)
 
-    def ask(self, requester: tuple[str, str], connector: str, target: tuple[str, str | None], ip: str = "192.0.2.1"):
-        body = {"requester": {"name": requester[1], "email": requester[0]}, "connector_email": connector,
-                "target": {"name": target[0], "email": target[1]}, "blurb": "Twenty minutes about reading groups?"}
-        intro = requests.submit(self.repo, self.settings, IntroRequest.model_validate(body), self.now, "api", ip)
+    def ask(
+        self,
+        requester: tuple[str, str],
+        connector: str,
+        target: tuple[str, str | None],
+        ip: str = "192.0.2.1",
+    ):
+        body = {
+            "requester": {"name": requester[1], "email": requester[0]},
+            "connector_email": connector,
+            "target": {"name": target[0], "email": target[1]},
+            "blurb": "Twenty minutes about reading groups?",
+        }
+        intro = intake.submit(
+            self.repo, self.settings, IntroRequest.model_validate(body), self.now, "api", ip
+        )
         self.intros.append(intro.id)
         self.deliver(intro.id)
         return intro.id
@@ -82,7 +98,7 @@ class Deployment:
         for intro_id in ids or self.intros:
             intro = self.repo.get(intro_id)
             while intro is not None and (kinds := pending(intro)):
-                delivery.deliver(self.repo, self.mailer, self.settings, intro, kinds[0], self.now)
+                sending.deliver(self.repo, self.mailer, self.settings, intro, kinds[0], self.now)
                 after = self.repo.get(intro_id)
                 if after == intro:
                     break
@@ -90,7 +106,7 @@ class Deployment:
 
     def advance(self, days: float) -> None:
         self.now += int(days * 86_400)
-        clock.run_due(self.repo, self.now, hash_key=self.settings.hash_key)
+        scheduler.run_due(self.repo, self.now, hash_key=self.settings.hash_key)
         admission.release_held(self.settings, self.repo, self.now)
         self.deliver()
 
@@ -99,8 +115,12 @@ class Deployment:
         return [m for to, m in self.mailer.sent if box in to]
 
     def token(self, address: str, intro_id: str, kind: str) -> str | None:
-        found = [t for m in self.mail_to(address) for k, t in LINK.findall(_text(m))
-                 if k == kind and t.startswith(f"{intro_id}.")]
+        found = [
+            t
+            for m in self.mail_to(address)
+            for k, t in LINK.findall(_text(m))
+            if k == kind and t.startswith(f"{intro_id}.")
+        ]
         return found[-1] if found else None
 
     # the table ---------------------------------------------------------------------------------
@@ -113,11 +133,11 @@ class Deployment:
                 return found
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def erase(self, email: str) -> privacy.Erased:
-        return privacy.erase(self.settings.hash_key, self.repo, email, self.now)
+    def erase(self, email: str) -> personal_data.Erased:
+        return personal_data.erase(self.settings.hash_key, self.repo, email, self.now)
 
     def export(self, email: str) -> dict:
-        return json.loads(json.dumps(privacy.export(self.settings.hash_key, self.repo, email)))
+        return json.loads(json.dumps(personal_data.export(self.settings.hash_key, self.repo, email)))
 
 
 @contextmanager

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.unit.test_mailbox import respelled
+from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.mailbox import canonical
-from warm_intro.domain.privacy import address_hash
 
 from .deployment import deployment
 
@@ -38,8 +38,10 @@ DAYS = st.sampled_from([0, 0, 1, 5, 11, 31, 61, 400])
 
 @st.composite
 def requests(draw) -> dict:
-    spell = {who: draw(st.one_of(st.just(email), respelled(email, ascii_only=True)).map(str.strip))
-             for who, (email, _) in PEOPLE.items()}
+    spell = {
+        who: draw(st.one_of(st.just(email), respelled(email, ascii_only=True)).map(str.strip))
+        for who, (email, _) in PEOPLE.items()
+    }
     return {
         "spelled": spell,
         "target_given": draw(st.booleans()),
@@ -48,10 +50,17 @@ def requests(draw) -> dict:
     }
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(lifecycle=st.lists(requests(), min_size=1, max_size=3), erased=st.sampled_from(sorted(PEOPLE)),
-       data=st.data())
-def test_after_any_lifecycle_erasure_leaves_nothing_of_the_person_and_their_opt_out_holds(lifecycle, erased, data):
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(
+    lifecycle=st.lists(requests(), min_size=1, max_size=3),
+    erased=st.sampled_from(sorted(PEOPLE)),
+    data=st.data(),
+)
+def test_after_any_lifecycle_erasure_leaves_nothing_of_the_person_and_their_opt_out_holds(
+    lifecycle, erased, data
+):
     with deployment() as d:
         for email, name in [*PEOPLE.values(), KIT]:
             d.member(email, name)
@@ -60,8 +69,11 @@ def test_after_any_lifecycle_erasure_leaves_nothing_of_the_person_and_their_opt_
             spelled = request["spelled"]
             for who in PEOPLE:
                 spellings[who].add(spelled[who])
-            intro = d.ask((spelled["requester"], PEOPLE["requester"][1]), spelled["connector"],
-                          (PEOPLE["target"][1], spelled["target"] if request["target_given"] else None))
+            intro = d.ask(
+                (spelled["requester"], PEOPLE["requester"][1]),
+                spelled["connector"],
+                (PEOPLE["target"][1], spelled["target"] if request["target_given"] else None),
+            )
             for who, decision in PATHS[request["path"]]:
                 fields = {}
                 if decision == "approve":
@@ -82,7 +94,9 @@ def test_after_any_lifecycle_erasure_leaves_nothing_of_the_person_and_their_opt_
         forbidden = {s.lower() for s in spellings[erased]} | {canonical(s) for s in spellings[erased]}
         for item in d.items():
             text = json.dumps(item).lower()
-            assert not [s for s in forbidden if s in text], f"an address of the erased {erased} is left: {item}"
+            assert not [s for s in forbidden if s in text], (
+                f"an address of the erased {erased} is left: {item}"
+            )
             if not named_without_address(item, erased):
                 assert name.lower() not in text, f"the erased {erased}'s name is left: {item}"
         assert d.export(email)["introductions"] == []

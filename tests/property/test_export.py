@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from warm_intro.domain.privacy import address_hash
+from warm_intro.domain.hashing import address_hash
 
 from .deployment import deployment
 
@@ -42,8 +42,15 @@ def close(d, how: str, target_given: bool) -> str:
     return intro
 
 
-ENDINGS = ["connector declines", "connector opted out", "connector silent", "target declines", "target opts out",
-           "target silent", "target opted out earlier"]
+ENDINGS = [
+    "connector declines",
+    "connector opted out",
+    "connector silent",
+    "target declines",
+    "target opts out",
+    "target silent",
+    "target opted out earlier",
+]
 
 
 def requester_view(how: str, target_given: bool) -> dict:
@@ -60,11 +67,16 @@ def requester_view(how: str, target_given: bool) -> dict:
 
 def neutral(view: dict) -> dict:
     """The view without what differs by construction: the id and the times."""
-    return {k: v if k != "consent_record" else [(e["as"], e["action"], e["via"]) for e in v]
-            for k, v in view.items() if k not in ("id", "requested_at")}
+    return {
+        k: v if k != "consent_record" else [(e["as"], e["action"], e["via"]) for e in v]
+        for k, v in view.items()
+        if k not in ("id", "requested_at")
+    }
 
 
-@pytest.mark.parametrize("target_given", [True, False], ids=["requester gave the address", "connector gave it"])
+@pytest.mark.parametrize(
+    "target_given", [True, False], ids=["requester gave the address", "connector gave it"]
+)
 def test_a_requesters_export_reads_the_same_whoever_said_no(target_given):
     views = {how: requester_view(how, target_given) for how in ENDINGS}
     first = neutral(views[ENDINGS[0]])
@@ -85,10 +97,15 @@ def test_once_introduced_the_requester_sees_whom_they_met_and_the_connector_thei
         assert d.answer(GRACE[0], intro, "approve", target_email=ALAN[1], note="Alan, Ada is lovely.")
         mid = d.export(ADA[0])["introductions"][0]
         assert mid["state"] == "on_its_way" and "email" not in mid["target"]
-        assert d.export(ALAN[1])["introductions"][0]["requester"] == {"name": ADA[1]}  # the ask names, not addresses
+        assert d.export(ALAN[1])["introductions"][0]["requester"] == {
+            "name": ADA[1]
+        }  # the ask names, not addresses
         assert d.answer(ALAN[1], intro, "accept")
         (view,) = d.export(ADA[0])["introductions"]
         assert view["state"] == "introduced" and view["target"]["email"] == ALAN[1]
         assert view["connector"] == {"name": GRACE[1], "email": GRACE[0]}
         (connector,) = d.export(GRACE[0])["introductions"]
-        assert connector["note_to_target"] == "Alan, Ada is lovely." and connector["requester"]["email"] == ADA[0]
+        assert (
+            connector["note_to_target"] == "Alan, Ada is lovely."
+            and connector["requester"]["email"] == ADA[0]
+        )

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tests.unit.test_mailbox import mailboxes, respelled
+from warm_intro.domain.hashing import address_hash, hashes
 from warm_intro.domain.mailbox import canonical
 from warm_intro.domain.model import State
-from warm_intro.domain.privacy import address_hash, hashes
 
 from .deployment import deployment
 
@@ -41,8 +41,11 @@ def test_an_opt_out_under_one_spelling_stops_asks_under_every_other(data, base, 
         opt_out_through_the_consent_page(d, spelled)
         mailed = len(d.mail_to(base))
         try:
-            second = d.ask((KATHERINE, "Katherine Johnson"), GRACE,
-                           ("Bob Example", asked_as if given_by == "requester" else None))
+            second = d.ask(
+                (KATHERINE, "Katherine Johnson"),
+                GRACE,
+                ("Bob Example", asked_as if given_by == "requester" else None),
+            )
         except ValidationError:  # a spelling the door refuses (compatibility characters): nobody is asked
             assert not asked_as.isascii()
             return

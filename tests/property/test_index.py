@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import State
-from warm_intro.domain.privacy import address_hash
 
 from .deployment import deployment
 
-ADA, GRACE, KATHERINE = ("ada@example.org", "Ada Lovelace"), ("grace@example.org", "Grace Hopper"), (
-    "katherine@example.org", "Katherine Johnson")
+ADA, GRACE, KATHERINE = (
+    ("ada@example.org", "Ada Lovelace"),
+    ("grace@example.org", "Grace Hopper"),
+    ("katherine@example.org", "Katherine Johnson"),
+)
 ALAN = "Alan.Turing+intros@gmail.com"
 
 

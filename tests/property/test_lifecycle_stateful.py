@@ -15,8 +15,8 @@ from tests.support.fixtures import START
 from tests.support.world import World
 from warm_intro import runtime
 from warm_intro.adapters.ledger import Ledgers
+from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import Delivery, Role, State
-from warm_intro.domain.privacy import address_hash
 
 REQUESTERS = [("Ada Lovelace", "ada@example.org"), ("Katherine Johnson", "katherine@example.org")]
 TARGETS = [("Alan Turing", "alan@example.net"), ("Joan Clarke", "joan@example.net"), ("Tommy Flowers", None)]
@@ -25,8 +25,11 @@ CHOICES = {
     Role.CONNECTOR: ["approve", "decline"],
     Role.TARGET: ["accept", "decline", "opt_out"],
 }
-WAITING_ON = {State.UNCONFIRMED: Role.REQUESTER, State.AWAITING_CONNECTOR: Role.CONNECTOR,
-              State.AWAITING_TARGET: Role.TARGET}
+WAITING_ON = {
+    State.UNCONFIRMED: Role.REQUESTER,
+    State.AWAITING_CONNECTOR: Role.CONNECTOR,
+    State.AWAITING_TARGET: Role.TARGET,
+}
 YES = {Role.REQUESTER: ["confirm"], Role.CONNECTOR: ["approve"], Role.TARGET: ["accept"]}
 FINAL = {State.INTRODUCED, State.DECLINED, State.WITHDRAWN, State.EXPIRED, State.REFUSED}
 
@@ -55,8 +58,10 @@ class Lifecycle(RuleBasedStateMachine):
     def ask(self, requester, asked_for):
         name, email = asked_for
         before = self._requests_of(requester[1])
-        answer = self.world.ask(requester={"name": requester[0], "email": requester[1]},
-                                target={"name": name, **({"email": email} if email else {})})
+        answer = self.world.ask(
+            requester={"name": requester[0], "email": requester[1]},
+            target={"name": name, **({"email": email} if email else {})},
+        )
         assert answer.status == 202
         self.world.deliver()
         (found,) = self._requests_of(requester[1]) - before  # its confirmation may wait for an earlier one
@@ -129,7 +134,9 @@ class Lifecycle(RuleBasedStateMachine):
     # helpers -------------------------------------------------------------------------------------
 
     def _requests_of(self, address: str) -> set[str]:
-        entries = Ledgers(runtime.repository()).person_entries(address_hash(address, self.world.settings.hash_key))
+        entries = Ledgers(runtime.repository()).person_entries(
+            address_hash(address, self.world.settings.hash_key)
+        )
         return {e["intro"] for e in entries if e["role"] == "requester"}
 
     def _intros(self):
@@ -137,17 +144,26 @@ class Lifecycle(RuleBasedStateMachine):
 
     def _link(self, intro_id: str, role: Role) -> str | None:
         intro = self.world.intro(intro_id)
-        address = {Role.REQUESTER: intro.requester.email, Role.CONNECTOR: intro.connector.email,
-                   Role.TARGET: intro.target.email}[role]
+        address = {
+            Role.REQUESTER: intro.requester.email,
+            Role.CONNECTOR: intro.connector.email,
+            Role.TARGET: intro.target.email,
+        }[role]
         if not address:
             return None
-        mine = [u for m in self.world.mail_to(address) for u in re.findall(r"https://\S+/link/\S+", m["text"])
-                if f"/link/{intro_id}." in u]
+        mine = [
+            u
+            for m in self.world.mail_to(address)
+            for u in re.findall(r"https://\S+/link/\S+", m["text"])
+            if f"/link/{intro_id}." in u
+        ]
         return mine[-1] if mine else None
 
 
 Lifecycle.TestCase.settings = settings(
-    max_examples=15, stateful_step_count=30, deadline=None,
+    max_examples=15,
+    stateful_step_count=30,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestLifecycle = Lifecycle.TestCase

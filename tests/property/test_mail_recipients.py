@@ -23,29 +23,70 @@ from warm_intro.domain.model import Kind, Person, Role, Target
 from warm_intro.domain.validation import check_name
 from warm_intro.views.emails import compose, envelope
 
-ADDRESS = {Role.REQUESTER: "ada@example.org", Role.CONNECTOR: "grace@example.org", Role.TARGET: "alan@example.net"}
+ADDRESS = {
+    Role.REQUESTER: "ada@example.org",
+    Role.CONNECTOR: "grace@example.org",
+    Role.TARGET: "alan@example.net",
+}
 # Written out here, not imported, so the test states the promise rather than echoing the code.
 TO = {
-    Kind.CONFIRM_REQUEST: [Role.REQUESTER], Kind.NOT_POSSIBLE: [Role.REQUESTER], Kind.CLOSED: [Role.REQUESTER],
-    Kind.FOLLOWUP: [Role.REQUESTER], Kind.CONNECTOR_ASK: [Role.CONNECTOR], Kind.CONNECTOR_REMINDER: [Role.CONNECTOR],
-    Kind.THANKS: [Role.CONNECTOR], Kind.TARGET_ASK: [Role.TARGET], Kind.TARGET_REMINDER: [Role.TARGET],
+    Kind.CONFIRM_REQUEST: [Role.REQUESTER],
+    Kind.NOT_POSSIBLE: [Role.REQUESTER],
+    Kind.CLOSED: [Role.REQUESTER],
+    Kind.FOLLOWUP: [Role.REQUESTER],
+    Kind.CONNECTOR_ASK: [Role.CONNECTOR],
+    Kind.CONNECTOR_REMINDER: [Role.CONNECTOR],
+    Kind.THANKS: [Role.CONNECTOR],
+    Kind.TARGET_ASK: [Role.TARGET],
+    Kind.TARGET_REMINDER: [Role.TARGET],
     Kind.INTRODUCTION: [Role.REQUESTER, Role.TARGET],
 }
 CC = {Kind.INTRODUCTION: [Role.CONNECTOR]}
 REPLY_TO = {
-    Kind.CONNECTOR_ASK: [Role.REQUESTER], Kind.CONNECTOR_REMINDER: [Role.REQUESTER],
-    Kind.TARGET_ASK: [Role.CONNECTOR], Kind.TARGET_REMINDER: [Role.CONNECTOR],
-    Kind.INTRODUCTION: [Role.REQUESTER, Role.TARGET], Kind.THANKS: [Role.REQUESTER],
+    Kind.CONNECTOR_ASK: [Role.REQUESTER],
+    Kind.CONNECTOR_REMINDER: [Role.REQUESTER],
+    Kind.TARGET_ASK: [Role.CONNECTOR],
+    Kind.TARGET_REMINDER: [Role.CONNECTOR],
+    Kind.INTRODUCTION: [Role.REQUESTER, Role.TARGET],
+    Kind.THANKS: [Role.REQUESTER],
 }
 AN_ADDRESS = re.compile(r"[^\s<>\"(),;:]+@[^\s<>\"(),;:]+\.[A-Za-z]{2,}")
 
 PAYLOADS = [
-    "eve@evil.example", "Eve <eve@evil.example>", "x, eve@evil.example", "x; eve@evil.example",
-    "\r\nBcc: eve@evil.example", "\nTo: eve@evil.example", '"', '", eve@evil.example, "', "<eve@evil.example>,",
-    "group: eve@evil.example;", "(comment) eve@evil.example", "\\", "\x00", "\u202eelpmaxe.live@eve",
+    "eve@evil.example",
+    "Eve <eve@evil.example>",
+    "x, eve@evil.example",
+    "x; eve@evil.example",
+    "\r\nBcc: eve@evil.example",
+    "\nTo: eve@evil.example",
+    '"',
+    '", eve@evil.example, "',
+    "<eve@evil.example>,",
+    "group: eve@evil.example;",
+    "(comment) eve@evil.example",
+    "\\",
+    "\x00",
+    "\u202eelpmaxe.live@eve",
 ]
-CHARSETS = ["utf-8", "UTF-8", "iso-8859-1", "us-ascii", "windows-1252", "utf-16", "utf-16-le", "utf-7", "koi8-r",
-            "shift_jis", "iso-2022-jp", "gb2312", "big5", "euc-kr", "iso-8859-15", "unknown-8bit", "x-unknown"]
+CHARSETS = [
+    "utf-8",
+    "UTF-8",
+    "iso-8859-1",
+    "us-ascii",
+    "windows-1252",
+    "utf-16",
+    "utf-16-le",
+    "utf-7",
+    "koi8-r",
+    "shift_jis",
+    "iso-2022-jp",
+    "gb2312",
+    "big5",
+    "euc-kr",
+    "iso-8859-15",
+    "unknown-8bit",
+    "x-unknown",
+]
 
 
 def _q(data: bytes) -> str:
@@ -70,17 +111,22 @@ def encoded_words(draw) -> str:
     return before + word + draw(st.sampled_from(["", " <x@y.example>", "?=", " =?utf-8?q?b?="]))
 
 
-HOMOGLYPHS = "\uff20\ufe6b\uff1c\uff1e\ufe64\ufe65\u2039\u203a\uff0c\uff1b\uff02\u201c\u201d\uff1d\uff1f\u2024"
+HOMOGLYPHS = (
+    "\uff20\ufe6b\uff1c\uff1e\ufe64\ufe65\u2039\u203a\uff0c\uff1b\uff02\u201c\u201d\uff1d\uff1f\u2024"
+)
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 SPECIALS = "<>@,;:\"\\()[].=?'`\r\n\t\x00\x1b\x7f\x85\u2028\u2029\ufeff"
 
 hostile_names = st.one_of(
     encoded_words(),
-    st.text(alphabet=st.sampled_from(SPECIALS + HOMOGLYPHS + BIDI + "Ada Lovelace evil.example"), max_size=60),
-    st.lists(st.sampled_from(PAYLOADS + ["Ada", "Lovelace", "=?", "?=", "Zoë", "李", "\u200d", "👩‍💻"]), max_size=8)
-    .map(" ".join),
+    st.text(
+        alphabet=st.sampled_from(SPECIALS + HOMOGLYPHS + BIDI + "Ada Lovelace evil.example"), max_size=60
+    ),
+    st.lists(
+        st.sampled_from(PAYLOADS + ["Ada", "Lovelace", "=?", "?=", "Zoë", "李", "\u200d", "👩‍💻"]), max_size=8
+    ).map(" ".join),
     st.text(max_size=40),
-    st.text(alphabet="Ada\u0301 ,\"<>", min_size=200, max_size=1200),  # very long
+    st.text(alphabet='Ada\u0301 ,"<>', min_size=200, max_size=1200),  # very long
 )
 
 
@@ -126,27 +172,38 @@ def assert_only_intended(kind: Kind, raw: bytes, destination: dict, leave_out=fr
         assert careless - {""} <= set(want), header
     for header in ("Bcc", "Resent-To", "Resent-Cc", "Sender"):
         assert modern[header] is None and compat[header] is None, header
-    assert destination == {"ToAddresses": intended(kind, TO), **(
-        {"CcAddresses": intended(kind, CC, leave_out)} if intended(kind, CC, leave_out) else {})}
+    assert destination == {
+        "ToAddresses": intended(kind, TO),
+        **({"CcAddresses": intended(kind, CC, leave_out)} if intended(kind, CC, leave_out) else {}),
+    }
     for subject in (str(modern["Subject"]), decoded(compat["Subject"])):
         assert not AN_ADDRESS.search(subject), subject
         assert "\n" not in subject and "\r" not in subject
 
 
 def cast(requester: str, connector: str, target: str):
-    return replace(INTRO, requester=Person(requester, ADDRESS[Role.REQUESTER]),
-                   connector=Person(connector, ADDRESS[Role.CONNECTOR]),
-                   target=Target(target, ADDRESS[Role.TARGET], INTRO.target.about))
+    return replace(
+        INTRO,
+        requester=Person(requester, ADDRESS[Role.REQUESTER]),
+        connector=Person(connector, ADDRESS[Role.CONNECTOR]),
+        target=Target(target, ADDRESS[Role.TARGET], INTRO.target.about),
+    )
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(kind=st.sampled_from(list(Kind)), names=st.tuples(hostile_names, hostile_names, hostile_names),
-       drop_cc=st.booleans())
+@given(
+    kind=st.sampled_from(list(Kind)),
+    names=st.tuples(hostile_names, hostile_names, hostile_names),
+    drop_cc=st.booleans(),
+)
 # Python 3.13.0's folder: a long quoted name loses its quotes and its bracket swallows the address; a
 # long name with emoji has an encoded-word cut in two, in the second address of a list.
 @example(kind=Kind.INTRODUCTION, names=("y " * 40 + "(", "x" * 75 + " \\", "Alan"), drop_cc=False)
-@example(kind=Kind.INTRODUCTION, drop_cc=False,
-         names=('" 👩\u200d💻 李 " 👩\u200d💻 (comment) eve@evil.example eve@evil.example \x00',) * 3)
+@example(
+    kind=Kind.INTRODUCTION,
+    drop_cc=False,
+    names=('" 👩\u200d💻 李 " 👩\u200d💻 (comment) eve@evil.example eve@evil.example \x00',) * 3,
+)
 def test_hostile_names_built_into_an_intro_never_change_who_is_mailed(kind, names, drop_cc):
     leave_out = frozenset({ADDRESS[Role.CONNECTOR]}) if drop_cc else frozenset()
     raw, destination = sent(kind, cast(*names), leave_out)
@@ -160,7 +217,9 @@ def _accepted(name: str) -> str | None:
         return None
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(kind=st.sampled_from(list(Kind)), name=hostile_names.map(_accepted).filter(lambda n: n is not None))
 def test_names_that_pass_validation_change_nobody_and_are_shown_as_given_or_not_at_all(kind, name):
     raw, destination = sent(kind, cast(name, name, name))
@@ -172,6 +231,15 @@ def test_names_that_pass_validation_change_nobody_and_are_shown_as_given_or_not_
 
 
 def test_names_that_decode_to_an_address_are_refused_at_input():
-    for name in ("=?utf-8?q?eve=40evil.example?=", "=?utf-8?b?ZXZlQGV2aWwuZXhhbXBsZSw=?=", "Eve <eve@evil.example>",
-                 "Lovelace, Ada", "Ada; Eve", 'Ada "Eve"', "eve\uff20evil.example", "\u202eAda", "Ada\u2028Eve"):
+    for name in (
+        "=?utf-8?q?eve=40evil.example?=",
+        "=?utf-8?b?ZXZlQGV2aWwuZXhhbXBsZSw=?=",
+        "Eve <eve@evil.example>",
+        "Lovelace, Ada",
+        "Ada; Eve",
+        'Ada "Eve"',
+        "eve\uff20evil.example",
+        "\u202eAda",
+        "Ada\u2028Eve",
+    ):
         assert _accepted(name) is None, name

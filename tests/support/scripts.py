@@ -43,6 +43,22 @@ SENTENCES = [
 # What is still refused: C0/C1 controls, line and paragraph separators, bidi embeddings, overrides and
 # isolates (Trojan Source), and lone surrogates.
 DANGEROUS = [
-    "\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\u2028", "\u2029",
-    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\ud800",
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\u2028",
+    "\u2029",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\ud800",
 ]

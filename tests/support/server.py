@@ -26,11 +26,19 @@ class LocalServer:
     def __init__(self, **env: str):
         self.port, self.aws_port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_", "BASE_URL"))}
-        environment.update({"PORT": str(self.port), "LOCAL_AWS_PORT": str(self.aws_port), "LOCAL_QUIET": "1", **env})
+        environment = {
+            k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_", "BASE_URL"))
+        }
+        environment.update(
+            {"PORT": str(self.port), "LOCAL_AWS_PORT": str(self.aws_port), "LOCAL_QUIET": "1", **env}
+        )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "local.server"], cwd=ROOT, env=environment,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [sys.executable, "-m", "local.server"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self._wait()
 
@@ -66,8 +74,9 @@ class LocalServer:
         return self.request("GET", url)
 
     def post_form(self, url: str, fields: dict):
-        return self.request("POST", url, urlencode(fields).encode(),
-                            {"Content-Type": "application/x-www-form-urlencoded"})
+        return self.request(
+            "POST", url, urlencode(fields).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+        )
 
     def post_json(self, url: str, body: dict):
         return self.request("POST", url, json.dumps(body).encode(), {"Content-Type": "application/json"})

@@ -12,14 +12,21 @@ from local.lambdas import invoke
 from local.stream import StreamPump
 from warm_intro import runtime
 
-MEMBERS = [("grace@example.org", "Grace Hopper"), ("katherine@example.org", "Katherine Johnson"),
-           ("ada@example.org", "Ada Lovelace")]
+MEMBERS = [
+    ("grace@example.org", "Grace Hopper"),
+    ("katherine@example.org", "Katherine Johnson"),
+    ("ada@example.org", "Ada Lovelace"),
+]
 LINK = re.compile(r"https://intros\.example\.org/(?:link|optout)/[A-Za-z0-9_.\-]+")
 
 REQUEST = {
     "requester": {"name": "Ada Lovelace", "email": "ada@example.org"},
     "connector_email": "grace@example.org",
-    "target": {"name": "Alan Turing", "email": "alan@example.net", "about": "runs the Bletchley reading group"},
+    "target": {
+        "name": "Alan Turing",
+        "email": "alan@example.net",
+        "about": "runs the Bletchley reading group",
+    },
     "blurb": "I'm Ada, I write about computing engines. I'd love 20 minutes to ask Alan about his reading group.",
 }
 
@@ -56,7 +63,9 @@ class World:
 
     def post_json(self, url: str, body: bytes | str, source_ip: str = "192.0.2.1") -> Answer:
         raw = body.encode() if isinstance(body, str) else body
-        return self.request("POST", url, headers={"content-type": "application/json"}, body=raw, source_ip=source_ip)
+        return self.request(
+            "POST", url, headers={"content-type": "application/json"}, body=raw, source_ip=source_ip
+        )
 
     def ask(self, **changes) -> Answer:
         import json

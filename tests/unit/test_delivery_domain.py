@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from warm_intro.domain import delivery
-from warm_intro.domain.clock import due_at, tick
 from warm_intro.domain.lifecycle import new_request
 from warm_intro.domain.model import Delivery, Kind, Person, Target
 from warm_intro.domain.rules import LEASE_SECONDS, Timings
+from warm_intro.domain.schedule import due_at, tick
 
 T = 1_790_000_000
 K = Kind.CONFIRM_REQUEST
@@ -16,8 +16,15 @@ TIMINGS = Timings()
 
 
 def fresh():
-    return new_request("i1", Person("Ada Lovelace", "ada@example.org"), "grace@example.org",
-                       Target("Alan Turing", "alan@example.net"), "Hello.", T, "api")
+    return new_request(
+        "i1",
+        Person("Ada Lovelace", "ada@example.org"),
+        "grace@example.org",
+        Target("Alan Turing", "alan@example.net"),
+        "Hello.",
+        T,
+        "api",
+    )
 
 
 def refuse(intro, now):

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_clock import GRANTS, TIMINGS, T, delivered, requested, step
-from warm_intro.domain.clock import due_at, tick
+from tests.unit.test_schedule import GRANTS, TIMINGS, T, delivered, requested, step
 from warm_intro.domain.disclosure import Seen, blocks_until, seen_by_requester, visible_at, window
 from warm_intro.domain.lifecycle import GO, Admission, decide
 from warm_intro.domain.model import Decision, Delivery, Grant, Intro, Kind, Message, Purpose, Role, State
 from warm_intro.domain.rules import DAY, HOUR
+from warm_intro.domain.schedule import due_at, tick
 
 D = window(TIMINGS)
 REVIEW, CONSENT = GRANTS[Decision.APPROVE], GRANTS[Decision.ACCEPT]
@@ -42,7 +42,9 @@ def run(intro: Intro, until: int) -> Intro:
 # connector's time (so the target's time runs on past it).
 ENDINGS: dict[str, Callable[[int], Intro]] = {
     "connector declines": lambda at: decide(confirmed(), REVIEW, Decision.DECLINE, at, via="test", note="no"),
-    "connector opts out": lambda at: decide(confirmed(), OPTOUT[Role.CONNECTOR], Decision.OPT_OUT, at, via="test"),
+    "connector opts out": lambda at: decide(
+        confirmed(), OPTOUT[Role.CONNECTOR], Decision.OPT_OUT, at, via="test"
+    ),
     "connector can't be asked": lambda at: confirmed(CLOSED_BY),
     "target declines": lambda at: decide(approved(at), CONSENT, Decision.DECLINE, at, via="test"),
     "target opts out": lambda at: decide(approved(at), OPTOUT[Role.TARGET], Decision.OPT_OUT, at, via="test"),
@@ -53,7 +55,11 @@ ENDINGS: dict[str, Callable[[int], Intro]] = {
 
 
 @settings(max_examples=150, deadline=None)
-@given(ending=st.sampled_from(sorted(ENDINGS)), at=st.integers(T, T + TIMINGS.expiry - 1), look=st.integers(0, D + 2 * DAY))
+@given(
+    ending=st.sampled_from(sorted(ENDINGS)),
+    at=st.integers(T, T + TIMINGS.expiry - 1),
+    look=st.integers(0, D + 2 * DAY),
+)
 def test_every_ending_looks_on_its_way_until_the_window_then_closed_with_one_mail(ending, at, look):
     intro = ENDINGS[ending](at)
     later = run(intro, T + look)
@@ -68,14 +74,25 @@ def test_every_ending_looks_on_its_way_until_the_window_then_closed_with_one_mai
 
 
 def test_a_held_ask_released_late_still_ends_by_the_window():
-    intro = delivered(decide(requested(), CONFIRM, Decision.CONFIRM, T, via="test",
-                             admission=Admission(hold=True, connector_name="Grace Hopper")), T)
+    intro = delivered(
+        decide(
+            requested(),
+            CONFIRM,
+            Decision.CONFIRM,
+            T,
+            via="test",
+            admission=Admission(hold=True, connector_name="Grace Hopper"),
+        ),
+        T,
+    )
     sent = Message(Kind.CONNECTOR_ASK, Delivery.SENT, at=T + 15 * DAY)  # the week had room only then
     released = intro.evolve(outbox={**intro.outbox, Kind.CONNECTOR_ASK: sent}, asked_at=T + 15 * DAY)
     assert run(released, T + D - 1).is_open  # reminded at 19 days, not yet expired
     ended = run(released, T + D)  # not at 25 days: the window caps the connector's time
     assert ended.state is State.EXPIRED and ended.decided_at == T + D
-    assert ended.outbox[Kind.CLOSED].status is Delivery.SENT and ended.outbox[Kind.CLOSED].at == T + D  # same tick
+    assert (
+        ended.outbox[Kind.CLOSED].status is Delivery.SENT and ended.outbox[Kind.CLOSED].at == T + D
+    )  # same tick
 
 
 def test_withdrawing_after_a_silent_close_works_and_sends_nothing():
@@ -88,7 +105,9 @@ def test_withdrawing_after_a_silent_close_works_and_sends_nothing():
 
 
 def test_only_an_introduction_and_a_withdrawal_show_early():
-    introduced = delivered(decide(approved(T + DAY), CONSENT, Decision.ACCEPT, T + 2 * DAY, via="test"), T + 2 * DAY)
+    introduced = delivered(
+        decide(approved(T + DAY), CONSENT, Decision.ACCEPT, T + 2 * DAY, via="test"), T + 2 * DAY
+    )
     assert seen_by_requester(introduced) is Seen.INTRODUCED and blocks_until(introduced, TIMINGS, 180) is None
     assert seen_by_requester(requested()) is Seen.UNCONFIRMED and visible_at(requested(), TIMINGS) is None
     lapsed = tick(requested(), T + DAY, TIMINGS)

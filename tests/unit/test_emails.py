@@ -27,7 +27,9 @@ REPLY_TO = {
     Kind.INTRODUCTION: ["ada@example.org", "alan@example.net"],
     Kind.THANKS: ["ada@example.org"],
 }
-HOSTILE = '<script>alert(1)</script><a href="https://intros.example.org/link/forged">Say yes</a> & <b>bold</b>'
+HOSTILE = (
+    '<script>alert(1)</script><a href="https://intros.example.org/link/forged">Say yes</a> & <b>bold</b>'
+)
 
 
 class Page(HTMLParser):
@@ -65,8 +67,14 @@ def test_each_message_has_both_parts_and_our_headers(kind):
     assert msg["Message-ID"].endswith("@example.org>")
     assert "\n" not in msg["Subject"] and msg["Subject"].strip() == msg["Subject"]
     to_roles = SPECS[kind].to
-    expected_to = [{Role.REQUESTER: "ada@example.org", Role.CONNECTOR: "grace@example.org",
-                    Role.TARGET: "alan@example.net"}[r] for r in to_roles]
+    expected_to = [
+        {
+            Role.REQUESTER: "ada@example.org",
+            Role.CONNECTOR: "grace@example.org",
+            Role.TARGET: "alan@example.net",
+        }[r]
+        for r in to_roles
+    ]
     assert [a.addr_spec for a in msg["To"].addresses] == expected_to
     reply_to = [a.addr_spec for a in msg["Reply-To"].addresses] if msg["Reply-To"] else []
     assert reply_to == REPLY_TO.get(kind, [])
@@ -110,7 +118,9 @@ def test_introduction_invites_requester_first_and_connector_to_bcc():
 
 
 def test_a_suppressed_copy_recipient_is_left_out():
-    raw = compose(Kind.INTRODUCTION, INTRO, sample_links(), SETTINGS, frozenset({"grace@example.org"})).as_bytes()
+    raw = compose(
+        Kind.INTRODUCTION, INTRO, sample_links(), SETTINGS, frozenset({"grace@example.org"})
+    ).as_bytes()
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     assert msg["Cc"] is None and len(msg["To"].addresses) == 2
 
@@ -119,7 +129,7 @@ def test_a_suppressed_copy_recipient_is_left_out():
 def test_user_text_is_escaped_in_html_and_makes_no_links(kind):
     intro = replace(
         INTRO,
-        requester=Person('Ada <b>Lovelace</b>', "ada@example.org"),
+        requester=Person("Ada <b>Lovelace</b>", "ada@example.org"),
         target=Target("Alan Turing", "alan@example.net", HOSTILE[:200]),
         blurb=HOSTILE,
         note=HOSTILE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_clock import GRANTS, T, delivered, requested, step
+from tests.unit.test_schedule import GRANTS, T, delivered, requested, step
 from warm_intro.domain.errors import AlreadyDecided
 from warm_intro.domain.lifecycle import decide
 from warm_intro.domain.model import Decision, Delivery, Grant, Kind, Purpose, Role, State
@@ -18,7 +18,11 @@ def open_states():
     unconfirmed = requested()
     connector = step(unconfirmed, Decision.CONFIRM, T)
     target = step(connector, Decision.APPROVE, T)
-    return {State.UNCONFIRMED: unconfirmed, State.AWAITING_CONNECTOR: connector, State.AWAITING_TARGET: target}
+    return {
+        State.UNCONFIRMED: unconfirmed,
+        State.AWAITING_CONNECTOR: connector,
+        State.AWAITING_TARGET: target,
+    }
 
 
 @pytest.mark.parametrize("state", [State.UNCONFIRMED, State.AWAITING_CONNECTOR, State.AWAITING_TARGET])
@@ -44,7 +48,9 @@ def test_a_final_request_cannot_be_withdrawn():
         decide(introduced, CONFIRM, Decision.WITHDRAW, T, via="test")
 
 
-@pytest.mark.parametrize(("answer", "thanks"), [(Decision.YES, True), (Decision.NOT_YET, False), (Decision.NO, False)])
+@pytest.mark.parametrize(
+    ("answer", "thanks"), [(Decision.YES, True), (Decision.NOT_YET, False), (Decision.NO, False)]
+)
 def test_followup_answer_is_recorded_once(answer, thanks):
     introduced = delivered(step(open_states()[State.AWAITING_TARGET], Decision.ACCEPT, T), T)
     answered = decide(introduced, FOLLOWUP, answer, T + 8 * DAY, via="test")

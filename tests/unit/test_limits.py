@@ -6,7 +6,7 @@ import pytest
 
 from warm_intro.domain import limits
 from warm_intro.domain.errors import LimitReached
-from warm_intro.domain.limits import Ask, ConnectorLedger, Outcome, RequesterLedger, TargetLedger, Turn
+from warm_intro.domain.limits import Ask, ConnectorLedger, EarlierRequest, RequesterLedger, TargetLedger, Turn
 from warm_intro.domain.rules import DAY, Limits, OverCapacity
 
 T = 1_790_000_000
@@ -21,7 +21,7 @@ def admitted(n: int, at: int = T, ledger: RequesterLedger | None = None) -> Requ
 
 
 def closed(ledger: RequesterLedger, now: int, blocked_until: int | None = None) -> RequesterLedger:
-    outcomes = {a.intro_id: Outcome(False, None, blocked_until) for a in ledger.asks}
+    outcomes = {a.intro_id: EarlierRequest(False, None, blocked_until) for a in ledger.asks}
     return limits.settle(ledger, outcomes, now)
 
 
@@ -29,7 +29,7 @@ def test_three_open_requests_then_a_kind_refusal_until_one_closes():
     ledger = admitted(3)
     with pytest.raises(LimitReached, match="3 requests waiting"):
         limits.admit(ledger, RULES, "fourth", None, "someone", T)
-    settled = limits.settle(ledger, {"i0-" + str(T): Outcome(open=False)}, T + 1)
+    settled = limits.settle(ledger, {"i0-" + str(T): EarlierRequest(open=False)}, T + 1)
     assert len(limits.admit(settled, RULES, "fourth", None, "someone", T + 1).asks) == 4
 
 
@@ -60,20 +60,20 @@ def test_confirming_the_same_request_again_is_not_a_second_request():
 def test_a_close_blocks_that_pair_until_its_outcome_says_a_withdrawal_does_not():
     # When the block ends (the requester's own moment plus 180 days) is domain.disclosure's answer.
     ledger = limits.admit(RequesterLedger(), RULES, "a", None, "alan", T)
-    blocked = limits.settle(ledger, {"a": Outcome(False, "alan-hash", T + 200 * DAY)}, T + DAY)
+    blocked = limits.settle(ledger, {"a": EarlierRequest(False, "alan-hash", T + 200 * DAY)}, T + DAY)
     for email in (None, "alan-hash"):
         with pytest.raises(LimitReached, match="recently"):
             limits.admit(blocked, RULES, "b", email, "alan", T + 200 * DAY - 1)
     freed = limits.settle(blocked, {}, T + 200 * DAY)
     assert freed.asks == ()
     assert limits.admit(freed, RULES, "b", None, "alan", T + 200 * DAY)
-    withdrawn = limits.settle(ledger, {"a": Outcome(False)}, T + DAY)
+    withdrawn = limits.settle(ledger, {"a": EarlierRequest(False)}, T + DAY)
     assert limits.admit(withdrawn, RULES, "b", None, "alan", T + DAY)
 
 
 def test_an_ask_its_requester_still_sees_open_stays_open():
     ledger = limits.admit(RequesterLedger(), RULES, "a", None, "alan", T)
-    still = limits.settle(ledger, {"a": Outcome(True)}, T + DAY)
+    still = limits.settle(ledger, {"a": EarlierRequest(True)}, T + DAY)
     with pytest.raises(LimitReached, match="already have a request open"):
         limits.admit(still, RULES, "b", None, "alan", T + DAY)
 

@@ -7,13 +7,15 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from warm_intro.domain.hashing import HashKey, address_hash, hashes, legacy_form, person_key
 from warm_intro.domain.mailbox import canonical
-from warm_intro.domain.privacy import HashKey, address_hash, hashes, legacy_form, person_key
 
 KEY = "unit-test-hash-key-0123456789"
 LOCAL = st.text("abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=12)
 # A tag keeps the local part a dot-atom (dots only between other characters), as an address must be.
-TAG = st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789+-", min_size=1, max_size=3), max_size=3).map(".".join)
+TAG = st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789+-", min_size=1, max_size=3), max_size=3).map(
+    ".".join
+)
 DOMAIN = st.sampled_from(["gmail.com", "googlemail.com", "example.org", "mail.example.net", "corp.example"])
 # Compatibility forms NFKC folds onto ASCII: fullwidth letters and digits, the fullwidth @ and full stop.
 FULLWIDTH = {c: chr(ord(c) + 0xFEE0) for c in "abcdefghijklmnopqrstuvwxyz0123456789@."}
@@ -32,7 +34,9 @@ def respelled(draw, base: str, ascii_only: bool = False) -> str:
     if domain in ("gmail.com", "googlemail.com"):
         spelled = spelled.replace(".", "")  # then dots only between letters: the local part stays a dot-atom
         cuts = sorted(draw(st.sets(st.integers(1, max(1, len(spelled) - 1)), max_size=4)))
-        spelled = ".".join(spelled[a:b] for a, b in zip([0, *cuts], [*cuts, len(spelled)], strict=True) if b > a)
+        spelled = ".".join(
+            spelled[a:b] for a, b in zip([0, *cuts], [*cuts, len(spelled)], strict=True) if b > a
+        )
     if draw(st.booleans()):
         spelled += "+" + draw(TAG)
     other_domain = {"gmail.com": "googlemail.com", "googlemail.com": "gmail.com"}.get(domain, domain)

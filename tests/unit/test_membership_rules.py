@@ -5,13 +5,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_clock import GRANTS, TIMINGS, T, delivered, requested, step
-from warm_intro.domain.clock import due_at, tick
+from tests.unit.test_schedule import GRANTS, TIMINGS, T, delivered, requested, step
 from warm_intro.domain.disclosure import visible_at
 from warm_intro.domain.lifecycle import Admission, decide
 from warm_intro.domain.membership import connector_gone, vouching, without_connector, without_requester
 from warm_intro.domain.model import Decision, Delivery, Grant, Kind, Purpose, Role, State
 from warm_intro.domain.rules import DAY, HOUR
+from warm_intro.domain.schedule import due_at, tick
 from warm_intro.views.link_pages import can_act, outcome, status
 
 REVIEW, CONSENT = GRANTS[Decision.APPROVE], GRANTS[Decision.ACCEPT]
@@ -25,9 +25,17 @@ def approved():
 
 @settings(max_examples=150, deadline=None)
 @given(removed_after=moments, held=st.booleans())
-def test_a_removed_connector_is_never_reminded_and_the_ask_still_closes_at_its_usual_expiry(removed_after, held):
-    intro = decide(requested(), GRANTS[Decision.CONFIRM], Decision.CONFIRM, T, via="test",
-                   admission=Admission(hold=held, connector_name="Grace Hopper"))
+def test_a_removed_connector_is_never_reminded_and_the_ask_still_closes_at_its_usual_expiry(
+    removed_after, held
+):
+    intro = decide(
+        requested(),
+        GRANTS[Decision.CONFIRM],
+        Decision.CONFIRM,
+        T,
+        via="test",
+        admission=Admission(hold=held, connector_name="Grace Hopper"),
+    )
     intro = delivered(intro, T)
     usual_expiry = T + TIMINGS.expiry
     intro = tick(intro, min(T + removed_after, usual_expiry - 1), TIMINGS)  # maybe reminded already
@@ -54,7 +62,9 @@ def test_a_removed_requesters_request_closes_quietly(walk, after):
     closed = without_requester(intro, T + after)
     assert closed.state is State.REFUSED and not closed.is_open
     assert set(closed.outbox) == set(intro.outbox)  # nobody is mailed, not even the neutral close
-    assert all(m.status is not Delivery.PENDING for k, m in closed.outbox.items() if k is not Kind.CONFIRM_REQUEST)
+    assert all(
+        m.status is not Delivery.PENDING for k, m in closed.outbox.items() if k is not Kind.CONFIRM_REQUEST
+    )
     assert without_requester(closed, T + after + 1) is closed
     assert without_requester(requested(), T) == requested()  # unconfirmed: left to the confirmation to refuse
 

@@ -22,7 +22,9 @@ def test_the_default_accent_reads_well_with_white_labels():
     assert contrast(found["accent"], "#ffffff") >= 4.5
 
 
-@pytest.mark.parametrize("accent", ["#1f6f5c", "#ffcc00", "#fff", "#777777", "#7f7f7f", "#0000ff", "#e91e63", "#000"])
+@pytest.mark.parametrize(
+    "accent", ["#1f6f5c", "#ffcc00", "#fff", "#777777", "#7f7f7f", "#0000ff", "#e91e63", "#000"]
+)
 def test_any_accent_keeps_labels_and_lines_readable(accent):
     found = colours(accent)
     assert contrast(found["accent"], found["on-accent"]) >= 4.5

@@ -9,11 +9,11 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warm_intro.domain.clock import due_at, tick
 from warm_intro.domain.erasure import is_anonymous
 from warm_intro.domain.model import Decision, Delivery, Kind, Role, State
+from warm_intro.domain.schedule import due_at, tick
 
-from .test_clock import TIMINGS, T, delivered, requested, step
+from .test_schedule import TIMINGS, T, delivered, requested, step
 
 DAY = 86_400
 PERSONAL = ("ada", "lovelace", "grace", "alan", "turing", "hello.")
@@ -49,19 +49,31 @@ def test_an_open_introduction_is_never_anonymised():
 
 
 @settings(max_examples=100, deadline=None)
-@given(stuck=st.sampled_from([Delivery.PENDING, Delivery.SENDING, Delivery.RETRY, Delivery.HELD]),
-       kind=st.sampled_from([Kind.CLOSED, Kind.INTRODUCTION, Kind.FOLLOWUP]))
+@given(
+    stuck=st.sampled_from([Delivery.PENDING, Delivery.SENDING, Delivery.RETRY, Delivery.HELD]),
+    kind=st.sampled_from([Kind.CLOSED, Kind.INTRODUCTION, Kind.FOLLOWUP]),
+)
 def test_a_message_stuck_in_flight_holds_content_back_only_so_long(stuck, kind):
     closed = introduced()
-    intro = closed.evolve(outbox={**closed.outbox, kind: replace(closed.outbox.get(kind) or
-                                                                  closed.outbox[Kind.INTRODUCTION], kind=kind,
-                                                                  status=stuck, at=closed.decided_at)})
+    intro = closed.evolve(
+        outbox={
+            **closed.outbox,
+            kind: replace(
+                closed.outbox.get(kind) or closed.outbox[Kind.INTRODUCTION],
+                kind=kind,
+                status=stuck,
+                at=closed.decided_at,
+            ),
+        }
+    )
     deadline = intro.decided_at + 2 * TIMINGS.retention
     now, moved = intro.decided_at, intro
     while (when := due_at(moved, TIMINGS)) is not None and when <= deadline:
         now = max(now, when)
         moved = tick(moved, now, TIMINGS)
         if moved.outbox[kind].status is Delivery.RETRY:  # the notifier is still failing to send it
-            moved = moved.evolve(outbox={**moved.outbox, kind: replace(moved.outbox[kind], status=stuck, at=now)})
+            moved = moved.evolve(
+                outbox={**moved.outbox, kind: replace(moved.outbox[kind], status=stuck, at=now)}
+            )
     assert moved.blurb == "" and moved.target.about is None
     assert moved.outbox[kind].status is Delivery.CANCELLED  # it would have quoted what is gone

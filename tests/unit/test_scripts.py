@@ -50,13 +50,18 @@ def _decoded(value: str) -> str:
 
 
 @pytest.mark.parametrize("kind", list(Kind))
-@pytest.mark.parametrize("names", [NAMES[i:i + 3] for i in range(0, len(NAMES), 3)], ids=lambda n: n[0])
+@pytest.mark.parametrize("names", [NAMES[i : i + 3] for i in range(0, len(NAMES), 3)], ids=lambda n: n[0])
 def test_names_and_notes_survive_into_every_header_and_body(kind, names):
     requester, connector, target = (names + NAMES)[:3]
     blurb, note = SENTENCES[len(names[0]) % len(SENTENCES)], SENTENCES[-1]
-    intro = replace(INTRO, requester=Person(requester, "ada@example.org"),
-                    connector=Person(connector, "grace@example.org"),
-                    target=Target(target, "alan@example.net", INTRO.target.about), blurb=blurb, note=note)
+    intro = replace(
+        INTRO,
+        requester=Person(requester, "ada@example.org"),
+        connector=Person(connector, "grace@example.org"),
+        target=Target(target, "alan@example.net", INTRO.target.about),
+        blurb=blurb,
+        note=note,
+    )
     raw = compose(kind, intro, sample_links(), SETTINGS).as_bytes()
     modern = BytesParser(policy=policy.default).parsebytes(raw)
     compat = message_from_bytes(raw)
@@ -69,9 +74,16 @@ def test_names_and_notes_survive_into_every_header_and_body(kind, names):
         for shown, addr in getaddresses(compat.get_all(header, [])):
             assert _decoded(shown) == name_of[addr]
     # The same message as for the sample introduction, with only the names and texts swapped in.
-    sample = BytesParser(policy=policy.default).parsebytes(compose(kind, INTRO, sample_links(), SETTINGS).as_bytes())
-    swap = {INTRO.requester.name: requester, INTRO.connector.name: connector, INTRO.target.name: target,
-            INTRO.blurb: blurb, INTRO.note: note}
+    sample = BytesParser(policy=policy.default).parsebytes(
+        compose(kind, INTRO, sample_links(), SETTINGS).as_bytes()
+    )
+    swap = {
+        INTRO.requester.name: requester,
+        INTRO.connector.name: connector,
+        INTRO.target.name: target,
+        INTRO.blurb: blurb,
+        INTRO.note: note,
+    }
 
     def swapped(value: str) -> str:
         for old, new in swap.items():

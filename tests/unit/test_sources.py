@@ -7,7 +7,7 @@ import ipaddress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warm_intro.services.requests import network
+from warm_intro.services.intake import network
 
 prefixes = st.integers(0, 2**64 - 1)
 hosts = st.integers(0, 2**64 - 1)

@@ -18,6 +18,25 @@ from .stack import (
     sender_domain,
 )
 
-__all__ = ["ALIASED", "FUNCTIONS", "GREEN", "MARK", "RED", "SCHEDULE", "SIMULATOR", "SKIP", "WARN", "Deployment",
-           "DnsUnreachable", "Doctor", "Line", "belongs_to", "deployment", "dns_resolver", "http_fetch",
-           "local_deployment", "send_test", "sender_domain"]
+__all__ = [
+    "ALIASED",
+    "FUNCTIONS",
+    "GREEN",
+    "MARK",
+    "RED",
+    "SCHEDULE",
+    "SIMULATOR",
+    "SKIP",
+    "WARN",
+    "Deployment",
+    "DnsUnreachable",
+    "Doctor",
+    "Line",
+    "belongs_to",
+    "deployment",
+    "dns_resolver",
+    "http_fetch",
+    "local_deployment",
+    "send_test",
+    "sender_domain",
+]

@@ -7,7 +7,7 @@ import urllib.request
 from collections.abc import Callable
 
 Resolver = Callable[[str, str], list[str]]  # (name, record type) -> the records' text; [] when none
-Fetch = Callable[[str], tuple[int, str]]     # url -> (status, body)
+Fetch = Callable[[str], tuple[int, str]]  # url -> (status, body)
 
 
 class DnsUnreachable(Exception):

@@ -18,7 +18,9 @@ def allows(policy: dict, service: str | None, action: str, resource: str | None 
             continue
         if service is not None and service not in as_list(statement.get("Principal", {}).get("Service", [])):
             continue
-        if not any(a in (action, "*", f"{action.split(':')[0]}:*") for a in as_list(statement.get("Action", []))):
+        if not any(
+            a in (action, "*", f"{action.split(':')[0]}:*") for a in as_list(statement.get("Action", []))
+        ):
             continue
         if resource is None or any(r in (resource, "*") for r in as_list(statement.get("Resource", []))):
             return True

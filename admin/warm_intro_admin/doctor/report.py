@@ -17,5 +17,7 @@ class Line:
     next_step: str = ""
 
     def render(self, colour: bool = False) -> str:
-        text = f"{MARK[self.status]} {self.check}: {self.detail}" + (f" → {self.next_step}" if self.next_step else "")
+        text = f"{MARK[self.status]} {self.check}: {self.detail}" + (
+            f" → {self.next_step}" if self.next_step else ""
+        )
         return f"{COLOUR[self.status]}{text}\033[0m" if colour else text

@@ -6,10 +6,10 @@ from decimal import Decimal
 from time import gmtime, strftime
 from typing import Any
 
-from ..domain.clock import due_at
 from ..domain.delivery import pending
 from ..domain.model import Delivery, Event, Grant, Intro, Kind, Message, Person, Purpose, Role, State, Target
 from ..domain.rules import Timings
+from ..domain.schedule import due_at
 
 DUE_PARTITION = "due"
 
@@ -29,10 +29,13 @@ def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
         "connector": _person(intro.connector),
         "target": {k: v for k, v in vars(intro.target).items() if v is not None},
         "blurb": intro.blurb,
-        "tokens": {h: {"r": g.role.value, "p": g.purpose.value, "x": g.expires_at} for h, g in intro.tokens.items()},
+        "tokens": {
+            h: {"r": g.role.value, "p": g.purpose.value, "x": g.expires_at} for h, g in intro.tokens.items()
+        },
         "outbox": {k.value: _message(m) for k, m in intro.outbox.items()},
         "history": [
-            {"at": e.at, "by": e.actor.value, "do": e.action, "st": e.state.value, "via": e.via} for e in intro.history
+            {"at": e.at, "by": e.actor.value, "do": e.action, "st": e.state.value, "via": e.via}
+            for e in intro.history
         ],
         "reminded": sorted(r.value for r in intro.reminded),
         "month": _month(intro.created_at),
@@ -80,7 +83,13 @@ def from_item(item: dict[str, Any]) -> Intro:
             for k, m in item.get("outbox", {}).items()
         },
         history=tuple(
-            Event(at=int(e["at"]), actor=Role(e["by"]), action=e["do"], state=State(e["st"]), via=e.get("via", ""))
+            Event(
+                at=int(e["at"]),
+                actor=Role(e["by"]),
+                action=e["do"],
+                state=State(e["st"]),
+                via=e.get("via", ""),
+            )
             for e in item.get("history", [])
         ),
         reminded=frozenset(Role(r) for r in item.get("reminded", [])),

@@ -31,7 +31,10 @@ def _member_key(email: str) -> dict[str, str]:
 
 
 def is_conflict(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] in ("ConditionalCheckFailedException", "TransactionCanceledException")
+    return error.response["Error"]["Code"] in (
+        "ConditionalCheckFailedException",
+        "TransactionCanceledException",
+    )
 
 
 class Repository:
@@ -50,7 +53,9 @@ class Repository:
         put = {"TableName": self.table, "Item": dump(to_item(intro, self.timings))}
         self._write(put, "attribute_not_exists(pk)", {}, list(also))
 
-    def save(self, intro: Intro, expected_version: int, also: Iterable[dict] = (), members: Iterable[str] = ()) -> Intro:
+    def save(
+        self, intro: Intro, expected_version: int, also: Iterable[dict] = (), members: Iterable[str] = ()
+    ) -> Intro:
         """Write `intro` only if the stored one is still at `expected_version` and each of `members` is
         still a member, in the same transaction; else Conflict."""
         put = {"TableName": self.table, "Item": dump(to_item(intro, self.timings))}
@@ -59,8 +64,13 @@ class Repository:
         return intro
 
     def _member_check(self, email: str) -> dict:
-        return {"ConditionCheck": {"TableName": self.table, "Key": dump(_member_key(email)),
-                                   "ConditionExpression": "attribute_exists(pk)"}}
+        return {
+            "ConditionCheck": {
+                "TableName": self.table,
+                "Key": dump(_member_key(email)),
+                "ConditionExpression": "attribute_exists(pk)",
+            }
+        }
 
     def _write(self, put: dict, condition: str, values: dict, also: list[dict]) -> None:
         try:
@@ -116,14 +126,16 @@ class Repository:
 
     def member_name(self, email: str) -> str | None:
         found = self.client.get_item(
-            TableName=self.table, Key=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER"}), ProjectionExpression="#n",
+            TableName=self.table,
+            Key=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER"}),
+            ProjectionExpression="#n",
             ExpressionAttributeNames={"#n": "name"},
         )
         return found["Item"]["name"]["S"] if "Item" in found else None
 
     def suppressed(self, hashes: Iterable[str], reasons: Iterable[str] | None = None) -> set[str]:
         """The hashes on the list; with `reasons`, only those listed for one of these reasons. A hash
-        carrying the one its address had before canonical identities (domain.privacy.AddressHash) is
+        carrying the one its address had before canonical identities (domain.hashing.AddressHash) is
         found under either."""
         stored_as = {}
         for h in hashes:
@@ -159,7 +171,9 @@ class Repository:
         try:
             self.client.put_item(
                 TableName=self.table,
-                Item=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER", "email": email, "name": name, "kind": "member"}),
+                Item=dump(
+                    {"pk": f"MEMBER#{email}", "sk": "MEMBER", "email": email, "name": name, "kind": "member"}
+                ),
                 ConditionExpression="attribute_not_exists(pk) OR #n <> :n",
                 ExpressionAttributeNames={"#n": "name"},
                 ExpressionAttributeValues={":n": {"S": name}},
@@ -180,8 +194,11 @@ class Repository:
         """Every member as (email, name). Admin only: a filtered Scan, never on a request path."""
         found: list[tuple[str, str]] = []
         kwargs: dict[str, Any] = {
-            "TableName": self.table, "FilterExpression": "sk = :m", "ProjectionExpression": "email, #n",
-            "ExpressionAttributeNames": {"#n": "name"}, "ExpressionAttributeValues": {":m": {"S": "MEMBER"}},
+            "TableName": self.table,
+            "FilterExpression": "sk = :m",
+            "ProjectionExpression": "email, #n",
+            "ExpressionAttributeNames": {"#n": "name"},
+            "ExpressionAttributeValues": {":m": {"S": "MEMBER"}},
         }
         while True:
             page = self.client.scan(**kwargs)
@@ -198,8 +215,11 @@ class Repository:
         read in batches of 100."""
         keys: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
-            "TableName": self.table, "IndexName": "by_month", "KeyConditionExpression": "#m = :m",
-            "ExpressionAttributeNames": {"#m": "month"}, "ExpressionAttributeValues": {":m": {"S": month}},
+            "TableName": self.table,
+            "IndexName": "by_month",
+            "KeyConditionExpression": "#m = :m",
+            "ExpressionAttributeNames": {"#m": "month"},
+            "ExpressionAttributeValues": {":m": {"S": month}},
         }
         while True:
             page = self.client.query(**kwargs)

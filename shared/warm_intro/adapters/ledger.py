@@ -42,7 +42,9 @@ class Ledgers:
     def read(self, *keys: str) -> dict[str, Ledger]:
         """All the ledgers in one call; a missing one is empty, at version 0."""
         found = self.client.batch_get_item(
-            RequestItems={self.table: {"Keys": [dump({"pk": k, "sk": "LEDGER"}) for k in keys], "ConsistentRead": True}}
+            RequestItems={
+                self.table: {"Keys": [dump({"pk": k, "sk": "LEDGER"}) for k in keys], "ConsistentRead": True}
+            }
         )
         items = {i["pk"]: i for i in map(load, found["Responses"].get(self.table, []))}
         return {k: _from_item(k, items.get(k)) for k in keys}
@@ -69,7 +71,9 @@ class Ledgers:
     def held_due(self, now: int, limit: int = 25) -> list[str]:
         """Connector ledgers with an ask held whose week now has room."""
         found = self.client.query(
-            TableName=self.table, IndexName="due", Limit=limit,
+            TableName=self.table,
+            IndexName="due",
+            Limit=limit,
             KeyConditionExpression="due_pk = :p AND due_at <= :now",
             ExpressionAttributeValues={":p": {"S": HELD_PARTITION}, ":now": {"N": str(now)}},
         )
@@ -78,8 +82,10 @@ class Ledgers:
     def person_entries(self, address_hash: str) -> list[dict]:
         """The index entries of one person: which introductions, in which role."""
         kwargs: dict[str, Any] = {
-            "TableName": self.table, "KeyConditionExpression": "pk = :p",
-            "ExpressionAttributeValues": {":p": {"S": f"PERSON#{address_hash}"}}, "ConsistentRead": True,
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :p",
+            "ExpressionAttributeValues": {":p": {"S": f"PERSON#{address_hash}"}},
+            "ConsistentRead": True,
         }
         entries: list[dict] = []
         while True:
@@ -94,7 +100,9 @@ class Ledgers:
         the one-off move to canonical identities (services.identities), never on a request path."""
         found: list[tuple[str, Role, str]] = []
         kwargs: dict[str, Any] = {
-            "TableName": self.table, "FilterExpression": "sk = :i", "ProjectionExpression": "pk, requester, connector, target",
+            "TableName": self.table,
+            "FilterExpression": "sk = :i",
+            "ProjectionExpression": "pk, requester, connector, target",
             "ExpressionAttributeValues": {":i": {"S": "INTRO"}},
         }
         while True:
@@ -111,8 +119,10 @@ class Ledgers:
         """Ids of introductions nothing is due for. Admin only: a Scan, like `stored_addresses`."""
         found: list[str] = []
         kwargs: dict[str, Any] = {
-            "TableName": self.table, "FilterExpression": "sk = :i AND attribute_not_exists(due_at)",
-            "ProjectionExpression": "pk", "ExpressionAttributeValues": {":i": {"S": "INTRO"}},
+            "TableName": self.table,
+            "FilterExpression": "sk = :i AND attribute_not_exists(due_at)",
+            "ProjectionExpression": "pk",
+            "ExpressionAttributeValues": {":i": {"S": "INTRO"}},
         }
         while True:
             page = self.client.scan(**kwargs)
@@ -128,8 +138,13 @@ class Ledgers:
         entry = {"pk": f"PERSON#{new}", "sk": sk, "intro": intro_id, "role": role.value}
         try:
             self.write(
-                {"Delete": {"TableName": self.table, "Key": dump({"pk": f"PERSON#{old}", "sk": sk}),
-                            "ConditionExpression": "attribute_exists(pk)"}},
+                {
+                    "Delete": {
+                        "TableName": self.table,
+                        "Key": dump({"pk": f"PERSON#{old}", "sk": sk}),
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                },
                 {"Put": {"TableName": self.table, "Item": dump(entry)}},
             )
             return True
@@ -137,13 +152,19 @@ class Ledgers:
             return False
 
     def suppression_reasons(self, address_hash: str) -> set[str]:
-        found = self.client.get_item(TableName=self.table, Key=dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"}),
-                                     ConsistentRead=True)
+        found = self.client.get_item(
+            TableName=self.table,
+            Key=dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"}),
+            ConsistentRead=True,
+        )
         return set(load(found["Item"]).get("reasons", set())) if "Item" in found else set()
 
     def drop_entries(self, entries: list[dict]) -> None:
         for start in range(0, len(entries), 25):
-            batch = [{"DeleteRequest": {"Key": dump({"pk": e["pk"], "sk": e["sk"]})}} for e in entries[start:start + 25]]
+            batch = [
+                {"DeleteRequest": {"Key": dump({"pk": e["pk"], "sk": e["sk"]})}}
+                for e in entries[start : start + 25]
+            ]
             left = self.client.batch_write_item(RequestItems={self.table: batch}).get("UnprocessedItems")
             while left:  # DynamoDB may hand some back under load; they are retried until done
                 left = self.client.batch_write_item(RequestItems=left).get("UnprocessedItems")
@@ -152,9 +173,19 @@ class Ledgers:
 def person_items(table: str, intro: Intro, hashes: dict[Role, str]) -> list[dict]:
     """Index entries for the people of `intro` (role -> address hash), for its transaction."""
     return [
-        {"Put": {"TableName": table, "Item": dump(
-            {"pk": f"PERSON#{h}", "sk": f"INTRO#{intro.id}#{role.value}", "intro": intro.id, "role": role.value}
-        )}}
+        {
+            "Put": {
+                "TableName": table,
+                "Item": dump(
+                    {
+                        "pk": f"PERSON#{h}",
+                        "sk": f"INTRO#{intro.id}#{role.value}",
+                        "intro": intro.id,
+                        "role": role.value,
+                    }
+                ),
+            }
+        }
         for role, h in hashes.items()
     ]
 
@@ -162,18 +193,36 @@ def person_items(table: str, intro: Intro, hashes: dict[Role, str]) -> list[dict
 def person_deletes(table: str, intro: Intro, hashes: dict[Role, tuple[str, ...]]) -> list[dict]:
     """Removing the index entries of `intro` (role -> every hash the address may be stored under)."""
     return [
-        {"Delete": {"TableName": table, "Key": dump({"pk": f"PERSON#{h}", "sk": f"INTRO#{intro.id}#{role.value}"})}}
-        for role, found in hashes.items() for h in found
+        {
+            "Delete": {
+                "TableName": table,
+                "Key": dump({"pk": f"PERSON#{h}", "sk": f"INTRO#{intro.id}#{role.value}"}),
+            }
+        }
+        for role, found in hashes.items()
+        for h in found
     ]
 
 
 def _to_item(ledger: Ledger) -> dict[str, Any]:
     if isinstance(ledger, RequesterLedger):
-        return {"asks": [
-            {k: v for k, v in {"id": a.intro_id, "at": a.at, "e": a.email, "n": a.name, "o": a.open,
-                               "b": a.blocked_until}.items() if v is not None}
-            for a in ledger.asks
-        ]}
+        return {
+            "asks": [
+                {
+                    k: v
+                    for k, v in {
+                        "id": a.intro_id,
+                        "at": a.at,
+                        "e": a.email,
+                        "n": a.name,
+                        "o": a.open,
+                        "b": a.blocked_until,
+                    }.items()
+                    if v is not None
+                }
+                for a in ledger.asks
+            ]
+        }
     if isinstance(ledger, ConnectorLedger):
         return {"asks": list(ledger.asks), "held": list(ledger.held)}
     return {"asks": list(ledger.asks)}
@@ -189,5 +238,7 @@ def _from_item(key: str, item: dict | None) -> Ledger:
         )
         return RequesterLedger(version, asks)
     if key.startswith("LEDGER#C#"):
-        return ConnectorLedger(version, tuple(int(a) for a in item.get("asks", [])), tuple(item.get("held", [])))
+        return ConnectorLedger(
+            version, tuple(int(a) for a in item.get("asks", [])), tuple(item.get("held", []))
+        )
     return TargetLedger(version, tuple(int(a) for a in item.get("asks", [])))

@@ -17,6 +17,7 @@ class Mailer:
     def send(self, message: EmailMessage, to: Sequence[str], cc: Sequence[str] = ()) -> str:
         destination = {"ToAddresses": list(to), **({"CcAddresses": list(cc)} if cc else {})}
         kwargs = {"ConfigurationSetName": self.config_set} if self.config_set else {}
-        answer = self.client.send_email(Destination=destination, Content={"Raw": {"Data": message.as_bytes()}},
-                                        **kwargs)
+        answer = self.client.send_email(
+            Destination=destination, Content={"Raw": {"Data": message.as_bytes()}}, **kwargs
+        )
         return answer["MessageId"]

@@ -42,7 +42,9 @@ def _tidy(ledger: ConfirmationLedger, now: int, window: int) -> ConfirmationLedg
     )
 
 
-def take(ledger: ConfirmationLedger, intro_id: str, now: int, window: int, per_day: int) -> tuple[ConfirmationLedger, bool]:
+def take(
+    ledger: ConfirmationLedger, intro_id: str, now: int, window: int, per_day: int
+) -> tuple[ConfirmationLedger, bool]:
     """A new request's confirmation: True when it may go now, False when it waits."""
     ledger = _tidy(ledger, now, window)
     if ledger.outstanding is None and len(ledger.sent) < per_day:

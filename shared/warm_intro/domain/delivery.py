@@ -71,7 +71,12 @@ def is_held(intro: Intro | None, kind: Kind, while_in: State) -> bool:
     """A message kept back (for a connector's room, an earlier confirmation, the requester's moment)
     while its introduction is still `while_in`."""
     message = intro.outbox.get(kind) if intro else None
-    return intro is not None and intro.state is while_in and message is not None and message.status is Delivery.HELD
+    return (
+        intro is not None
+        and intro.state is while_in
+        and message is not None
+        and message.status is Delivery.HELD
+    )
 
 
 def release(intro: Intro, kind: Kind, now: int) -> Intro:

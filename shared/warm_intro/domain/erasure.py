@@ -29,7 +29,9 @@ def forget_content(intro: Intro, now: int) -> Intro:
     if intro.is_open or not has_content(intro):
         return intro
     target = replace(intro.target, about=None)
-    intro = intro.evolve(blurb="", note=None, private_note=None, target=target, outbox=_cancelled(intro, IN_FLIGHT, now))
+    intro = intro.evolve(
+        blurb="", note=None, private_note=None, target=target, outbox=_cancelled(intro, IN_FLIGHT, now)
+    )
     return intro.evolve(version=intro.version + 1, updated_at=now)
 
 
@@ -46,13 +48,18 @@ def anonymise(intro: Intro, now: int) -> Intro:
     if intro.is_open or is_anonymous(intro):
         return intro
     intro = erase(intro, set(EVERYONE), now, action="retire")
-    return intro.evolve(target=Target(ERASED_NAME), tokens={}, outbox=_cancelled(intro, IN_FLIGHT | {Delivery.FAILED}, now))
+    return intro.evolve(
+        target=Target(ERASED_NAME), tokens={}, outbox=_cancelled(intro, IN_FLIGHT | {Delivery.FAILED}, now)
+    )
 
 
 def roles_of(intro: Intro, matches) -> set[Role]:
     """The roles whose address `matches` (a predicate on an address) in this introduction."""
-    people = {Role.REQUESTER: intro.requester.email, Role.CONNECTOR: intro.connector.email,
-              Role.TARGET: intro.target.email}
+    people = {
+        Role.REQUESTER: intro.requester.email,
+        Role.CONNECTOR: intro.connector.email,
+        Role.TARGET: intro.target.email,
+    }
     return {role for role, email in people.items() if email and matches(email)}
 
 
@@ -71,7 +78,8 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
         "requester": _gone(intro.requester) if Role.REQUESTER in roles else intro.requester,
         "connector": _gone(intro.connector) if Role.CONNECTOR in roles else intro.connector,
         "target": Target(ERASED_NAME, ERASED_EMAIL if intro.target.email else None)
-        if Role.TARGET in roles else replace(intro.target, about=None),
+        if Role.TARGET in roles
+        else replace(intro.target, about=None),
     }
     outbox = {
         kind: replace(msg, status=Delivery.CANCELLED, at=now)
@@ -79,14 +87,23 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
         else msg
         for kind, msg in intro.outbox.items()
     }
-    intro = intro.evolve(**people, blurb="", note=None, private_note=None, outbox=outbox,
-                         version=intro.version + 1, updated_at=now)
+    intro = intro.evolve(
+        **people,
+        blurb="",
+        note=None,
+        private_note=None,
+        outbox=outbox,
+        version=intro.version + 1,
+        updated_at=now,
+    )
     return record(intro, now, Role.SYSTEM, action)
 
 
 def _cancelled(intro: Intro, statuses: frozenset[Delivery], now: int) -> dict[Kind, Message]:
-    return {k: replace(m, status=Delivery.CANCELLED, at=now) if m.status in statuses else m
-            for k, m in intro.outbox.items()}
+    return {
+        k: replace(m, status=Delivery.CANCELLED, at=now) if m.status in statuses else m
+        for k, m in intro.outbox.items()
+    }
 
 
 def _gone(_: Person) -> Person:

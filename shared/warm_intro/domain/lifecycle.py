@@ -132,7 +132,9 @@ def corrects_address(intro: Intro, approved: str) -> bool:
     return intro.target.email is not None and normalise_email(intro.target.email) != normalise_email(approved)
 
 
-def _approve(intro: Intro, now: int, target_email: str | None, note: str | None, admission: Admission) -> Intro:
+def _approve(
+    intro: Intro, now: int, target_email: str | None, note: str | None, admission: Admission
+) -> Intro:
     email = approved_address(intro, target_email)
     if corrects_address(intro, email):  # the consent record notes whose word the address is
         intro = _record(intro, now, Role.CONNECTOR, "correct_address", "")
@@ -173,7 +175,9 @@ def _quiet(intro: Intro, now: int) -> Intro:
     """Nothing more about this introduction goes to anyone: what waits is cancelled, and the
     follow-up is cancelled before it is ever due."""
     outbox = {
-        kind: replace(msg, status=Delivery.CANCELLED, at=now) if msg.status in SENDABLE | {Delivery.HELD} else msg
+        kind: replace(msg, status=Delivery.CANCELLED, at=now)
+        if msg.status in SENDABLE | {Delivery.HELD}
+        else msg
         for kind, msg in intro.outbox.items()
     }
     outbox.setdefault(Kind.FOLLOWUP, Message(Kind.FOLLOWUP, Delivery.CANCELLED, at=now))

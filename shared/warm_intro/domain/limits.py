@@ -42,7 +42,7 @@ class Ask:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class EarlierRequest:
     """What became of an earlier request as its requester sees it, read back from its introduction."""
 
     open: bool
@@ -78,7 +78,7 @@ class Turn(StrEnum):
 # requester ---------------------------------------------------------------------------------------
 
 
-def settle(ledger: RequesterLedger, outcomes: dict[str, Outcome], now: int) -> RequesterLedger:
+def settle(ledger: RequesterLedger, outcomes: dict[str, EarlierRequest], now: int) -> RequesterLedger:
     """Fold in what became of asks that were open, and forget what no rule needs any more."""
     asks = []
     for ask in ledger.asks:
@@ -126,7 +126,9 @@ def open_ids(ledger: RequesterLedger, but: str = "") -> list[str]:
 # connector ---------------------------------------------------------------------------------------
 
 
-def take_turn(ledger: ConnectorLedger, limits: Limits, intro_id: str, now: int) -> tuple[ConnectorLedger, Turn]:
+def take_turn(
+    ledger: ConnectorLedger, limits: Limits, intro_id: str, now: int
+) -> tuple[ConnectorLedger, Turn]:
     """Asks already waiting go first, so nobody jumps the queue when a slot frees up."""
     asks = tuple(at for at in ledger.asks if at > now - WEEK)
     if not ledger.held and len(asks) < limits.connector_per_week:
@@ -162,7 +164,9 @@ def is_held(intro: Intro | None) -> bool:
 
 def release_ask(intro: Intro, now: int) -> Intro:
     """The held ask goes out now; the connector's time to answer starts now too."""
-    return record(delivery.release(intro, Kind.CONNECTOR_ASK, now).evolve(asked_at=now), now, Role.SYSTEM, "release")
+    return record(
+        delivery.release(intro, Kind.CONNECTOR_ASK, now).evolve(asked_at=now), now, Role.SYSTEM, "release"
+    )
 
 
 # target ------------------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ def without_connector(intro: Intro, now: int) -> Intro:
     unsent = SENDABLE | {Delivery.HELD}
     outbox = {
         kind: replace(msg, status=Delivery.CANCELLED, at=now)
-        if kind in (Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER) and msg.status in unsent else msg
+        if kind in (Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER) and msg.status in unsent
+        else msg
         for kind, msg in intro.outbox.items()
     }
     intro = intro.evolve(outbox=outbox, version=intro.version + 1, updated_at=now)

@@ -46,12 +46,16 @@ SPECS: dict[Kind, MessageSpec] = {
     Kind.CONNECTOR_REMINDER: MessageSpec(
         (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT), only_while=State.AWAITING_CONNECTOR
     ),
-    Kind.TARGET_ASK: MessageSpec((Role.TARGET,), links=(Purpose.CONSENT, OPTOUT), only_while=State.AWAITING_TARGET),
+    Kind.TARGET_ASK: MessageSpec(
+        (Role.TARGET,), links=(Purpose.CONSENT, OPTOUT), only_while=State.AWAITING_TARGET
+    ),
     Kind.TARGET_REMINDER: MessageSpec(
         (Role.TARGET,), links=(Purpose.CONSENT, OPTOUT), only_while=State.AWAITING_TARGET
     ),
     Kind.INTRODUCTION: MessageSpec((Role.REQUESTER, Role.TARGET), cc=(Role.CONNECTOR,)),
     Kind.CLOSED: MessageSpec((Role.REQUESTER,)),
-    Kind.FOLLOWUP: MessageSpec((Role.REQUESTER,), links=(Purpose.FOLLOWUP, OPTOUT), only_while=State.INTRODUCED),
+    Kind.FOLLOWUP: MessageSpec(
+        (Role.REQUESTER,), links=(Purpose.FOLLOWUP, OPTOUT), only_while=State.INTRODUCED
+    ),
     Kind.THANKS: MessageSpec((Role.CONNECTOR,)),
 }

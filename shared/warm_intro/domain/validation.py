@@ -77,7 +77,9 @@ def check_name(field: str, value: str) -> str:
     if len(value) > NAME_MAX:
         raise InvalidInput(field, f"Please keep this to {NAME_MAX} characters at most.")
     if plain_name(value) != value:
-        raise InvalidInput(field, 'Names can\'t contain < > @ , ; " or =? (mail programs read them as addresses).')
+        raise InvalidInput(
+            field, "Names can't contain < > @ , ; \" or =? (mail programs read them as addresses)."
+        )
     return value
 
 

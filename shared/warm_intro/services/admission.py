@@ -17,9 +17,9 @@ from ..adapters.ledger import Ledgers, connector_key, requester_key, target_key
 from ..domain import limits
 from ..domain.disclosure import blocks_until, seen_by_requester
 from ..domain.errors import Conflict
+from ..domain.hashing import address_hash, person_key
 from ..domain.lifecycle import Admission
 from ..domain.model import Intro
-from ..domain.privacy import address_hash, person_key
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,9 @@ def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> i
         ledger = limits.released(ledger, intro_id, now, sent=go)
         write = ledgers.put(key, ledger, limits.next_room_at(ledger, rules, now))
         if go:
-            repo.save(limits.release_ask(intro, now), intro.version, also=[write], members=[intro.connector.email])
+            repo.save(
+                limits.release_ask(intro, now), intro.version, also=[write], members=[intro.connector.email]
+            )
             sent += 1
         else:  # withdrawn, expired or erased meanwhile: it only leaves the queue
             ledgers.write(write)
@@ -106,13 +108,13 @@ def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> i
     return sent
 
 
-def _outcome(repo: Repository, intro_id: str, settings: Settings) -> limits.Outcome:
+def _outcome(repo: Repository, intro_id: str, settings: Settings) -> limits.EarlierRequest:
     """An earlier request's fate as its requester sees it (erased meanwhile: it frees its slot)."""
     intro = repo.get(intro_id)
     if intro is None:
-        return limits.Outcome(open=False)
+        return limits.EarlierRequest(open=False)
     t, key = settings.timings, settings.hash_key
-    return limits.Outcome(
+    return limits.EarlierRequest(
         seen_by_requester(intro).is_open,
         address_hash(intro.target.email, key) if intro.target.email else None,
         blocks_until(intro, t, settings.limits.block_after_decline_days),

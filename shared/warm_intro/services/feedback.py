@@ -6,7 +6,7 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 from ..adapters.dynamodb import Repository
-from ..domain.privacy import address_hash
+from ..domain.hashing import address_hash
 from ..settings import Settings
 
 

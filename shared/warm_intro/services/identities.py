@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
-from ..domain.clock import due_at
 from ..domain.errors import Conflict
-from ..domain.privacy import address_hash
+from ..domain.hashing import address_hash
+from ..domain.schedule import due_at
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
 from ..domain import tokens
-from ..domain.clock import tick
 from ..domain.errors import AlreadyDecided, Conflict, InvalidLink, LimitReached, NotAllowed
+from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.membership import connector_gone
 from ..domain.model import Decision, Grant, Intro, Purpose, Role, State
-from ..domain.privacy import address_hash
+from ..domain.schedule import tick
 from ..settings import Settings
 from ..telemetry import count_events
-from . import admission, privacy, requests
+from . import admission, intake, personal_data
 from .membership import members_vouching
 
 
@@ -64,12 +64,18 @@ def answer(
             raise AlreadyDecided(intro)
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
         where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
-        updated = decide(intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate)
+        updated = decide(
+            intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
+        )
         if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
         try:
-            repo.save(updated, stored.version, privacy.with_index(repo.table, intro, updated, settings.hash_key, also),
-                      members=members_vouching(settings, intro, updated))
+            repo.save(
+                updated,
+                stored.version,
+                personal_data.with_index(repo.table, intro, updated, settings.hash_key, also),
+                members=members_vouching(settings, intro, updated),
+            )
         except Conflict:
             if attempt == 2:
                 raise
@@ -83,7 +89,7 @@ def _gate(
     settings: Settings, repo: Repository, intro: Intro, choice: Decision, target_email: str | None, now: int
 ) -> tuple[Admission, list[dict]]:
     if choice in (Decision.CONFIRM, Decision.WITHDRAW) and intro.state is State.UNCONFIRMED:
-        released = requests.confirmation_answered(settings, repo, intro, choice is Decision.CONFIRM, now)
+        released = intake.confirmation_answered(settings, repo, intro, choice is Decision.CONFIRM, now)
         if choice is Decision.WITHDRAW:
             return GO, released
         try:
@@ -96,7 +102,7 @@ def _gate(
         return gate, [*also, *released]
     if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
         email = approved_address(intro, target_email)
-        # The person index learns a corrected address in the same write (privacy.with_index).
+        # The person index learns a corrected address in the same write (personal_data.with_index).
         return admission.on_approve(settings, repo, intro, email, now)
     return GO, []
 

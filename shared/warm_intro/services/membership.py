@@ -14,17 +14,21 @@ from enum import StrEnum
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
 from ..domain.errors import Conflict
+from ..domain.hashing import address_hash
 from ..domain.membership import vouching, without_connector, without_requester
 from ..domain.model import Intro, Role, State
-from ..domain.privacy import address_hash
 from ..settings import Settings
 
 
 class Effect(StrEnum):
     """What removal did to one open request, as `members remove` reports it."""
 
-    CONNECTOR_STOPPED = "waiting for them as connector: no more reminders; each closes neutrally when it expires"
-    CONNECTOR_UNCONFIRMED = "naming them as connector, not yet confirmed: refused politely if the requester confirms"
+    CONNECTOR_STOPPED = (
+        "waiting for them as connector: no more reminders; each closes neutrally when it expires"
+    )
+    CONNECTOR_UNCONFIRMED = (
+        "naming them as connector, not yet confirmed: refused politely if the requester confirms"
+    )
     CONNECTOR_PASSED_ON = "they had approved, now with the target: continue (the target's answer stands)"
     REQUESTER_CLOSED = "they had asked for: closed quietly (nobody is mailed or asked again)"
     REQUESTER_UNCONFIRMED = "they had asked for, not yet confirmed: refused politely if they confirm"
@@ -50,14 +54,22 @@ def members_vouching(settings: Settings, before: Intro, after: Intro) -> list[st
     """The addresses whose member item must still exist when `after` is written over `before`."""
     emails = {Role.REQUESTER: before.requester.email, Role.CONNECTOR: before.connector.email}
     return [
-        emails[role] for role in vouching(before, after)
+        emails[role]
+        for role in vouching(before, after)
         if role is Role.CONNECTOR
         or requester_needs_membership(settings.request_policy, settings.allowed_domains, emails[role])
     ]
 
 
-def remove(repo: Repository, hash_key: str, email: str, now: int, *, policy: str,
-           allowed_domains: tuple[str, ...] = ()) -> Removal:
+def remove(
+    repo: Repository,
+    hash_key: str,
+    email: str,
+    now: int,
+    *,
+    policy: str,
+    allowed_domains: tuple[str, ...] = (),
+) -> Removal:
     """Idempotent: running it again for someone already removed finishes what a crash left undone."""
     removal = Removal(email, repo.remove_member(email))
     must_be_member = requester_needs_membership(policy, allowed_domains, email)

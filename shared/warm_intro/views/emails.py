@@ -79,7 +79,11 @@ def context(intro: Intro, links: dict[Purpose, str], settings: Settings) -> dict
 
 
 def compose(
-    kind: Kind, intro: Intro, links: dict[Purpose, str], settings: Settings, leave_out: frozenset[str] = frozenset()
+    kind: Kind,
+    intro: Intro,
+    links: dict[Purpose, str],
+    settings: Settings,
+    leave_out: frozenset[str] = frozenset(),
 ) -> EmailMessage:
     """`leave_out`: copied addresses that must not be mailed (bounced or complained)."""
     spec = SPECS[kind]
@@ -87,8 +91,15 @@ def compose(
     template = f"emails/{kind.value}.jinja"
     ctx = {**context(intro, links, settings), "reminder": kind in REMINDERS}
     # Bodies show names as typed (escaped in HTML); a header gets only what cannot read as an address.
-    subject = render(template, {**context(_plain(intro), links, settings), "reminder": ctx["reminder"],
-                                "layout": "emails/_subject.jinja"}, html=False)
+    subject = render(
+        template,
+        {
+            **context(_plain(intro), links, settings),
+            "reminder": ctx["reminder"],
+            "layout": "emails/_subject.jinja",
+        },
+        html=False,
+    )
     text = render(template, {**ctx, "layout": "emails/_text.jinja"}, html=False)
     msg = EmailMessage()
     msg["Subject"] = " ".join(subject.split())
@@ -130,8 +141,10 @@ def _reads_back(header: str, folded: str, wanted: list[tuple[str, str]]) -> bool
     raw = folded.encode("ascii", "surrogateescape")
     modern = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)[header].addresses
     try:
-        compat = [(str(make_header(decode_header(name))), email)
-                  for name, email in getaddresses(message_from_bytes(raw).get_all(header, []))]
+        compat = [
+            (str(make_header(decode_header(name))), email)
+            for name, email in getaddresses(message_from_bytes(raw).get_all(header, []))
+        ]
     except (HeaderParseError, UnicodeDecodeError, LookupError):
         return False
     return compat == wanted and [a.addr_spec for a in modern] == [email for _, email in wanted]

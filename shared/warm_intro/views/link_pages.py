@@ -39,7 +39,9 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     if mine == "opt_out" and grant.role is Role.SYSTEM:
         return "No more email about this introduction", ["Nothing more about it will be sent to any of you."]
     if mine == "opt_out" and grant.role is Role.REQUESTER:
-        return "You won't get email from us again", ["This service won't send any more email to your address."]
+        return "You won't get email from us again", [
+            "This service won't send any more email to your address."
+        ]
     if mine == "opt_out":
         return "You won't be asked again", [
             "This service will not ask you for an introduction again, or send you any other email."
@@ -53,7 +55,9 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     if mine == "accept":
         return "You said yes", [f"We've sent one email to you and {r}. Enjoy the conversation."]
     if intro.state is State.INTRODUCED:  # the connector, in copy of the introduction they made possible
-        return "They've been introduced", [f"{t} said yes, and you're in copy of the introduction. Thank you."]
+        return "They've been introduced", [
+            f"{t} said yes, and you're in copy of the introduction. Thank you."
+        ]
     if intro.state is State.WITHDRAWN and _last_action(intro, Role.REQUESTER) == "withdraw":
         return "This request was withdrawn", [f"{r} withdrew it. There's nothing more to do."]
     if mine == "approve" and intro.is_open:
@@ -63,7 +67,9 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
             "The request has closed. Nobody is told why, and there's nothing more for you to do. Thank you."
         ]
     if connector_gone(intro) and grant.role is Role.CONNECTOR:
-        return "This request has closed", ["You're no longer a member here, so there's nothing more for you to do."]
+        return "This request has closed", [
+            "You're no longer a member here, so there's nothing more for you to do."
+        ]
     return "This request has closed", ["There's nothing more to do. Thank you."]
 
 
@@ -73,7 +79,11 @@ def status(intro: Intro, grant: Grant) -> int:
     status, like their page, follows only what they may know (domain.disclosure)."""
     if grant.role is Role.REQUESTER:
         return 410 if seen_by_requester(intro) in (Seen.CLOSED, Seen.LAPSED, Seen.NOT_POSSIBLE) else 200
-    if can_act(intro, grant) or intro.state is State.INTRODUCED or _last_action(intro, grant.role) == "opt_out":
+    if (
+        can_act(intro, grant)
+        or intro.state is State.INTRODUCED
+        or _last_action(intro, grant.role) == "opt_out"
+    ):
         return 200
     return 200 if intro.history and intro.history[-1].actor is grant.role else 410
 
@@ -85,7 +95,9 @@ def _requester_outcome(intro: Intro) -> tuple[str, list[str]]:
             return "Thank you for telling us", ["It helps us make good introductions."]
         case Seen.INTRODUCED:
             t = intro.target.name
-            return "You've been introduced", [f"The introduction to {t} went to you both. The next step is yours."]
+            return "You've been introduced", [
+                f"The introduction to {t} went to you both. The next step is yours."
+            ]
         case Seen.WITHDRAWN:
             return "You withdrew this request", ["Nobody will be asked about it again."]
         case Seen.LAPSED:
@@ -98,9 +110,13 @@ def _requester_outcome(intro: Intro) -> tuple[str, list[str]]:
                 "Nobody else has been contacted.",
             ]
         case Seen.CLOSED:
-            return NEUTRAL, ["That's common and says nothing about you. You're welcome to ask again another time."]
+            return NEUTRAL, [
+                "That's common and says nothing about you. You're welcome to ask again another time."
+            ]
         case _:
-            return "Your request is on its way", ["We'll email you when there's news, and in any case when it closes."]
+            return "Your request is on its way", [
+                "We'll email you when there's news, and in any case when it closes."
+            ]
 
 
 def _last_action(intro: Intro, role: Role) -> str | None:

@@ -68,7 +68,9 @@ def legacy_form(email: str) -> str:
 
 
 def _mac(key: str, text: str) -> str:
-    return urlsafe_b64encode(hmac.new(key.encode(), text.encode(), hashlib.sha256).digest()).decode().rstrip("=")
+    return (
+        urlsafe_b64encode(hmac.new(key.encode(), text.encode(), hashlib.sha256).digest()).decode().rstrip("=")
+    )
 
 
 def _dotless(key: str) -> frozenset[str]:

@@ -12,10 +12,10 @@ from ..adapters.dynamodb import Repository
 from ..adapters.mailer import Mailer
 from ..domain import delivery, tokens
 from ..domain.errors import Conflict
+from ..domain.hashing import address_hash
 from ..domain.lifecycle import close, record
 from ..domain.messages import SPECS
 from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role, State
-from ..domain.privacy import address_hash
 from ..settings import Settings
 from ..views.emails import compose, envelope, recipients
 
@@ -39,7 +39,9 @@ def link_url(settings: Settings, purpose: Purpose, token: str) -> str:
     return f"{settings.base_url}/{'optout' if purpose is Purpose.OPTOUT else 'link'}/{token}"
 
 
-def deliver(repo: Repository, mailer: Mailer, settings: Settings, intro: Intro, kind: Kind, now: int) -> Delivery:
+def deliver(
+    repo: Repository, mailer: Mailer, settings: Settings, intro: Intro, kind: Kind, now: int
+) -> Delivery:
     """Returns what became of the message. Raises SendFailed when SES refused it for now."""
     blocked, leave_out = _suppressions(repo, settings, intro, kind)
     if blocked:
@@ -71,7 +73,9 @@ def resend(repo: Repository, intro_id: str, kind: Kind, now: int) -> Intro:
     return repo.save(delivery.resend(intro, kind, now), intro.version)
 
 
-def _suppressions(repo: Repository, settings: Settings, intro: Intro, kind: Kind) -> tuple[bool, frozenset[str]]:
+def _suppressions(
+    repo: Repository, settings: Settings, intro: Intro, kind: Kind
+) -> tuple[bool, frozenset[str]]:
     """Whether a main recipient is suppressed (nothing is sent), and the copied addresses to leave out.
     Every reason counts for every kind of message: an address that opted out, bounced or complained
     gets no mail at all from the service, a confirmation or an introduction no more than an ask."""
@@ -101,7 +105,9 @@ def _claim(
     raise Conflict(f"could not claim {kind.value} for {intro.id}")
 
 
-def _links(settings: Settings, intro_id: str, kind: Kind, now: int) -> tuple[dict[str, Grant], dict[Purpose, str]]:
+def _links(
+    settings: Settings, intro_id: str, kind: Kind, now: int
+) -> tuple[dict[str, Grant], dict[Purpose, str]]:
     grants: dict[str, Grant] = {}
     links: dict[Purpose, str] = {}
     for purpose in SPECS[kind].links:

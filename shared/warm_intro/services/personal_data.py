@@ -19,8 +19,8 @@ from ..adapters.ledger import Ledgers, person_deletes, person_items
 from ..domain import erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
+from ..domain.hashing import address_hash, hashes, same_mailbox
 from ..domain.model import Delivery, Intro, Kind, Role, State
-from ..domain.privacy import address_hash, hashes, same_mailbox
 from ..domain.validation import check_email
 
 
@@ -53,7 +53,9 @@ def unindex(table: str, intro: Intro, key: str) -> list[dict]:
 
 def export(hash_key: str, repo: Repository, email: str) -> dict:
     email = check_email("email", email)
-    found = [(i, erasure.roles_of(i, _is(email, hash_key))) for i in _intros(repo, _entries(repo, email, hash_key))]
+    found = [
+        (i, erasure.roles_of(i, _is(email, hash_key))) for i in _intros(repo, _entries(repo, email, hash_key))
+    ]
     return {
         "email": email,
         "member": repo.member_name(email),
@@ -106,8 +108,11 @@ def _intros(repo: Repository, entries: list[dict]) -> list[Intro]:
 
 
 def _addresses(intro: Intro) -> dict[Role, str]:
-    people = {Role.REQUESTER: intro.requester.email, Role.CONNECTOR: intro.connector.email,
-              Role.TARGET: intro.target.email}
+    people = {
+        Role.REQUESTER: intro.requester.email,
+        Role.CONNECTOR: intro.connector.email,
+        Role.TARGET: intro.target.email,
+    }
     return {r: e for r, e in people.items() if e and e != erasure.ERASED_EMAIL}
 
 
@@ -124,7 +129,11 @@ def _view(intro: Intro, roles: set[Role]) -> dict:
     """What this person gave or was shown, and their own decisions; never who else said no."""
     shown = roles & {Role.REQUESTER} | {r for r in roles & {Role.CONNECTOR, Role.TARGET} if _asked(intro, r)}
     seen = _visible(intro, roles, shown)
-    people = {"requester": vars(intro.requester), "connector": vars(intro.connector), "target": vars(intro.target)}
+    people = {
+        "requester": vars(intro.requester),
+        "connector": vars(intro.connector),
+        "target": vars(intro.target),
+    }
     view = {
         "id": intro.id,
         "roles": sorted(r.value for r in roles),
@@ -133,7 +142,8 @@ def _view(intro: Intro, roles: set[Role]) -> dict:
         **{who: {k: v for k, v in held.items() if k in seen[who] and v} for who, held in people.items()},
         "consent_record": [
             {"at": _iso(e.at), "as": e.actor.value, "action": e.action, "via": e.via}
-            for e in intro.history if e.actor in roles
+            for e in intro.history
+            if e.actor in roles
         ],
     }
     if shown and intro.blurb:
@@ -182,7 +192,11 @@ def _seen_state(intro: Intro, roles: set[Role], shown: set[Role]) -> str:
     if intro.state is State.INTRODUCED:
         return intro.state.value
     if intro.is_open:
-        if shown & {Role.CONNECTOR, Role.TARGET} or intro.state is State.UNCONFIRMED and Role.REQUESTER in roles:
+        if (
+            shown & {Role.CONNECTOR, Role.TARGET}
+            or intro.state is State.UNCONFIRMED
+            and Role.REQUESTER in roles
+        ):
             return intro.state.value
         return "open"
     ended = next((e for e in intro.history if not e.state.is_open), None)

@@ -68,7 +68,11 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
         moments = {EXPIRY: min(expiry, visible_at(intro, t) or expiry)}
         # Counted from when the ask actually went out: an ask that waited is not chased at once.
         # Nobody is reminded on behalf of a connector who is no longer a member.
-        if role not in intro.reminded and not connector_gone(intro) and (sent := _sent_at(intro, ask)) is not None:
+        if (
+            role not in intro.reminded
+            and not connector_gone(intro)
+            and (sent := _sent_at(intro, ask)) is not None
+        ):
             moments[REMINDER] = sent + t.reminder
         return moments
     # Only once the introduction really went out: nobody is asked about a meeting they never heard of.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from warm_intro.domain.clock import due_at, tick
 from warm_intro.domain.delivery import is_parked
 from warm_intro.domain.lifecycle import GO, Admission, decide, new_request
 from warm_intro.domain.model import (
@@ -20,6 +19,7 @@ from warm_intro.domain.model import (
     Target,
 )
 from warm_intro.domain.rules import DAY, HOUR, LEASE_SECONDS, Timings
+from warm_intro.domain.schedule import due_at, tick
 
 T = 1_790_000_000
 TIMINGS = Timings()
@@ -32,13 +32,23 @@ GRANTS = {
 
 def delivered(intro: Intro, now: int, status: Delivery = Delivery.SENT) -> Intro:
     """What the notifier would do with every pending message at `now`."""
-    outbox = {k: replace(m, status=status, at=now) if m.status is Delivery.PENDING else m for k, m in intro.outbox.items()}
+    outbox = {
+        k: replace(m, status=status, at=now) if m.status is Delivery.PENDING else m
+        for k, m in intro.outbox.items()
+    }
     return intro.evolve(outbox=outbox)
 
 
 def requested() -> Intro:
-    intro = new_request("i1", Person("Ada Lovelace", "ada@example.org"), "grace@example.org",
-                        Target("Alan Turing", "alan@example.net"), "Hello.", T, "api")
+    intro = new_request(
+        "i1",
+        Person("Ada Lovelace", "ada@example.org"),
+        "grace@example.org",
+        Target("Alan Turing", "alan@example.net"),
+        "Hello.",
+        T,
+        "api",
+    )
     return delivered(intro, T)
 
 
@@ -51,7 +61,9 @@ def test_unconfirmed_lapses_quietly_after_a_day():
     assert due_at(intro, TIMINGS) == T + 24 * HOUR
     assert tick(intro, T + 24 * HOUR - 1, TIMINGS) is intro
     expired = tick(intro, T + 24 * HOUR, TIMINGS)
-    assert expired.state is State.EXPIRED and set(expired.outbox) == {Kind.CONFIRM_REQUEST}  # nothing new to send
+    assert expired.state is State.EXPIRED and set(expired.outbox) == {
+        Kind.CONFIRM_REQUEST
+    }  # nothing new to send
     assert (expired.history[-1].actor, expired.history[-1].action) == (Role.SYSTEM, "expire")
     assert due_at(expired, TIMINGS) == expired.decided_at + TIMINGS.retention  # only to forget the blurb
 
@@ -70,18 +82,33 @@ def test_reminder_counts_from_when_the_ask_went_out():
 
 def test_an_ask_that_never_went_out_is_not_chased_but_still_closes():
     intro = step(requested(), Decision.CONFIRM, T)
-    intro = intro.evolve(outbox={**intro.outbox, Kind.CONNECTOR_ASK: replace(
-        intro.outbox[Kind.CONNECTOR_ASK], status=Delivery.FAILED)})
+    intro = intro.evolve(
+        outbox={
+            **intro.outbox,
+            Kind.CONNECTOR_ASK: replace(intro.outbox[Kind.CONNECTOR_ASK], status=Delivery.FAILED),
+        }
+    )
     assert due_at(intro, TIMINGS) == T + 10 * DAY
     closed = tick(intro, T + 10 * DAY, TIMINGS)
     assert closed.state is State.EXPIRED and closed.outbox[Kind.CLOSED].status is Delivery.HELD
     assert Kind.CONNECTOR_REMINDER not in closed.outbox
-    assert tick(closed, T + 20 * DAY, TIMINGS).outbox[Kind.CLOSED].status is Delivery.PENDING  # the requester's moment
+    assert (
+        tick(closed, T + 20 * DAY, TIMINGS).outbox[Kind.CLOSED].status is Delivery.PENDING
+    )  # the requester's moment
 
 
 def test_a_held_ask_is_left_to_admission_and_cancelled_by_expiry():
-    intro = delivered(decide(requested(), GRANTS[Decision.CONFIRM], Decision.CONFIRM, T, via="test",
-                             admission=Admission(hold=True, connector_name="Grace Hopper")), T)
+    intro = delivered(
+        decide(
+            requested(),
+            GRANTS[Decision.CONFIRM],
+            Decision.CONFIRM,
+            T,
+            via="test",
+            admission=Admission(hold=True, connector_name="Grace Hopper"),
+        ),
+        T,
+    )
     assert intro.outbox[Kind.CONNECTOR_ASK].status is Delivery.HELD
     assert due_at(intro, TIMINGS) == T + 10 * DAY  # not every 15 minutes: the clock cannot release it
     assert tick(intro, T + 5 * DAY, TIMINGS) is intro
@@ -118,8 +145,12 @@ def test_followup_a_week_after_the_introduction_went_out_and_only_once():
 def test_no_followup_about_an_introduction_that_never_arrived():
     intro = step(step(requested(), Decision.CONFIRM, T), Decision.APPROVE, T)
     intro = step(intro, Decision.ACCEPT, T)
-    bounced = intro.evolve(outbox={**intro.outbox, Kind.INTRODUCTION: replace(
-        intro.outbox[Kind.INTRODUCTION], status=Delivery.SUPPRESSED)})
+    bounced = intro.evolve(
+        outbox={
+            **intro.outbox,
+            Kind.INTRODUCTION: replace(intro.outbox[Kind.INTRODUCTION], status=Delivery.SUPPRESSED),
+        }
+    )
     assert due_at(bounced, TIMINGS) == bounced.decided_at + TIMINGS.retention  # only to forget the blurb
     assert tick(bounced, T + 30 * DAY, TIMINGS).outbox == bounced.outbox
 
@@ -127,7 +158,9 @@ def test_no_followup_about_an_introduction_that_never_arrived():
 def test_a_claim_never_confirmed_is_parked_for_a_person_and_never_resent_by_the_clock():
     intro = decide(requested(), GRANTS[Decision.CONFIRM], Decision.CONFIRM, T, via="test")
     intro = delivered(intro, T, Delivery.SENDING)
-    assert due_at(intro, TIMINGS) == T + 10 * DAY  # only expiry: no reminder for an ask that may not have arrived
+    assert (
+        due_at(intro, TIMINGS) == T + 10 * DAY
+    )  # only expiry: no reminder for an ask that may not have arrived
     assert tick(intro, T + DAY, TIMINGS) is intro
     message = intro.outbox[Kind.CONNECTOR_ASK]
     assert not is_parked(message, T + LEASE_SECONDS - 1) and is_parked(message, T + LEASE_SECONDS)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warm_intro.domain.clock import due_at, tick
 from warm_intro.domain.model import Delivery, Intro, Kind, Message, Person, Role, State, Target
 from warm_intro.domain.rules import DAY, Timings
+from warm_intro.domain.schedule import due_at, tick
 
 T0 = 1_790_000_000
 moments = st.integers(T0, T0 + 60 * DAY)
@@ -79,7 +79,9 @@ def test_time_alone_never_asks_twice(intro, steps, t):
         now += step
         current = tick(current, now, t)
         current = _deliver_everything(current, now)
-    new_reminders = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER} & (set(current.outbox) - set(intro.outbox))
+    new_reminders = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER} & (
+        set(current.outbox) - set(intro.outbox)
+    )
     for kind in new_reminders:
         role = Role.CONNECTOR if kind is Kind.CONNECTOR_REMINDER else Role.TARGET
         assert role not in intro.reminded  # nobody already reminded was reminded again
@@ -89,5 +91,8 @@ def test_time_alone_never_asks_twice(intro, steps, t):
 
 
 def _deliver_everything(intro: Intro, now: int) -> Intro:
-    outbox = {k: Message(k, Delivery.SENT, now) if m.status is Delivery.PENDING else m for k, m in intro.outbox.items()}
+    outbox = {
+        k: Message(k, Delivery.SENT, now) if m.status is Delivery.PENDING else m
+        for k, m in intro.outbox.items()
+    }
     return intro.evolve(outbox=outbox)

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..adapters.dynamodb import Repository
-from ..domain.clock import tick
 from ..domain.erasure import is_anonymous
 from ..domain.errors import Conflict
 from ..domain.membership import without_connector
 from ..domain.model import Intro, Kind
-from .privacy import unindex
+from ..domain.schedule import tick
+from .personal_data import unindex
 
 log = logging.getLogger(__name__)
 
 
-class Outcome(StrEnum):
+class TickResult(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"  # another run, or a person, had already done it
     CONFLICTS = "conflicts"  # written by someone else twice in a row; the next run looks again
@@ -74,7 +74,7 @@ def run_due(
                 passed.add(intro_id)
                 continue
             setattr(report, outcome.value, getattr(report, outcome.value) + 1)
-            if outcome is not Outcome.CHANGED:
+            if outcome is not TickResult.CHANGED:
                 passed.add(intro_id)
         if len(ids) < limit:  # the index has nothing more that is due
             return report
@@ -82,11 +82,11 @@ def run_due(
 
 def _tick_one(
     repo: Repository, intro_id: str, now: int, observe: Callable[[Intro, Intro], None], hash_key: str | None
-) -> Outcome:
+) -> TickResult:
     for _ in range(2):  # a decision made meanwhile is re-read once, as a link answer is
         intro = repo.get(intro_id)
         if intro is None:
-            return Outcome.GONE
+            return TickResult.GONE
         updated, members = tick(intro, now, repo.timings), ()
         if Kind.CONNECTOR_REMINDER in updated.outbox.keys() - intro.outbox.keys():
             # Reminded only while still a member, checked again in the write itself.
@@ -95,12 +95,17 @@ def _tick_one(
             else:
                 members = (intro.connector.email,)
         if updated is intro:
-            return Outcome.UNCHANGED
+            return TickResult.UNCHANGED
         retired = hash_key is not None and is_anonymous(updated) and not is_anonymous(intro)
         try:
-            repo.save(updated, intro.version, unindex(repo.table, intro, hash_key) if retired else (), members=members)
+            repo.save(
+                updated,
+                intro.version,
+                unindex(repo.table, intro, hash_key) if retired else (),
+                members=members,
+            )
         except Conflict:
             continue
         observe(intro, updated)
-        return Outcome.CHANGED
-    return Outcome.CONFLICTS
+        return TickResult.CHANGED
+    return TickResult.CONFLICTS

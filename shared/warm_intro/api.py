@@ -89,8 +89,10 @@ class Accepted(BaseModel):
 
 
 class FieldProblem(BaseModel):
-    field: str = Field(description="The field, as a dotted path into the body (e.g. target.about), or 'body'.",
-                       examples=["target.about"])
+    field: str = Field(
+        description="The field, as a dotted path into the body (e.g. target.about), or 'body'.",
+        examples=["target.about"],
+    )
     message: str = Field(examples=[f"String should have at most {ABOUT_MAX} characters"])
 
 
@@ -98,7 +100,9 @@ class Problem(BaseModel):
     """An error a person can act on."""
 
     message: str
-    errors: list[FieldProblem] = Field(default_factory=list, description="One entry per field that needs attention")
+    errors: list[FieldProblem] = Field(
+        default_factory=list, description="One entry per field that needs attention"
+    )
 
 
 def _problem(description: str) -> dict:
@@ -108,7 +112,9 @@ def _problem(description: str) -> dict:
 # Every refusal the JSON API answers, each with a Problem body (web.problem builds them).
 PROBLEMS = {
     400: _problem("The body can't be read: not valid JSON, not UTF-8, nested too deeply, or bad base64"),
-    403: _problem("Sent from another web site's page: use the form on this site, or call the API from a program"),
+    403: _problem(
+        "Sent from another web site's page: use the form on this site, or call the API from a program"
+    ),
     413: _problem("The body is too large"),
     415: _problem("The body is not sent as application/json"),
     422: _problem("Some fields are not valid; `errors` names each one"),

@@ -7,22 +7,26 @@ import ipaddress
 
 from ..adapters import confirmation_ledger
 from ..adapters.dynamodb import Repository
+from ..api import IntroRequest
 from ..domain import confirmations
 from ..domain.errors import Conflict, RateLimited
+from ..domain.hashing import address_hash
 from ..domain.lifecycle import new_request
 from ..domain.model import Intro, Person, Target
-from ..domain.privacy import address_hash
 from ..domain.rules import DAY, HOUR
 from ..domain.tokens import new_id
-from ..models import IntroRequest
 from ..settings import Settings
 from ..telemetry import count_events
-from . import privacy
+from . import personal_data
 
 
-def submit(repo: Repository, settings: Settings, request: IntroRequest, now: int, via: str, source: str) -> Intro:
+def submit(
+    repo: Repository, settings: Settings, request: IntroRequest, now: int, via: str, source: str
+) -> Intro:
     """`source` is the caller's IP address: a modest hourly rate per network, kept by the app."""
-    if not repo.count_hit(f"ip:{address_hash(network(source), settings.hash_key)}", now // HOUR, settings.limit_ip_hour):
+    if not repo.count_hit(
+        f"ip:{address_hash(network(source), settings.hash_key)}", now // HOUR, settings.limit_ip_hour
+    ):
         raise RateLimited("Too many requests from your network just now. Please try again in an hour.")
     key = confirmation_ledger.ledger_key(address_hash(request.requester.email, settings.hash_key))
     window = settings.timings.unconfirmed
@@ -43,7 +47,9 @@ def submit(repo: Repository, settings: Settings, request: IntroRequest, now: int
         )
         ledger_write = confirmation_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY)
         try:
-            repo.create(intro, also=[*privacy.index(repo.table, intro, settings.hash_key), ledger_write])
+            repo.create(
+                intro, also=[*personal_data.index(repo.table, intro, settings.hash_key), ledger_write]
+            )
         except Conflict:
             if attempt == 2:
                 raise
@@ -67,7 +73,9 @@ def network(source: str) -> str:
     return str(address)
 
 
-def confirmation_answered(settings: Settings, repo: Repository, intro: Intro, confirmed: bool, now: int) -> list[dict]:
+def confirmation_answered(
+    settings: Settings, repo: Repository, intro: Intro, confirmed: bool, now: int
+) -> list[dict]:
     """The requester answered `intro`'s confirmation mail: the writes that free their address for the
     next one and, after a confirmation (never a withdrawal: "this wasn't me" must not bring more
     mail), release the oldest request still waiting (see domain.confirmations)."""
@@ -81,7 +89,9 @@ def confirmation_answered(settings: Settings, repo: Repository, intro: Intro, co
         waiting = repo.get(waiting_id)
         if confirmations.is_waiting(waiting):
             ledger = confirmations.promote(ledger, waiting_id, now)
-            release.append(confirmation_ledger.release_write(repo, confirmations.release(waiting, now), waiting.version))
+            release.append(
+                confirmation_ledger.release_write(repo, confirmations.release(waiting, now), waiting.version)
+            )
             break
         ledger = confirmations.drop(ledger, waiting_id)  # withdrawn or erased meanwhile
     return [confirmation_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY), *release]
