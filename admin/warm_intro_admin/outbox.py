@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError
 
+from warm_intro.adapters.codec import intro_id_in
 from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.delivery import NothingToSend, is_parked
 from warm_intro.domain.errors import Conflict
@@ -48,7 +49,7 @@ def find(repo: Repository, ids: list[str], now: int) -> list[Parked]:
 
 
 def recent_ids(repo: Repository, span: list[str]) -> list[str]:
-    return [item["pk"].removeprefix("INTRO#") for month in span for item in repo.created_in(month)]
+    return [intro.id for month in span for intro in repo.created_in(month)]
 
 
 def resend_all(repo: Repository, messages: list[Parked], now: int) -> list[str]:
@@ -121,9 +122,8 @@ def intro_ids(streams, body: str) -> list[str] | None:
         for record in page["Records"]:
             if int(record["dynamodb"]["SequenceNumber"]) > last:
                 return ids
-            pk = record["dynamodb"]["Keys"]["pk"]["S"]
-            if pk.startswith("INTRO#"):
-                ids.append(pk.removeprefix("INTRO#"))
+            if (intro_id := intro_id_in(record["dynamodb"]["Keys"])) is not None:
+                ids.append(intro_id)
         if not page["Records"]:
             break
         iterator = page.get("NextShardIterator")

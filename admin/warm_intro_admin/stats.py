@@ -8,7 +8,8 @@ from collections import Counter
 from time import gmtime
 from typing import Any
 
-from warm_intro.adapters.dynamodb import Repository
+from warm_intro.domain.model import Intro, State
+from warm_intro.services.unit_of_work import Store
 
 WEEK = 7 * 86_400
 # history actions that mark how far a request got (one each per introduction)
@@ -30,7 +31,6 @@ ORDER = [
     "withdrawals",
     "open",
 ]
-OPEN = {"unconfirmed", "awaiting_connector", "awaiting_target"}
 
 
 def months(last: str, count: int) -> list[str]:
@@ -47,29 +47,26 @@ def month_of(epoch: int) -> str:
     return f"{t.tm_year:04d}-{t.tm_mon:02d}"
 
 
-def summarise(items: list[dict[str, Any]], now: int, cap: int) -> dict[str, Any]:
+def summarise(intros: list[Intro], now: int, cap: int) -> dict[str, Any]:
     counts = Counter({name: 0 for name in ORDER})
     waits: list[int] = []
     asks: Counter[str] = Counter()
-    for item in items:
-        history = item.get("history", [])
-        done = {event["do"] for event in history}
+    for intro in intros:
+        done = {event.action for event in intro.history}
         counts["requests"] += 1
         counts.update(REACHED[d] for d in done if d in REACHED)
-        state = item.get("state", "")
-        if state in FINAL:
-            counts[FINAL[state]] += 1
-        counts["open"] += state in OPEN
-        if state == "introduced" and item.get("decided_at") is not None:
-            waits.append(int(item["decided_at"]) - int(item["created_at"]))
-        connector = item.get("connector", {}).get("email")
-        for event in history:  # the moment the connector was asked: the requester's confirmation
+        if intro.state.value in FINAL:
+            counts[FINAL[intro.state.value]] += 1
+        counts["open"] += intro.is_open
+        if intro.state is State.INTRODUCED and intro.decided_at is not None:
+            waits.append(intro.decided_at - intro.created_at)
+        for event in intro.history:  # the moment the connector was asked: the requester's confirmation
             if (
-                event["do"] == "confirm"
-                and event.get("st") == "awaiting_connector"
-                and int(event["at"]) > now - WEEK
+                event.action == "confirm"
+                and event.state is State.AWAITING_CONNECTOR
+                and event.at > now - WEEK
             ):
-                asks[connector] += 1
+                asks[intro.connector.email] += 1
     near = sorted(
         ((email, n) for email, n in asks.items() if email and n >= max(cap - 1, 1)), key=lambda x: -x[1]
     )
@@ -82,8 +79,9 @@ def summarise(items: list[dict[str, Any]], now: int, cap: int) -> dict[str, Any]
     }
 
 
-def collect(repo: Repository, span: list[str]) -> list[dict[str, Any]]:
-    return [item for month in span for item in repo.created_in(month)]
+def collect(store: Store, span: list[str]) -> list[Intro]:
+    intros = store.begin(0).intros
+    return [intro for month in span for intro in intros.created_in(month)]
 
 
 def render(figures: dict[str, Any], span: list[str]) -> str:

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import runtime
-from warm_intro.adapters.codec import from_item
+from warm_intro.adapters.codec import intro_from_image
 from warm_intro.domain.delivery import pending
 from warm_intro.domain.model import Delivery
 from warm_intro.services.sending import SendFailed, deliver
@@ -22,10 +22,9 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def record_handler(record: DynamoDBRecord) -> None:
-    image = record.dynamodb.new_image if record.dynamodb else None
-    if not image or not str(image.get("pk", "")).startswith("INTRO#"):
+    intro = intro_from_image(record.dynamodb.new_image if record.dynamodb else None)
+    if intro is None:
         return
-    intro = from_item(image)
     refused: list[SendFailed] = []
     for kind in pending(intro):  # one refusal must not hold back the intro's other messages
         try:

@@ -183,9 +183,10 @@ def parked(world) -> str:
     """An introduction whose confirmation the notifier claimed and then vanished: parked as 'uncertain'."""
     assert world.ask().status == 202
     repo = runtime.repository()
-    (item,) = repo.created_in("2026-09")
-    intro = repo.get(item["pk"].removeprefix("INTRO#"))
-    repo.save(delivery.claim(intro, K, world.now, {}), intro.version)
+    (intro,) = repo.created_in("2026-09")
+    unit = repo.begin(world.now)
+    unit.intros.save(delivery.claim(intro, K, world.now, {}))
+    unit.commit()
     world.deliver()
     world.advance(seconds=301)
     steps.tick(world)

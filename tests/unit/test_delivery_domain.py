@@ -62,7 +62,7 @@ def test_an_operator_can_resend_failed_or_uncertain(status, later):
     intro = delivery._set(intro, K, T, status=status, attempts=8)
     again = delivery.resend(intro, K, T + later)
     assert again.outbox[K].status is Delivery.PENDING and again.outbox[K].attempts == 0
-    assert again.version == intro.version + 1 and delivery.pending(again) == [K]
+    assert again.version == intro.version and delivery.pending(again) == [K]  # the repository bumps it
 
 
 @pytest.mark.parametrize("status", [Delivery.SENT, Delivery.PENDING, Delivery.SENDING, Delivery.SUPPRESSED])

@@ -18,6 +18,23 @@ def intro_key(intro_id: str) -> dict[str, str]:
     return {"pk": f"INTRO#{intro_id}", "sk": "INTRO"}
 
 
+def intro_id_of(pk: str) -> str:
+    return pk.removeprefix("INTRO#")
+
+
+def intro_id_in(keys: dict[str, Any]) -> str | None:
+    """The introduction a stream record's keys (as stored: {"pk": {"S": ...}, ...}) are of, if any."""
+    pk = keys.get("pk", {}).get("S", "")
+    return intro_id_of(pk) if pk.startswith("INTRO#") else None
+
+
+def intro_from_image(image: dict[str, Any] | None) -> Intro | None:
+    """The introduction a stream record's new image holds; None for any other item."""
+    if not image or not str(image.get("pk", "")).startswith("INTRO#"):
+        return None
+    return from_item(image)
+
+
 def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
     item: dict[str, Any] = {
         **intro_key(intro.id),
@@ -57,7 +74,7 @@ def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
 
 def from_item(item: dict[str, Any]) -> Intro:
     return Intro(
-        id=item["pk"].removeprefix("INTRO#"),
+        id=intro_id_of(item["pk"]),
         state=State(item["state"]),
         version=int(item["v"]),
         created_at=int(item["created_at"]),

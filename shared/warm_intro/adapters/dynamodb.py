@@ -1,18 +1,26 @@
-"""The DynamoDB repository: the only place that knows the table's keys and turns its errors into
-domain exceptions. Every state change is a conditional write on the item's version."""
+"""The DynamoDB unit of work (services.unit_of_work): the only place that knows the table's keys,
+builds its writes and turns its errors into domain exceptions.
+
+A unit's staged writes go out as ONE conditional write: a single conditional PutItem when only one
+item changes (half the cost of a transaction), else one TransactWriteItems. A cancelled transaction
+is a Conflict only when its CancellationReasons say so: a versioned item's condition failed, or
+another transaction held an item (TransactionConflict); a failed member check is NoLongerMember.
+Anything else (throttling, validation) is an error, not a race, and is raised as it is."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from ..domain.errors import Conflict
-from ..domain.model import Intro
+from ..domain.errors import Conflict, NoLongerMember
+from ..domain.model import Intro, Role
 from ..domain.rules import Timings
-from .codec import DUE_PARTITION, from_item, intro_key, to_item
+from .codec import DUE_PARTITION, from_item, intro_id_of, intro_key, to_item
 
 _ser = TypeSerializer()
 _de = TypeDeserializer()
@@ -26,91 +34,210 @@ def load(image: dict[str, Any]) -> dict[str, Any]:
     return {k: _de.deserialize(v) for k, v in image.items()}
 
 
-def _member_key(email: str) -> dict[str, str]:
+def member_key(email: str) -> dict[str, str]:
     return {"pk": f"MEMBER#{email}", "sk": "MEMBER"}
 
 
-def is_conflict(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] in (
-        "ConditionalCheckFailedException",
-        "TransactionCanceledException",
-    )
+def failed_condition(error: ClientError) -> bool:
+    """A single conditional write whose condition did not hold."""
+    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
 
-class Repository:
-    def __init__(self, client, table: str, timings: Timings):
-        self.client = client
+class Checked(Enum):
+    """What a write's condition guards, i.e. what its failure means."""
+
+    NOTHING = "nothing"
+    VERSION = "version"  # the item changed (or exists) since it was read: Conflict
+    MEMBER = "member"  # a member the decision relies on was removed: NoLongerMember
+
+
+@dataclass
+class Staged:
+    entry: dict[str, Any]  # one TransactItems entry: {"Put": ...}, {"Delete": ...}, {"ConditionCheck": ...}
+    checked: Checked
+
+
+class Writes:
+    """A unit's staged writes, one per item (a transaction may touch an item once), in order."""
+
+    def __init__(self, table: str):
         self.table = table
-        self.timings = timings
+        self.staged: dict[tuple[str, str], Staged] = {}
 
-    # introductions -----------------------------------------------------------------------------
+    def put(self, item: dict[str, Any], expect_version: int | None = None, new: bool = False) -> None:
+        put: dict[str, Any] = {"TableName": self.table, "Item": dump(item)}
+        checked = Checked.NOTHING
+        if new:
+            put["ConditionExpression"], checked = "attribute_not_exists(pk)", Checked.VERSION
+        elif expect_version is not None:
+            put["ConditionExpression"], checked = "v = :v", Checked.VERSION
+            put["ExpressionAttributeValues"] = {":v": {"N": str(expect_version)}}
+        key = (item["pk"], item["sk"])
+        if checked is Checked.VERSION and key in self.staged:
+            raise ValueError(f"one unit of work writes {key} once (a transaction may touch an item once)")
+        self.staged[key] = Staged({"Put": put}, checked)
+
+    def delete(self, key: dict[str, str]) -> None:
+        self.staged[(key["pk"], key["sk"])] = Staged(
+            {"Delete": {"TableName": self.table, "Key": dump(key)}}, Checked.NOTHING
+        )
+
+    def require_member(self, email: str) -> None:
+        key = member_key(email)
+        check = {"TableName": self.table, "Key": dump(key), "ConditionExpression": "attribute_exists(pk)"}
+        self.staged.setdefault((key["pk"], key["sk"]), Staged({"ConditionCheck": check}, Checked.MEMBER))
+
+    def commit(self, client) -> None:
+        staged, self.staged = list(self.staged.values()), {}
+        if not staged:
+            return
+        try:
+            if len(staged) == 1 and "Put" in staged[0].entry:
+                client.put_item(**staged[0].entry["Put"])
+            elif len(staged) == 1 and "Delete" in staged[0].entry:
+                client.delete_item(**staged[0].entry["Delete"])
+            else:
+                client.transact_write_items(TransactItems=[s.entry for s in staged])
+        except ClientError as error:
+            raise _translated(error, staged) from error
+
+
+def _translated(error: ClientError, staged: list[Staged]) -> Exception:
+    code = error.response["Error"]["Code"]
+    if code == "ConditionalCheckFailedException" and staged[0].checked is Checked.VERSION:
+        return Conflict("Someone else changed this at the same moment.")
+    if code != "TransactionCanceledException":
+        return error
+    reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+    failed = {
+        s.checked for s, reason in zip(staged, reasons, strict=False) if reason == "ConditionalCheckFailed"
+    }
+    if Checked.VERSION in failed or "TransactionConflict" in reasons:
+        return Conflict("Someone else changed this at the same moment.")
+    if Checked.MEMBER in failed:
+        return NoLongerMember("A member this relies on was removed at the same moment.")
+    return error
+
+
+class Table:
+    """The client, the table's name and the timings that decide an introduction's due time."""
+
+    def __init__(self, client, name: str, timings: Timings):
+        self.client, self.name, self.timings = client, name, timings
+
+    def query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self.client.query(TableName=self.name, **kwargs)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def scan_all(self, **kwargs: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self.client.scan(TableName=self.name, **kwargs)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def batch_get(self, keys: list[dict[str, Any]], **extra: Any) -> list[dict[str, Any]]:
+        """Every item found, 100 keys a call, unprocessed keys asked again."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            wanted = {self.name: {"Keys": [dump(k) for k in keys[start : start + 100]], **extra}}
+            while wanted:
+                page = self.client.batch_get_item(RequestItems=wanted)
+                found += [load(item) for item in page["Responses"].get(self.name, [])]
+                wanted = page.get("UnprocessedKeys") or {}
+        return found
+
+
+class DynamoIntros:
+    def __init__(self, table: Table, writes: Writes, now: int, known: Iterable[Intro] = ()):
+        self.table, self.writes, self.now = table, writes, now
+        self.known = {intro.id: intro for intro in known}
 
     def get(self, intro_id: str) -> Intro | None:
-        found = self.client.get_item(TableName=self.table, Key=dump(intro_key(intro_id)), ConsistentRead=True)
+        if intro_id in self.known:
+            return self.known.pop(intro_id)
+        found = self.table.client.get_item(
+            TableName=self.table.name, Key=dump(intro_key(intro_id)), ConsistentRead=True
+        )
         return from_item(load(found["Item"])) if "Item" in found else None
 
-    def create(self, intro: Intro, also: Iterable[dict] = ()) -> None:
-        put = {"TableName": self.table, "Item": dump(to_item(intro, self.timings))}
-        self._write(put, "attribute_not_exists(pk)", {}, list(also))
+    def add(self, intro: Intro) -> None:
+        self.writes.put(to_item(intro, self.table.timings), new=True)
 
-    def save(
-        self, intro: Intro, expected_version: int, also: Iterable[dict] = (), members: Iterable[str] = ()
-    ) -> Intro:
-        """Write `intro` only if the stored one is still at `expected_version` and each of `members` is
-        still a member, in the same transaction; else Conflict."""
-        put = {"TableName": self.table, "Item": dump(to_item(intro, self.timings))}
-        checks = [self._member_check(email) for email in dict.fromkeys(members)]
-        self._write(put, "v = :expected", {":expected": {"N": str(expected_version)}}, [*also, *checks])
-        return intro
-
-    def _member_check(self, email: str) -> dict:
-        return {
-            "ConditionCheck": {
-                "TableName": self.table,
-                "Key": dump(_member_key(email)),
-                "ConditionExpression": "attribute_exists(pk)",
-            }
-        }
-
-    def _write(self, put: dict, condition: str, values: dict, also: list[dict]) -> None:
-        try:
-            if also:
-                put = {**put, "ConditionExpression": condition}
-                if values:
-                    put["ExpressionAttributeValues"] = values
-                self.client.transact_write_items(TransactItems=[{"Put": put}, *also])
-            else:
-                extra = {"ExpressionAttributeValues": values} if values else {}
-                self.client.put_item(**put, ConditionExpression=condition, **extra)
-        except ClientError as error:
-            if is_conflict(error):
-                raise Conflict("Someone else changed this at the same moment.") from error
-            raise
+    def save(self, intro: Intro, *, members: Iterable[str] = ()) -> Intro:
+        written = intro.evolve(version=intro.version + 1, updated_at=self.now)
+        self.writes.put(to_item(written, self.table.timings), expect_version=intro.version)
+        for email in members:
+            self.writes.require_member(email)
+        return written
 
     def due(self, now: int, limit: int = 100) -> list[str]:
-        """Ids of introductions whose next moment has come, oldest first, through the due index."""
         ids: list[str] = []
         kwargs: dict[str, Any] = {
-            "TableName": self.table,
+            "TableName": self.table.name,
             "IndexName": "due",
             "KeyConditionExpression": "due_pk = :p AND due_at <= :now",
             "ExpressionAttributeValues": {":p": {"S": DUE_PARTITION}, ":now": {"N": str(now)}},
             "Limit": limit,
         }
         while len(ids) < limit:
-            page = self.client.query(**kwargs)
-            ids += [item["pk"]["S"].removeprefix("INTRO#") for item in page["Items"]]
+            page = self.table.client.query(**kwargs)
+            ids += [intro_id_of(item["pk"]["S"]) for item in page["Items"]]
             if "LastEvaluatedKey" not in page:
                 break
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         return ids[:limit]
 
-    def count_hit(self, subject: str, window: int, limit: int) -> bool:
-        """Counts one hit for `subject` in fixed window `window`; False once `limit` is reached.
-        The counter item expires by TTL a day after its window."""
+    def created_in(self, month: str) -> list[Intro]:
+        """The by_month index holds keys only (so a transition never pays for an index write); the
+        items are then read in batches of 100."""
+        keys = self.table.query_all(
+            IndexName="by_month",
+            KeyConditionExpression="#m = :m",
+            ExpressionAttributeNames={"#m": "month"},
+            ExpressionAttributeValues={":m": {"S": month}},
+        )
+        found = self.table.batch_get([{"pk": k["pk"]["S"], "sk": k["sk"]["S"]} for k in keys])
+        return sorted(map(from_item, found), key=lambda intro: intro.created_at)
+
+    def stored_addresses(self) -> list[tuple[str, Role, str]]:
+        found: list[tuple[str, Role, str]] = []
+        items = self.table.scan_all(
+            FilterExpression="sk = :i",
+            ProjectionExpression="pk, requester, connector, target",
+            ExpressionAttributeValues={":i": {"S": "INTRO"}},
+        )
+        for item in map(load, items):
+            for role in (Role.REQUESTER, Role.CONNECTOR, Role.TARGET):
+                if email := item.get(role.value, {}).get("email"):
+                    found.append((intro_id_of(item["pk"]), role, email))
+        return found
+
+    def unscheduled(self) -> list[str]:
+        items = self.table.scan_all(
+            FilterExpression="sk = :i AND attribute_not_exists(due_at)",
+            ProjectionExpression="pk",
+            ExpressionAttributeValues={":i": {"S": "INTRO"}},
+        )
+        return [intro_id_of(i["pk"]["S"]) for i in items]
+
+
+class DynamoRates:
+    def __init__(self, table: Table):
+        self.table = table
+
+    def hit(self, subject: str, window: int, limit: int) -> bool:
+        """The counter item expires by TTL a day after its window."""
         try:
-            self.client.update_item(
-                TableName=self.table,
+            self.table.client.update_item(
+                TableName=self.table.name,
                 Key=dump({"pk": f"RATE#{subject}", "sk": f"W#{window}"}),
                 UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :exp)",
                 ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
@@ -118,120 +245,64 @@ class Repository:
             )
             return True
         except ClientError as error:
-            if is_conflict(error):
+            if failed_condition(error):
                 return False
             raise
 
-    # members and suppressions ------------------------------------------------------------------
+
+class DynamoUnit:
+    def __init__(self, table: Table, now: int, known: Iterable[Intro] = ()):
+        from .ledger import DynamoLedgers
+        from .people import DynamoPeople
+
+        self.table, self.now, self.timings = table, now, table.timings
+        self.writes = Writes(table.name)
+        self.intros = DynamoIntros(table, self.writes, now, known)
+        self.ledgers = DynamoLedgers(table, self.writes)
+        self.people = DynamoPeople(table, self.writes)
+        self.rates = DynamoRates(table)
+
+    def commit(self) -> None:
+        self.writes.commit(self.table.client)
+
+
+class Repository:
+    """The store (services.unit_of_work.Store) over one table: `begin(now)` opens a unit of work. The
+    reads and the at-once writes below are what the admin CLI, the handlers and tests use directly."""
+
+    def __init__(self, client, table: str, timings: Timings):
+        self.client, self.table, self.timings = client, table, timings
+        self._table = Table(client, table, timings)
+
+    def begin(self, now: int, known: Iterable[Intro] = ()) -> DynamoUnit:
+        return DynamoUnit(self._table, now, known)
+
+    def _unit(self) -> DynamoUnit:
+        return DynamoUnit(self._table, 0)
+
+    def get(self, intro_id: str) -> Intro | None:
+        return self._unit().intros.get(intro_id)
+
+    def due(self, now: int, limit: int = 100) -> list[str]:
+        return self._unit().intros.due(now, limit)
+
+    def created_in(self, month: str) -> list[Intro]:
+        return self._unit().intros.created_in(month)
 
     def member_name(self, email: str) -> str | None:
-        found = self.client.get_item(
-            TableName=self.table,
-            Key=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER"}),
-            ProjectionExpression="#n",
-            ExpressionAttributeNames={"#n": "name"},
-        )
-        return found["Item"]["name"]["S"] if "Item" in found else None
+        return self._unit().people.member_name(email)
 
     def suppressed(self, hashes: Iterable[str], reasons: Iterable[str] | None = None) -> set[str]:
-        """The hashes on the list; with `reasons`, only those listed for one of these reasons. A hash
-        carrying the one its address had before canonical identities (domain.hashing.AddressHash) is
-        found under either."""
-        stored_as = {}
-        for h in hashes:
-            stored_as.setdefault(str(h), str(h))
-            if getattr(h, "earlier", None):
-                stored_as.setdefault(h.earlier, str(h))
-        keys = [dump({"pk": f"SUPPRESS#{h}", "sk": "SUPPRESS"}) for h in stored_as]
-        if not keys:
-            return set()
-        wanted = None if reasons is None else set(reasons)
-        found = self.client.batch_get_item(
-            RequestItems={self.table: {"Keys": keys, "ProjectionExpression": "pk, reasons"}}
-        )
-        return {
-            stored_as[item["pk"]["S"].removeprefix("SUPPRESS#")]
-            for item in found["Responses"].get(self.table, [])
-            if wanted is None or wanted & set(item.get("reasons", {}).get("SS", []))
-        }
+        return self._unit().people.suppressed(hashes, reasons)
 
     def suppress(self, address_hash: str, reason: str, now: int) -> None:
-        """Idempotent: the first reason and time are kept, later notices only add their reason."""
-        self.client.update_item(
-            TableName=self.table,
-            Key=dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"}),
-            UpdateExpression="SET first_at = if_not_exists(first_at, :now) ADD reasons :r",
-            ExpressionAttributeValues={":now": {"N": str(now)}, ":r": {"SS": [reason]}},
-        )
-
-    # the organisation's members ----------------------------------------------------------------
+        self._unit().people.suppress(address_hash, reason, now)
 
     def put_member(self, email: str, name: str) -> bool:
-        """Adds or renames a member; False when they were already there with that name."""
-        try:
-            self.client.put_item(
-                TableName=self.table,
-                Item=dump(
-                    {"pk": f"MEMBER#{email}", "sk": "MEMBER", "email": email, "name": name, "kind": "member"}
-                ),
-                ConditionExpression="attribute_not_exists(pk) OR #n <> :n",
-                ExpressionAttributeNames={"#n": "name"},
-                ExpressionAttributeValues={":n": {"S": name}},
-            )
-            return True
-        except ClientError as error:
-            if is_conflict(error):
-                return False
-            raise
+        return self._unit().people.add_member(email, name)
 
     def remove_member(self, email: str) -> bool:
-        answer = self.client.delete_item(
-            TableName=self.table, Key=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER"}), ReturnValues="ALL_OLD"
-        )
-        return "Attributes" in answer
+        return self._unit().people.remove_member(email)
 
     def members(self) -> list[tuple[str, str]]:
-        """Every member as (email, name). Admin only: a filtered Scan, never on a request path."""
-        found: list[tuple[str, str]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "FilterExpression": "sk = :m",
-            "ProjectionExpression": "email, #n",
-            "ExpressionAttributeNames": {"#n": "name"},
-            "ExpressionAttributeValues": {":m": {"S": "MEMBER"}},
-        }
-        while True:
-            page = self.client.scan(**kwargs)
-            found += [(item["email"]["S"], item["name"]["S"]) for item in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                return sorted(found)
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    # the organisation's figures ----------------------------------------------------------------
-
-    def created_in(self, month: str) -> list[dict[str, Any]]:
-        """Introductions requested in `month` ("YYYY-MM"), for the admin's statistics. The by_month
-        index holds keys only (so a transition never pays for an index write); the items are then
-        read in batches of 100."""
-        keys: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "IndexName": "by_month",
-            "KeyConditionExpression": "#m = :m",
-            "ExpressionAttributeNames": {"#m": "month"},
-            "ExpressionAttributeValues": {":m": {"S": month}},
-        }
-        while True:
-            page = self.client.query(**kwargs)
-            keys += [{"pk": item["pk"], "sk": item["sk"]} for item in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(keys), 100):
-            wanted = {self.table: {"Keys": keys[start : start + 100]}}
-            while wanted:
-                page = self.client.batch_get_item(RequestItems=wanted)
-                found += [load(item) for item in page["Responses"].get(self.table, [])]
-                wanted = page.get("UnprocessedKeys") or {}
-        return sorted(found, key=lambda item: item["created_at"])
+        return self._unit().people.members()

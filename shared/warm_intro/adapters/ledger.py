@@ -1,210 +1,101 @@
-"""The limit ledgers and the per-person index in the table. Keys are keyed hashes, never addresses.
+"""The limit ledgers in the table (services.unit_of_work.Ledgers). Keys are keyed hashes, never addresses.
 
     LEDGER#R#<hash>  sk LEDGER          a requester's asks
     LEDGER#C#<hash>  sk LEDGER          a connector's asks this week and the asks held for room;
                                         while any are held, in the `due` index under partition "held"
     LEDGER#T#<hash>  sk LEDGER          the asks a target address had in 30 days
-    PERSON#<hash>    sk INTRO#<id>#<role>  which introductions a person appears in (export, erasure)
+    LEDGER#M#<hash>  sk LEDGER          the address's unanswered confirmation, its sends today, the
+                                        waiting requests (domain.confirmations); expires by TTL
 
-Ledger writes are Puts conditioned on the version read, meant for the introduction's transaction."""
+Each is written on the version read, in the introduction's transaction."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from ..domain.errors import Conflict
+from ..domain.confirmations import ConfirmationLedger
 from ..domain.limits import Ask, ConnectorLedger, RequesterLedger, TargetLedger
-from ..domain.model import Intro, Role
-from .dynamodb import Repository, dump, is_conflict, load
+from ..domain.model import Role
+from ..services.unit_of_work import Book, Entry, Ledger, LedgerOf
+from .dynamodb import Repository, Table, Writes, dump, load
 
 HELD_PARTITION = "held"
-Ledger = RequesterLedger | ConnectorLedger | TargetLedger
+_LETTER = {Book.REQUESTER: "R", Book.CONNECTOR: "C", Book.TARGET: "T", Book.CONFIRMATIONS: "M"}
+_BOOK = {letter: book for book, letter in _LETTER.items()}
 
 
-def requester_key(address_hash: str) -> str:
-    return f"LEDGER#R#{address_hash}"
+def ledger_key(ref: LedgerOf) -> str:
+    return f"LEDGER#{_LETTER[ref.book]}#{ref.person}"
 
 
-def connector_key(address_hash: str) -> str:
-    return f"LEDGER#C#{address_hash}"
+def ledger_of(key: str) -> LedgerOf:
+    letter, _, person = key.removeprefix("LEDGER#").partition("#")
+    return LedgerOf(_BOOK[letter], person)
 
 
-def target_key(address_hash: str) -> str:
-    return f"LEDGER#T#{address_hash}"
+class DynamoLedgers:
+    def __init__(self, table: Table, writes: Writes):
+        self.table, self.writes = table, writes
 
-
-class Ledgers:
-    def __init__(self, repo: Repository):
-        self.client, self.table = repo.client, repo.table
-
-    def read(self, *keys: str) -> dict[str, Ledger]:
-        """All the ledgers in one call; a missing one is empty, at version 0."""
-        found = self.client.batch_get_item(
-            RequestItems={
-                self.table: {"Keys": [dump({"pk": k, "sk": "LEDGER"}) for k in keys], "ConsistentRead": True}
-            }
+    def read(self, *refs: LedgerOf) -> dict[LedgerOf, Ledger]:
+        found = self.table.batch_get(
+            [{"pk": ledger_key(r), "sk": "LEDGER"} for r in refs], ConsistentRead=True
         )
-        items = {i["pk"]: i for i in map(load, found["Responses"].get(self.table, []))}
-        return {k: _from_item(k, items.get(k)) for k in keys}
+        items = {i["pk"]: i for i in found}
+        return {r: _from_item(r.book, items.get(ledger_key(r))) for r in refs}
 
-    def put(self, key: str, ledger: Ledger, due_at: int | None = None) -> dict:
-        """A transaction item writing `ledger` one version on, if it is still at the version read."""
-        item = {"pk": key, "sk": "LEDGER", "v": ledger.version + 1, **_to_item(ledger)}
+    def get(self, ref: LedgerOf) -> Ledger:
+        found = self.table.client.get_item(
+            TableName=self.table.name, Key=dump({"pk": ledger_key(ref), "sk": "LEDGER"}), ConsistentRead=True
+        )
+        return _from_item(ref.book, load(found["Item"]) if "Item" in found else None)
+
+    def save(self, ref, ledger, *, due_at=None, expires_at=None):
+        written = replace(ledger, version=ledger.version + 1)
+        item = {"pk": ledger_key(ref), "sk": "LEDGER", "v": written.version, **_to_item(ledger)}
         if due_at is not None:
             item.update(due_pk=HELD_PARTITION, due_at=due_at)
-        condition = "attribute_not_exists(pk)" if ledger.version == 0 else "v = :v"
-        put: dict[str, Any] = {"TableName": self.table, "Item": dump(item), "ConditionExpression": condition}
-        if ledger.version:
-            put["ExpressionAttributeValues"] = {":v": {"N": str(ledger.version)}}
-        return {"Put": put}
+        if expires_at is not None:
+            item["expires_at"] = expires_at
+        # A ledger never written reads as version 0: it is written only if it is still not there.
+        self.writes.put(item, expect_version=ledger.version, new=ledger.version == 0)
+        return written
 
-    def write(self, *items: dict) -> None:
-        try:
-            self.client.transact_write_items(TransactItems=list(items))
-        except ClientError as error:
-            if is_conflict(error):
-                raise Conflict("A ledger changed at the same moment.") from error
-            raise
-
-    def held_due(self, now: int, limit: int = 25) -> list[str]:
-        """Connector ledgers with an ask held whose week now has room."""
-        found = self.client.query(
-            TableName=self.table,
+    def held_due(self, now: int, limit: int = 25) -> list[LedgerOf]:
+        found = self.table.client.query(
+            TableName=self.table.name,
             IndexName="due",
             Limit=limit,
             KeyConditionExpression="due_pk = :p AND due_at <= :now",
             ExpressionAttributeValues={":p": {"S": HELD_PARTITION}, ":now": {"N": str(now)}},
         )
-        return [i["pk"]["S"] for i in found["Items"]]
+        return [ledger_of(i["pk"]["S"]) for i in found["Items"]]
 
-    def person_entries(self, address_hash: str) -> list[dict]:
-        """The index entries of one person: which introductions, in which role."""
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "KeyConditionExpression": "pk = :p",
-            "ExpressionAttributeValues": {":p": {"S": f"PERSON#{address_hash}"}},
-            "ConsistentRead": True,
-        }
-        entries: list[dict] = []
-        while True:
-            page = self.client.query(**kwargs)
-            entries += [load(i) for i in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                return entries
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def stored_addresses(self) -> list[tuple[str, Role, str]]:
-        """(intro id, role, address) for every address an introduction holds. Admin only: a Scan, for
-        the one-off move to canonical identities (services.identities), never on a request path."""
-        found: list[tuple[str, Role, str]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "FilterExpression": "sk = :i",
-            "ProjectionExpression": "pk, requester, connector, target",
-            "ExpressionAttributeValues": {":i": {"S": "INTRO"}},
-        }
-        while True:
-            page = self.client.scan(**kwargs)
-            for item in map(load, page["Items"]):
-                for role in (Role.REQUESTER, Role.CONNECTOR, Role.TARGET):
-                    if email := item.get(role.value, {}).get("email"):
-                        found.append((item["pk"].removeprefix("INTRO#"), role, email))
-            if "LastEvaluatedKey" not in page:
-                return found
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+class Ledgers:
+    """The raw per-person index as stored, for tests that look at the table itself."""
 
-    def unscheduled(self) -> list[str]:
-        """Ids of introductions nothing is due for. Admin only: a Scan, like `stored_addresses`."""
-        found: list[str] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "FilterExpression": "sk = :i AND attribute_not_exists(due_at)",
-            "ProjectionExpression": "pk",
-            "ExpressionAttributeValues": {":i": {"S": "INTRO"}},
-        }
-        while True:
-            page = self.client.scan(**kwargs)
-            found += [i["pk"]["S"].removeprefix("INTRO#") for i in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                return found
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    def __init__(self, repo: Repository):
+        self.unit = repo.begin(0)
+
+    def person_entries(self, address_hash: str) -> list[dict[str, Any]]:
+        return [{"intro": e.intro, "role": e.role.value} for e in self.unit.people.entries(address_hash)]
 
     def move_entry(self, intro_id: str, role: Role, old: str, new: str) -> bool:
-        """Moves one index entry from hash `old` to hash `new`, in one transaction; False when there
-        was none under `old` (already moved, or never written)."""
-        sk = f"INTRO#{intro_id}#{role.value}"
-        entry = {"pk": f"PERSON#{new}", "sk": sk, "intro": intro_id, "role": role.value}
-        try:
-            self.write(
-                {
-                    "Delete": {
-                        "TableName": self.table,
-                        "Key": dump({"pk": f"PERSON#{old}", "sk": sk}),
-                        "ConditionExpression": "attribute_exists(pk)",
-                    }
-                },
-                {"Put": {"TableName": self.table, "Item": dump(entry)}},
-            )
-            return True
-        except Conflict:
-            return False
-
-    def suppression_reasons(self, address_hash: str) -> set[str]:
-        found = self.client.get_item(
-            TableName=self.table,
-            Key=dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"}),
-            ConsistentRead=True,
-        )
-        return set(load(found["Item"]).get("reasons", set())) if "Item" in found else set()
-
-    def drop_entries(self, entries: list[dict]) -> None:
-        for start in range(0, len(entries), 25):
-            batch = [
-                {"DeleteRequest": {"Key": dump({"pk": e["pk"], "sk": e["sk"]})}}
-                for e in entries[start : start + 25]
-            ]
-            left = self.client.batch_write_item(RequestItems={self.table: batch}).get("UnprocessedItems")
-            while left:  # DynamoDB may hand some back under load; they are retried until done
-                left = self.client.batch_write_item(RequestItems=left).get("UnprocessedItems")
-
-
-def person_items(table: str, intro: Intro, hashes: dict[Role, str]) -> list[dict]:
-    """Index entries for the people of `intro` (role -> address hash), for its transaction."""
-    return [
-        {
-            "Put": {
-                "TableName": table,
-                "Item": dump(
-                    {
-                        "pk": f"PERSON#{h}",
-                        "sk": f"INTRO#{intro.id}#{role.value}",
-                        "intro": intro.id,
-                        "role": role.value,
-                    }
-                ),
-            }
-        }
-        for role, h in hashes.items()
-    ]
-
-
-def person_deletes(table: str, intro: Intro, hashes: dict[Role, tuple[str, ...]]) -> list[dict]:
-    """Removing the index entries of `intro` (role -> every hash the address may be stored under)."""
-    return [
-        {
-            "Delete": {
-                "TableName": table,
-                "Key": dump({"pk": f"PERSON#{h}", "sk": f"INTRO#{intro.id}#{role.value}"}),
-            }
-        }
-        for role, found in hashes.items()
-        for h in found
-    ]
+        return self.unit.people.move(Entry(old, intro_id, role), new)
 
 
 def _to_item(ledger: Ledger) -> dict[str, Any]:
+    if isinstance(ledger, ConfirmationLedger):
+        item: dict[str, Any] = {
+            "sent": list(ledger.sent),
+            "held": [{"id": i, "at": at} for i, at in ledger.held],
+            "out_at": ledger.outstanding_at,
+        }
+        if ledger.outstanding:
+            item["out"] = ledger.outstanding
+        return item
     if isinstance(ledger, RequesterLedger):
         return {
             "asks": [
@@ -228,16 +119,24 @@ def _to_item(ledger: Ledger) -> dict[str, Any]:
     return {"asks": list(ledger.asks)}
 
 
-def _from_item(key: str, item: dict | None) -> Ledger:
+def _from_item(book: Book, item: dict | None) -> Ledger:
     item = item or {}
     version = int(item.get("v", 0))
-    if key.startswith("LEDGER#R#"):
+    if book is Book.CONFIRMATIONS:
+        return ConfirmationLedger(
+            version=version,
+            outstanding=item.get("out"),
+            outstanding_at=int(item.get("out_at", 0)),
+            sent=tuple(int(at) for at in item.get("sent", [])),
+            held=tuple((h["id"], int(h["at"])) for h in item.get("held", [])),
+        )
+    if book is Book.REQUESTER:
         asks = tuple(
             Ask(a["id"], int(a["at"]), a.get("e"), a["n"], bool(a["o"]), int(a["b"]) if "b" in a else None)
             for a in item.get("asks", [])
         )
         return RequesterLedger(version, asks)
-    if key.startswith("LEDGER#C#"):
+    if book is Book.CONNECTOR:
         return ConnectorLedger(
             version, tuple(int(a) for a in item.get("asks", [])), tuple(item.get("held", []))
         )

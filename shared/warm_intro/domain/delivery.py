@@ -86,7 +86,7 @@ def release(intro: Intro, kind: Kind, now: int) -> Intro:
 
 def _set(intro: Intro, kind: Kind, now: int, **changes) -> Intro:
     message = replace(intro.outbox[kind], at=now, **changes)
-    return intro.evolve(outbox={**intro.outbox, kind: message}, version=intro.version + 1, updated_at=now)
+    return intro.evolve(outbox={**intro.outbox, kind: message})
 
 
 def pending(intro: Intro) -> list[Kind]:

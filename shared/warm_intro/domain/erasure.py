@@ -32,7 +32,7 @@ def forget_content(intro: Intro, now: int) -> Intro:
     intro = intro.evolve(
         blurb="", note=None, private_note=None, target=target, outbox=_cancelled(intro, IN_FLIGHT, now)
     )
-    return intro.evolve(version=intro.version + 1, updated_at=now)
+    return intro
 
 
 def is_anonymous(intro: Intro) -> bool:
@@ -93,8 +93,6 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
         note=None,
         private_note=None,
         outbox=outbox,
-        version=intro.version + 1,
-        updated_at=now,
     )
     return record(intro, now, Role.SYSTEM, action)
 

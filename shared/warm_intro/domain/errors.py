@@ -48,3 +48,7 @@ class Conflict(DomainError):
 
 class RateLimited(DomainError):
     pass
+
+
+class NoLongerMember(Conflict):
+    """A member a decision relied on was removed as it was written: read again, it decides anew."""

@@ -152,7 +152,7 @@ def _withdraw(intro: Intro, now: int, via: str) -> Intro:
         # Closed, but the requester still sees it on its way: withdrawing works and reads as always.
         # The state stays what the others did; the neutral close they would have had is not sent.
         close_ = replace(intro.outbox[Kind.CLOSED], status=Delivery.CANCELLED, at=now)
-        intro = _bump(intro.evolve(outbox={**intro.outbox, Kind.CLOSED: close_}), now)
+        intro = intro.evolve(outbox={**intro.outbox, Kind.CLOSED: close_})
         return _record(intro, now, Role.REQUESTER, "withdraw", via)
     if not intro.is_open:
         raise AlreadyDecided(intro)
@@ -166,8 +166,6 @@ def _opt_out(intro: Intro, role: Role, now: int, via: str) -> Intro:
         intro = _close(intro, State.DECLINED, now, Kind.CLOSED)
     elif role is Role.SYSTEM:  # a click on a message to several people: see domain.messages
         intro = _quiet(intro, now)
-    else:
-        intro = _bump(intro, now)
     return _record(intro, now, role, "opt_out", via)
 
 
@@ -181,14 +179,15 @@ def _quiet(intro: Intro, now: int) -> Intro:
         for kind, msg in intro.outbox.items()
     }
     outbox.setdefault(Kind.FOLLOWUP, Message(Kind.FOLLOWUP, Delivery.CANCELLED, at=now))
-    return _bump(intro.evolve(outbox=outbox), now)
+    return intro.evolve(outbox=outbox)
 
 
 def _follow_up(intro: Intro, decision: Decision, now: int, via: str) -> Intro:
     if intro.state is not State.INTRODUCED or intro.followup is not None:
         raise AlreadyDecided(intro)
     intro = intro.evolve(followup=decision.value)
-    intro = _send(intro, now, Kind.THANKS) if decision is Decision.YES else _bump(intro, now)
+    if decision is Decision.YES:
+        intro = _send(intro, now, Kind.THANKS)
     return _record(intro, now, Role.REQUESTER, f"connected:{decision.value}", via)
 
 
@@ -203,7 +202,7 @@ def _close(intro: Intro, state: State, now: int, message: Kind | None) -> Intro:
         for kind, msg in intro.outbox.items()
     }
     intro = intro.evolve(state=state, decided_at=now, outbox=outbox)
-    return _send(intro, now, message, held=message is Kind.CLOSED) if message else _bump(intro, now)
+    return _send(intro, now, message, held=message is Kind.CLOSED) if message else intro
 
 
 def _record(intro: Intro, now: int, actor: Role, action: str, via: str) -> Intro:
@@ -214,13 +213,9 @@ def _record(intro: Intro, now: int, actor: Role, action: str, via: str) -> Intro
 
 def _send(intro: Intro, now: int, kind: Kind, held: bool = False) -> Intro:
     if kind in intro.outbox:  # each message at most once per introduction
-        return _bump(intro, now)
+        return intro
     status = Delivery.HELD if held else Delivery.PENDING
-    return _bump(intro.evolve(outbox={**intro.outbox, kind: Message(kind, status, at=now)}), now)
-
-
-def _bump(intro: Intro, now: int) -> Intro:
-    return intro.evolve(version=intro.version + 1, updated_at=now)
+    return intro.evolve(outbox={**intro.outbox, kind: Message(kind, status, at=now)})
 
 
 def record(intro: Intro, now: int, actor: Role, action: str, via: str = "") -> Intro:

@@ -39,7 +39,7 @@ def without_connector(intro: Intro, now: int) -> Intro:
         else msg
         for kind, msg in intro.outbox.items()
     }
-    intro = intro.evolve(outbox=outbox, version=intro.version + 1, updated_at=now)
+    intro = intro.evolve(outbox=outbox)
     return record(intro, now, Role.SYSTEM, CONNECTOR_REMOVED)
 
 

@@ -115,7 +115,7 @@ def _unstick(intro: Intro, now: int, t: Timings) -> Intro:
             outbox[kind] = replace(msg, status=Delivery.PENDING, at=now)
     if outbox == intro.outbox:
         return intro
-    return intro.evolve(outbox=outbox, version=intro.version + 1, updated_at=now)
+    return intro.evolve(outbox=outbox)
 
 
 def _sent_at(intro: Intro, kind: Kind) -> int | None:

@@ -5,15 +5,12 @@ Nothing here answers the API caller: outcomes only show up later, to a confirmed
 words that never say who or what stood in the way. The one exception is the requester's own
 activity (too many open requests, the same person asked twice), which LimitReached tells them.
 
-Each returns the Admission and the ledger writes to commit in the introduction's transaction."""
+Each returns the Admission and stages its ledger writes in the unit of the introduction's decision."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
-from ..adapters.dynamodb import Repository
-from ..adapters.ledger import Ledgers, connector_key, requester_key, target_key
 from ..domain import limits
 from ..domain.disclosure import blocks_until, seen_by_requester
 from ..domain.errors import Conflict
@@ -21,96 +18,93 @@ from ..domain.hashing import address_hash, person_key
 from ..domain.lifecycle import Admission
 from ..domain.model import Intro
 from ..settings import Settings
+from .unit_of_work import Book, LedgerOf, Store, UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def requester_allowed(settings: Settings, repo: Repository, email: str) -> bool:
+def requester_allowed(settings: Settings, uow: UnitOfWork, email: str) -> bool:
     if settings.request_policy == "anyone":
         return True
-    if repo.member_name(email) is not None:
+    if uow.people.member_name(email) is not None:
         return True
     domain = email.rpartition("@")[2]
     return settings.request_policy == "members_and_domains" and domain in settings.allowed_domains
 
 
-def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> tuple[Admission, list[dict]]:
+def on_confirm(settings: Settings, uow: UnitOfWork, intro: Intro, now: int) -> Admission:
     """The requester's own limits are checked first, for everyone: whether the connector can be
     asked must change nothing the requester sees (a request that can't go ahead is held, as below)."""
-    connector_name = repo.member_name(intro.connector.email)
-    if connector_name is None or not requester_allowed(settings, repo, intro.requester.email):
-        return Admission(allowed=False), []
+    connector_name = uow.people.member_name(intro.connector.email)
+    if connector_name is None or not requester_allowed(settings, uow, intro.requester.email):
+        return Admission(allowed=False)
     key, rules = settings.hash_key, settings.limits
     connector_hash = address_hash(intro.connector.email, key)
-    ledgers = Ledgers(repo)
-    r_key, c_key = requester_key(address_hash(intro.requester.email, key)), connector_key(connector_hash)
-    found = ledgers.read(r_key, c_key)
-    requester = found[r_key]
-    outcomes = {i: _outcome(repo, i, settings) for i in limits.open_ids(requester, but=intro.id)}
+    r_ref = LedgerOf(Book.REQUESTER, address_hash(intro.requester.email, key))
+    c_ref = LedgerOf(Book.CONNECTOR, connector_hash)
+    found = uow.ledgers.read(r_ref, c_ref)
+    requester = found[r_ref]
+    outcomes = {i: _outcome(uow, i, settings) for i in limits.open_ids(requester, but=intro.id)}
     requester = limits.settle(requester, outcomes, now)
     target = intro.target
     email = address_hash(target.email, key) if target.email else None
     requester = limits.admit(requester, rules, intro.id, email, person_key(None, target.name, key), now)
-    writes = [ledgers.put(r_key, requester)]
+    uow.ledgers.save(r_ref, requester)
     # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
-    if repo.suppressed([connector_hash]):
-        return Admission(closes=True, connector_name=connector_name), writes
-    connector, turn = limits.take_turn(found[c_key], rules, intro.id, now)
+    if uow.people.suppressed([connector_hash]):
+        return Admission(closes=True, connector_name=connector_name)
+    connector, turn = limits.take_turn(found[c_ref], rules, intro.id, now)
     if turn is limits.Turn.REFUSE:
-        return Admission(closes=True, connector_name=connector_name), writes
-    writes.append(ledgers.put(c_key, connector, limits.next_room_at(connector, rules, now)))
-    return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD), writes
+        return Admission(closes=True, connector_name=connector_name)
+    uow.ledgers.save(c_ref, connector, due_at=limits.next_room_at(connector, rules, now))
+    return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD)
 
 
-def on_approve(
-    settings: Settings, repo: Repository, intro: Intro, target_email: str, now: int
-) -> tuple[Admission, list[dict]]:
+def on_approve(settings: Settings, uow: UnitOfWork, intro: Intro, target_email: str, now: int) -> Admission:
     target_hash = address_hash(target_email, settings.hash_key)
-    if repo.suppressed([target_hash]):
-        return Admission(closes=True), []
-    ledgers = Ledgers(repo)
-    t_key = target_key(target_hash)
-    ledger, ok = limits.target_turn(ledgers.read(t_key)[t_key], settings.limits, now)
+    if uow.people.suppressed([target_hash]):
+        return Admission(closes=True)
+    t_ref = LedgerOf(Book.TARGET, target_hash)
+    ledger, ok = limits.target_turn(uow.ledgers.read(t_ref)[t_ref], settings.limits, now)
     if not ok:
-        return Admission(closes=True), []
-    return Admission(), [ledgers.put(t_key, ledger)]
+        return Admission(closes=True)
+    uow.ledgers.save(t_ref, ledger)
+    return Admission()
 
 
-def release_held(settings: Settings, repo: Repository, now: int) -> int:
+def release_held(settings: Settings, store: Store, now: int) -> int:
     """Sends the held asks whose connector's week now has room, oldest first. Called by the scheduler;
     each release is one transaction of the introduction and the connector's ledger."""
-    ledgers, rules, sent = Ledgers(repo), settings.limits, 0
-    for key in ledgers.held_due(now):
+    sent = 0
+    for ref in store.begin(now).ledgers.held_due(now):
         try:
-            sent += _release(repo, ledgers, key, rules, now)
+            sent += _release(store, ref, settings.limits, now)
         except Conflict:  # someone confirmed or released at the same moment: the next run looks again
             log.info("held asks of one connector raced; left for the next run")
     return sent
 
 
-def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> int:
-    ledger, sent = ledgers.read(key)[key], 0
+def _release(store: Store, ref: LedgerOf, rules, now: int) -> int:
+    uow = store.begin(now)
+    ledger, sent = uow.ledgers.read(ref)[ref], 0
     for intro_id in ledger.held:
-        intro = repo.get(intro_id)
+        intro = uow.intros.get(intro_id)
         go = limits.is_held(intro)
         if go and limits.room(ledger, rules, now) == 0:
             break
         ledger = limits.released(ledger, intro_id, now, sent=go)
-        write = ledgers.put(key, ledger, limits.next_room_at(ledger, rules, now))
         if go:
-            repo.save(
-                limits.release_ask(intro, now), intro.version, also=[write], members=[intro.connector.email]
-            )
+            uow.intros.save(limits.release_ask(intro, now), members=[intro.connector.email])
             sent += 1
-        else:  # withdrawn, expired or erased meanwhile: it only leaves the queue
-            ledgers.write(write)
-        ledger = replace(ledger, version=ledger.version + 1)
+        # withdrawn, expired or erased meanwhile: it only leaves the queue
+        ledger = uow.ledgers.save(ref, ledger, due_at=limits.next_room_at(ledger, rules, now))
+        uow.commit()
     return sent
 
 
-def _outcome(repo: Repository, intro_id: str, settings: Settings) -> limits.EarlierRequest:
+def _outcome(uow: UnitOfWork, intro_id: str, settings: Settings) -> limits.EarlierRequest:
     """An earlier request's fate as its requester sees it (erased meanwhile: it frees its slot)."""
-    intro = repo.get(intro_id)
+    intro = uow.intros.get(intro_id)
     if intro is None:
         return limits.EarlierRequest(open=False)
     t, key = settings.timings, settings.hash_key

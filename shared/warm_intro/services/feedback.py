@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 
-from ..adapters.dynamodb import Repository
 from ..domain.hashing import address_hash
 from ..settings import Settings
+from .unit_of_work import Store
 
 
 def addresses_to_suppress(notice: object) -> list[tuple[str, str]]:
@@ -24,9 +24,10 @@ def addresses_to_suppress(notice: object) -> list[tuple[str, str]]:
     return []
 
 
-def suppress_all(repo: Repository, settings: Settings, found: list[tuple[str, str]], now: int) -> None:
+def suppress_all(store: Store, settings: Settings, found: list[tuple[str, str]], now: int) -> None:
+    people = store.begin(now).people
     for email, reason in found:
-        repo.suppress(address_hash(email, settings.hash_key), reason, now)
+        people.suppress(address_hash(email, settings.hash_key), reason, now)
 
 
 def _addresses(recipients: object, reason: str) -> list[tuple[str, str]]:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..adapters.dynamodb import Repository
-from ..adapters.ledger import Ledgers
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash
 from ..domain.schedule import due_at
+from .unit_of_work import Entry, Store
 
 
 @dataclass(frozen=True)
@@ -26,33 +25,36 @@ class Migrated:
     scheduled: int  # closed introductions given their anonymisation time
 
 
-def migrate(hash_key: str, repo: Repository, now: int) -> Migrated:
-    ledgers = Ledgers(repo)
+def migrate(hash_key: str, store: Store, now: int) -> Migrated:
+    uow = store.begin(now)
+    people = uow.people
     addresses, moved, copied, seen = 0, 0, 0, set()
-    for intro_id, role, email in ledgers.stored_addresses():
+    for intro_id, role, email in uow.intros.stored_addresses():
         hashed = address_hash(email, hash_key)
         if hashed.earlier is None:
             continue
         addresses += 1
-        moved += ledgers.move_entry(intro_id, role, hashed.earlier, hashed)
+        moved += people.move(Entry(hashed.earlier, intro_id, role), hashed)
         if hashed.earlier in seen:
             continue
         seen.add(hashed.earlier)
-        missing = ledgers.suppression_reasons(hashed.earlier) - ledgers.suppression_reasons(hashed)
+        missing = people.suppression_reasons(hashed.earlier) - people.suppression_reasons(hashed)
         for reason in sorted(missing):
-            repo.suppress(hashed, reason, now)
+            people.suppress(hashed, reason, now)
         copied += bool(missing)
-    return Migrated(addresses, moved, copied, _schedule(repo, ledgers))
+    return Migrated(addresses, moved, copied, _schedule(store, now))
 
 
-def _schedule(repo: Repository, ledgers: Ledgers) -> int:
+def _schedule(store: Store, now: int) -> int:
     """Writing an introduction back as it is stores its next due time, now its anonymisation."""
     scheduled = 0
-    for intro_id in ledgers.unscheduled():
-        intro = repo.get(intro_id)
-        if intro is not None and due_at(intro, repo.timings) is not None:
+    for intro_id in store.begin(now).intros.unscheduled():
+        uow = store.begin(now)
+        intro = uow.intros.get(intro_id)
+        if intro is not None and due_at(intro, store.timings) is not None:
+            uow.intros.save(intro)
             try:
-                repo.save(intro, intro.version)
+                uow.commit()
                 scheduled += 1
             except Conflict:  # it changed meanwhile, and that write stored its due time
                 continue

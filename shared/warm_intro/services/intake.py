@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from ..adapters import confirmation_ledger
-from ..adapters.dynamodb import Repository
 from ..api import IntroRequest
 from ..domain import confirmations
-from ..domain.errors import Conflict, RateLimited
+from ..domain.errors import RateLimited
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import new_request
 from ..domain.model import Intro, Person, Target
@@ -18,22 +16,21 @@ from ..domain.tokens import new_id
 from ..settings import Settings
 from ..telemetry import count_events
 from . import personal_data
+from .unit_of_work import Book, LedgerOf, Store, UnitOfWork, retrying
 
 
-def submit(
-    repo: Repository, settings: Settings, request: IntroRequest, now: int, via: str, source: str
-) -> Intro:
+def submit(store: Store, settings: Settings, request: IntroRequest, now: int, via: str, source: str) -> Intro:
     """`source` is the caller's IP address: a modest hourly rate per network, kept by the app."""
-    if not repo.count_hit(
-        f"ip:{address_hash(network(source), settings.hash_key)}", now // HOUR, settings.limit_ip_hour
-    ):
+    subject = f"ip:{address_hash(network(source), settings.hash_key)}"
+    if not store.begin(now).rates.hit(subject, now // HOUR, settings.limit_ip_hour):
         raise RateLimited("Too many requests from your network just now. Please try again in an hour.")
-    key = confirmation_ledger.ledger_key(address_hash(request.requester.email, settings.hash_key))
+    ref = _confirmations_of(settings, request.requester.email)
     window = settings.timings.unconfirmed
-    for attempt in range(3):  # two requests for one address at the same moment: the later re-reads
+
+    def take(uow: UnitOfWork) -> Intro:
         intro_id = new_id()
         ledger, now_ok = confirmations.take(
-            confirmation_ledger.read(repo, key), intro_id, now, window, settings.limit_confirm_day
+            uow.ledgers.get(ref), intro_id, now, window, settings.limit_confirm_day
         )
         intro = new_request(
             intro_id,
@@ -45,18 +42,24 @@ def submit(
             via,
             held=not now_ok,
         )
-        ledger_write = confirmation_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY)
-        try:
-            repo.create(
-                intro, also=[*personal_data.index(repo.table, intro, settings.hash_key), ledger_write]
-            )
-        except Conflict:
-            if attempt == 2:
-                raise
-            continue
-        count_events(settings.org_name, intro, since=0)
+        uow.intros.add(intro)
+        personal_data.index(uow, intro, settings.hash_key)
+        uow.ledgers.save(ref, ledger, expires_at=_forgotten_at(window, now))
         return intro
-    raise AssertionError("unreachable")
+
+    # Two requests for one address at the same moment: the later re-reads the ledger.
+    intro = retrying(store, now, take, attempts=3)
+    count_events(settings.org_name, intro, since=0)
+    return intro
+
+
+def _confirmations_of(settings: Settings, email: str) -> LedgerOf:
+    return LedgerOf(Book.CONFIRMATIONS, address_hash(email, settings.hash_key))
+
+
+def _forgotten_at(window: int, now: int) -> int:
+    """When nothing in a confirmation ledger written at `now` can matter any more."""
+    return now + max(window, DAY) + DAY
 
 
 def network(source: str) -> str:
@@ -74,24 +77,21 @@ def network(source: str) -> str:
 
 
 def confirmation_answered(
-    settings: Settings, repo: Repository, intro: Intro, confirmed: bool, now: int
-) -> list[dict]:
-    """The requester answered `intro`'s confirmation mail: the writes that free their address for the
+    settings: Settings, uow: UnitOfWork, intro: Intro, confirmed: bool, now: int
+) -> None:
+    """The requester answered `intro`'s confirmation mail: stages what frees their address for the
     next one and, after a confirmation (never a withdrawal: "this wasn't me" must not bring more
-    mail), release the oldest request still waiting (see domain.confirmations)."""
-    key = confirmation_ledger.ledger_key(address_hash(intro.requester.email, settings.hash_key))
+    mail), the release of the oldest request still waiting (see domain.confirmations)."""
+    ref = _confirmations_of(settings, intro.requester.email)
     window = settings.timings.unconfirmed
-    ledger = confirmations.answered(confirmation_ledger.read(repo, key), intro.id, now, window)
-    release: list[dict] = []
+    ledger = confirmations.answered(uow.ledgers.get(ref), intro.id, now, window)
     for waiting_id, _ in ledger.held if confirmed else ():
         if not confirmations.may_send(ledger, settings.limit_confirm_day):
             break
-        waiting = repo.get(waiting_id)
+        waiting = uow.intros.get(waiting_id)
         if confirmations.is_waiting(waiting):
             ledger = confirmations.promote(ledger, waiting_id, now)
-            release.append(
-                confirmation_ledger.release_write(repo, confirmations.release(waiting, now), waiting.version)
-            )
+            uow.intros.save(confirmations.release(waiting, now))
             break
         ledger = confirmations.drop(ledger, waiting_id)  # withdrawn or erased meanwhile
-    return [confirmation_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY), *release]
+    uow.ledgers.save(ref, ledger, expires_at=_forgotten_at(window, now))

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..adapters.dynamodb import Repository
-from ..adapters.ledger import Ledgers
 from ..domain import tokens
-from ..domain.errors import AlreadyDecided, Conflict, InvalidLink, LimitReached, NotAllowed
+from ..domain.errors import AlreadyDecided, InvalidLink, LimitReached, NotAllowed
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.membership import connector_gone
@@ -18,6 +16,7 @@ from ..settings import Settings
 from ..telemetry import count_events
 from . import admission, intake, personal_data
 from .membership import members_vouching
+from .unit_of_work import Intros, Store, UnitOfWork, retrying
 
 
 @dataclass(frozen=True)
@@ -26,23 +25,23 @@ class Opened:
     grant: Grant
 
 
-def open_link(repo: Repository, token: str, now: int) -> Opened:
+def open_link(store: Store, token: str, now: int) -> Opened:
     """The introduction as it stands at `now`: what the clock has made due counts even before the
     scheduler has written it (a page view still never writes)."""
-    stored, grant = _read(repo, token, now)
-    return Opened(tick(stored, now, repo.timings), grant)
+    stored, grant = _read(store.begin(now).intros, token, now)
+    return Opened(tick(stored, now, store.timings), grant)
 
 
-def _read(repo: Repository, token: str, now: int) -> tuple[Intro, Grant]:
+def _read(intros: Intros, token: str, now: int) -> tuple[Intro, Grant]:
     intro_id, secret = tokens.split(token)
-    intro = repo.get(intro_id)
+    intro = intros.get(intro_id)
     if intro is None:
         raise InvalidLink("This link is not valid.")
     return intro, tokens.grant_for(intro, secret, now)
 
 
 def answer(
-    repo: Repository,
+    store: Store,
     settings: Settings,
     token: str,
     decision: str,
@@ -57,54 +56,50 @@ def answer(
         choice = Decision(decision)
     except ValueError:
         raise NotAllowed("That choice isn't available on this page.") from None
-    for attempt in (1, 2):
-        stored, grant = _read(repo, token, now)
-        intro = tick(stored, now, repo.timings)  # a late "yes" finds the request as the clock left it
+
+    def decide_once(uow: UnitOfWork) -> tuple[Intro, Intro, Grant]:
+        stored, grant = _read(uow.intros, token, now)
+        intro = tick(stored, now, uow.timings)  # a late "yes" finds the request as the clock left it
         if grant.purpose is Purpose.REVIEW and connector_gone(intro):
             raise AlreadyDecided(intro)
-        gate, also = _gate(settings, repo, intro, choice, target_email, now)
+        gate = _gate(settings, uow, intro, choice, target_email, now)
         where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
         if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
-            repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
-        try:
-            repo.save(
-                updated,
-                stored.version,
-                personal_data.with_index(repo.table, intro, updated, settings.hash_key, also),
-                members=members_vouching(settings, intro, updated),
+            uow.people.suppress(
+                address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now
             )
-        except Conflict:
-            if attempt == 2:
-                raise
-            continue
-        count_events(settings.org_name, updated, since=len(stored.history))
-        return Opened(updated, grant)
-    raise AssertionError("unreachable")
+        written = uow.intros.save(updated, members=members_vouching(settings, intro, updated))
+        personal_data.index_added(uow, intro, updated, settings.hash_key)
+        return stored, written, grant
+
+    stored, updated, grant = retrying(store, now, decide_once, attempts=2)
+    count_events(settings.org_name, updated, since=len(stored.history))
+    return Opened(updated, grant)
 
 
 def _gate(
-    settings: Settings, repo: Repository, intro: Intro, choice: Decision, target_email: str | None, now: int
-) -> tuple[Admission, list[dict]]:
+    settings: Settings, uow: UnitOfWork, intro: Intro, choice: Decision, target_email: str | None, now: int
+) -> Admission:
+    """What the organisation's policy says, its ledger writes staged in `uow`."""
     if choice in (Decision.CONFIRM, Decision.WITHDRAW) and intro.state is State.UNCONFIRMED:
-        released = intake.confirmation_answered(settings, repo, intro, choice is Decision.CONFIRM, now)
+        intake.confirmation_answered(settings, uow, intro, choice is Decision.CONFIRM, now)
         if choice is Decision.WITHDRAW:
-            return GO, released
+            return GO
         try:
-            gate, also = admission.on_confirm(settings, repo, intro, now)
+            return admission.on_confirm(settings, uow, intro, now)
         except LimitReached:
             # The click proved the address even though the requester's own limits stop this request for
             # now: their next request's confirmation mail need not wait for this one to lapse.
-            Ledgers(repo).write(*released)
+            uow.commit()
             raise
-        return gate, [*also, *released]
     if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
         email = approved_address(intro, target_email)
-        # The person index learns a corrected address in the same write (personal_data.with_index).
-        return admission.on_approve(settings, repo, intro, email, now)
-    return GO, []
+        # The person index learns a corrected address in the same write (personal_data.index_added).
+        return admission.on_approve(settings, uow, intro, email, now)
+    return GO
 
 
 def _address_of(intro: Intro, role: Role) -> str:

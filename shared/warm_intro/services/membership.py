@@ -11,13 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..adapters.dynamodb import Repository
-from ..adapters.ledger import Ledgers
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash
 from ..domain.membership import vouching, without_connector, without_requester
 from ..domain.model import Intro, Role, State
 from ..settings import Settings
+from .unit_of_work import Store, UnitOfWork, retrying
 
 
 class Effect(StrEnum):
@@ -62,7 +61,7 @@ def members_vouching(settings: Settings, before: Intro, after: Intro) -> list[st
 
 
 def remove(
-    repo: Repository,
+    store: Store,
     hash_key: str,
     email: str,
     now: int,
@@ -71,30 +70,31 @@ def remove(
     allowed_domains: tuple[str, ...] = (),
 ) -> Removal:
     """Idempotent: running it again for someone already removed finishes what a crash left undone."""
-    removal = Removal(email, repo.remove_member(email))
+    people = store.begin(now).people
+    removal = Removal(email, people.remove_member(email))
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
-    entries = Ledgers(repo).person_entries(address_hash(email, hash_key))
-    for intro_id, role in dict.fromkeys((e["intro"], Role(e["role"])) for e in entries):
-        effect = _apply(repo, intro_id, role, now, must_be_member)
+    entries = people.entries(address_hash(email, hash_key))
+    for intro_id, role in dict.fromkeys((e.intro, e.role) for e in entries):
+        effect = _apply(store, intro_id, role, now, must_be_member)
         if effect is not None:
             removal.effects[effect] += 1
     return removal
 
 
-def _apply(repo: Repository, intro_id: str, role: Role, now: int, must_be_member: bool) -> Effect | None:
-    for _ in range(3):  # a decision landing meanwhile is re-read, as erasure does
-        intro = repo.get(intro_id)
+def _apply(store: Store, intro_id: str, role: Role, now: int, must_be_member: bool) -> Effect | None:
+    def apply(uow: UnitOfWork) -> Effect | None:
+        intro = uow.intros.get(intro_id)
         if intro is None or not intro.is_open:
             return None
         effect, updated = _effect(intro, role, now, must_be_member)
-        if updated is intro:
-            return effect
-        try:
-            repo.save(updated, intro.version)
-            return effect
-        except Conflict:
-            continue
-    raise Conflict(f"Introduction {intro_id} kept changing; please run the removal again.")
+        if updated is not intro:
+            uow.intros.save(updated)
+        return effect
+
+    try:  # a decision landing meanwhile is re-read, as erasure does
+        return retrying(store, now, apply, attempts=3)
+    except Conflict:
+        raise Conflict(f"Introduction {intro_id} kept changing; please run the removal again.") from None
 
 
 def _effect(intro: Intro, role: Role, now: int, must_be_member: bool) -> tuple[Effect, Intro]:

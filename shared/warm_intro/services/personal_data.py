@@ -1,27 +1,25 @@
 """One person's data: where it is (the per-person index), a copy of it (export), and forgetting it
 (erasure). Used by the admin CLI and the admin API.
 
-Every write that stores an address in an introduction writes a `PERSON#<keyed hash>` entry for it in
-the same transaction (`index` when a request is made, `with_index` when a decision adds one), so
-finding someone's introductions is one Query on the table's own key: no Scan, no extra index. The
+Every write that stores an address in an introduction writes an index entry (an Entry: keyed hash,
+introduction, role) for it in the same unit of work (`index` when a request is made, `index_added` when
+a decision adds one), so finding someone's introductions is one read by key: no Scan. The
 hash is of the canonical mailbox (domain.mailbox), so every spelling of an address finds the same
 entries; entries written before canonical identities are found under the address's earlier hash.
 After erasure no name or address of the person is left; their opt-out, a keyed hash, still holds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from time import gmtime, strftime
 
-from ..adapters.dynamodb import Repository
-from ..adapters.ledger import Ledgers, person_deletes, person_items
 from ..domain import erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes, same_mailbox
 from ..domain.model import Delivery, Intro, Kind, Role, State
 from ..domain.validation import check_email
+from .unit_of_work import Entry, Store, UnitOfWork, retrying
 
 
 @dataclass(frozen=True)
@@ -31,79 +29,84 @@ class Erased:
     opted_out: bool  # the keyed-hash opt-out that stays
 
 
-def index(table: str, intro: Intro, key: str) -> list[dict]:
-    """Index entries for everyone whose address a new request carries; for its create transaction."""
-    return person_items(table, intro, {r: address_hash(e, key) for r, e in _addresses(intro).items()})
+def index(uow: UnitOfWork, intro: Intro, key: str) -> None:
+    """Stages index entries for everyone whose address a new request carries."""
+    for role, email in _addresses(intro).items():
+        uow.people.index(Entry(address_hash(email, key), intro.id, role))
 
 
-def with_index(table: str, before: Intro, after: Intro, key: str, also: Iterable[dict] = ()) -> list[dict]:
-    """`also`, plus an index entry for every address `after` stores that `before` did not (the target's
-    address a connector supplies, whatever then becomes of the request), for the same transaction."""
+def index_added(uow: UnitOfWork, before: Intro, after: Intro, key: str) -> None:
+    """Stages an index entry for every address `after` stores that `before` did not (the target's
+    address a connector supplies, whatever then becomes of the request)."""
     old = _addresses(before)
-    added = {r: address_hash(e, key) for r, e in _addresses(after).items() if old.get(r) != e}
-    writes = list(also)
-    present = {_key_of(w) for w in writes}
-    return writes + [w for w in person_items(table, after, added) if _key_of(w) not in present]
+    for role, email in _addresses(after).items():
+        if old.get(role) != email:
+            uow.people.index(Entry(address_hash(email, key), after.id, role))
 
 
-def unindex(table: str, intro: Intro, key: str) -> list[dict]:
-    """Deletes of `intro`'s index entries, under every hash each address may have been indexed by."""
-    return person_deletes(table, intro, {r: hashes(e, key) for r, e in _addresses(intro).items()})
+def unindex(uow: UnitOfWork, intro: Intro, key: str) -> None:
+    """Stages removing `intro`'s index entries, under every hash each address may have been indexed by."""
+    for role, email in _addresses(intro).items():
+        for h in hashes(email, key):
+            uow.people.unindex(Entry(h, intro.id, role))
 
 
-def export(hash_key: str, repo: Repository, email: str) -> dict:
+def export(hash_key: str, store: Store, email: str) -> dict:
     email = check_email("email", email)
+    uow = store.begin(0)
     found = [
-        (i, erasure.roles_of(i, _is(email, hash_key))) for i in _intros(repo, _entries(repo, email, hash_key))
+        (i, erasure.roles_of(i, _is(email, hash_key))) for i in _intros(uow, _entries(uow, email, hash_key))
     ]
     return {
         "email": email,
-        "member": repo.member_name(email),
-        "opted_out": bool(repo.suppressed([address_hash(email, hash_key)])),
+        "member": uow.people.member_name(email),
+        "opted_out": bool(uow.people.suppressed([address_hash(email, hash_key)])),
         "introductions": [_view(i, roles) for i, roles in found if roles],
     }
 
 
-def erase(hash_key: str, repo: Repository, email: str, now: int) -> Erased:
+def erase(hash_key: str, store: Store, email: str, now: int) -> Erased:
     email = check_email("email", email)
-    entries = _entries(repo, email, hash_key)
+    uow = store.begin(now)
+    people, entries = uow.people, _entries(uow, email, hash_key)
     spelled, changed = {email}, 0
-    for intro_id in dict.fromkeys(e["intro"] for e in entries):
-        found = _erase_one(repo, intro_id, _is(email, hash_key), now)
+    for intro_id in dict.fromkeys(e.intro for e in entries):
+        found = _erase_one(store, intro_id, _is(email, hash_key), now)
         changed += bool(found)
         spelled |= found
     # Members are listed as the organisation typed them: any spelling of this mailbox goes (an admin-only Scan).
-    spelled |= {member for member, _ in repo.members() if same_mailbox(member, email, hash_key)}
-    removed = [repo.remove_member(address) for address in sorted(spelled)]
-    Ledgers(repo).drop_entries(entries)
-    return Erased(changed, any(removed), bool(repo.suppressed([address_hash(email, hash_key)])))
+    spelled |= {member for member, _ in people.members() if same_mailbox(member, email, hash_key)}
+    removed = [people.remove_member(address) for address in sorted(spelled)]
+    people.drop(entries)
+    return Erased(changed, any(removed), bool(people.suppressed([address_hash(email, hash_key)])))
 
 
-def _entries(repo: Repository, email: str, key: str) -> list[dict]:
-    ledgers = Ledgers(repo)
-    return [entry for h in hashes(email, key) for entry in ledgers.person_entries(h)]
+def _entries(uow: UnitOfWork, email: str, key: str) -> list[Entry]:
+    return [entry for h in hashes(email, key) for entry in uow.people.entries(h)]
 
 
-def _erase_one(repo: Repository, intro_id: str, matches, now: int) -> set[str]:
+def _erase_one(store: Store, intro_id: str, matches, now: int) -> set[str]:
     """Erases the person from one introduction; returns the spellings of their address it held."""
-    for _ in range(3):  # a decision landing meanwhile is re-read; erasure then applies to it
-        intro = repo.get(intro_id)
+
+    def erase_from(uow: UnitOfWork) -> set[str]:
+        intro = uow.intros.get(intro_id)
         if intro is None:
             return set()
         roles = erasure.roles_of(intro, matches)
         updated = erasure.erase(intro, roles, now)
         if updated is intro:
             return set()
-        try:
-            repo.save(updated, intro.version)
-            return {address for role, address in _addresses(intro).items() if role in roles}
-        except Conflict:
-            continue
-    raise Conflict(f"Introduction {intro_id} kept changing; please run the erasure again.")
+        uow.intros.save(updated)
+        return {address for role, address in _addresses(intro).items() if role in roles}
+
+    try:  # a decision landing meanwhile is re-read; erasure then applies to it
+        return retrying(store, now, erase_from, attempts=3)
+    except Conflict:
+        raise Conflict(f"Introduction {intro_id} kept changing; please run the erasure again.") from None
 
 
-def _intros(repo: Repository, entries: list[dict]) -> list[Intro]:
-    found = (repo.get(i) for i in dict.fromkeys(e["intro"] for e in entries))
+def _intros(uow: UnitOfWork, entries: list[Entry]) -> list[Intro]:
+    found = (uow.intros.get(i) for i in dict.fromkeys(e.intro for e in entries))
     return sorted((i for i in found if i is not None), key=lambda i: i.created_at)
 
 
@@ -114,11 +117,6 @@ def _addresses(intro: Intro) -> dict[Role, str]:
         Role.TARGET: intro.target.email,
     }
     return {r: e for r, e in people.items() if e and e != erasure.ERASED_EMAIL}
-
-
-def _key_of(write: dict) -> tuple:
-    item = write.get("Put", {}).get("Item") or write.get("Delete", {}).get("Key") or {}
-    return item.get("pk", {}).get("S"), item.get("sk", {}).get("S")
 
 
 def _is(email: str, key: str):

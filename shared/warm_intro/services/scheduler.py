@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..adapters.dynamodb import Repository
 from ..domain.erasure import is_anonymous
 from ..domain.errors import Conflict
 from ..domain.membership import without_connector
 from ..domain.model import Intro, Kind
 from ..domain.schedule import tick
 from .personal_data import unindex
+from .unit_of_work import Store, UnitOfWork, retrying
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class RunReport:
 
 
 def run_due(
-    repo: Repository,
+    store: Store,
     now: int,
     batch: int = 100,
     more: Callable[[], bool] = lambda: True,
@@ -59,7 +59,7 @@ def run_due(
     passed: set[str] = set()  # looked at this run but still due (raced or failed): not tried again
     while True:
         limit = batch + len(passed)
-        ids = repo.due(now, limit=limit)
+        ids = store.begin(now).intros.due(now, limit=limit)
         report.pages += 1
         for intro_id in (i for i in ids if i not in passed):
             if not more():
@@ -67,7 +67,7 @@ def run_due(
                 return report
             report.due += 1
             try:
-                outcome = _tick_one(repo, intro_id, now, observe, hash_key)
+                outcome = _tick_one(store, intro_id, now, observe, hash_key)
             except Exception:  # one unreadable item must not stall every reminder queued after it
                 log.exception("the clock could not move introduction %s", intro_id)
                 report.failed.append(intro_id)
@@ -81,31 +81,30 @@ def run_due(
 
 
 def _tick_one(
-    repo: Repository, intro_id: str, now: int, observe: Callable[[Intro, Intro], None], hash_key: str | None
+    store: Store, intro_id: str, now: int, observe: Callable[[Intro, Intro], None], hash_key: str | None
 ) -> TickResult:
-    for _ in range(2):  # a decision made meanwhile is re-read once, as a link answer is
-        intro = repo.get(intro_id)
+    def tick_once(uow: UnitOfWork) -> tuple[Intro, Intro] | TickResult:
+        intro = uow.intros.get(intro_id)
         if intro is None:
             return TickResult.GONE
-        updated, members = tick(intro, now, repo.timings), ()
+        updated, members = tick(intro, now, uow.timings), ()
         if Kind.CONNECTOR_REMINDER in updated.outbox.keys() - intro.outbox.keys():
             # Reminded only while still a member, checked again in the write itself.
-            if repo.member_name(intro.connector.email) is None:
-                updated = tick(without_connector(intro, now), now, repo.timings)
+            if uow.people.member_name(intro.connector.email) is None:
+                updated = tick(without_connector(intro, now), now, uow.timings)
             else:
                 members = (intro.connector.email,)
         if updated is intro:
             return TickResult.UNCHANGED
-        retired = hash_key is not None and is_anonymous(updated) and not is_anonymous(intro)
-        try:
-            repo.save(
-                updated,
-                intro.version,
-                unindex(repo.table, intro, hash_key) if retired else (),
-                members=members,
-            )
-        except Conflict:
-            continue
-        observe(intro, updated)
-        return TickResult.CHANGED
-    return TickResult.CONFLICTS
+        if hash_key is not None and is_anonymous(updated) and not is_anonymous(intro):
+            unindex(uow, intro, hash_key)  # retired: it leaves the per-person index in the same write
+        return intro, uow.intros.save(updated, members=members)
+
+    try:  # a decision made meanwhile is re-read once, as a link answer is
+        done = retrying(store, now, tick_once, attempts=2)
+    except Conflict:
+        return TickResult.CONFLICTS
+    if isinstance(done, TickResult):
+        return done
+    observe(*done)
+    return TickResult.CHANGED

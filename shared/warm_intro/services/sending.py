@@ -4,11 +4,11 @@ comes first. Composing before the claim means a message that cannot be built cha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
-from ..adapters.dynamodb import Repository
 from ..adapters.mailer import Mailer
 from ..domain import delivery, tokens
 from ..domain.errors import Conflict
@@ -18,6 +18,7 @@ from ..domain.messages import SPECS
 from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role, State
 from ..settings import Settings
 from ..views.emails import compose, envelope, recipients
+from .unit_of_work import Store, UnitOfWork, retrying
 
 ROLE_OF = {
     Purpose.CONFIRM: Role.REQUESTER,
@@ -39,15 +40,14 @@ def link_url(settings: Settings, purpose: Purpose, token: str) -> str:
     return f"{settings.base_url}/{'optout' if purpose is Purpose.OPTOUT else 'link'}/{token}"
 
 
-def deliver(
-    repo: Repository, mailer: Mailer, settings: Settings, intro: Intro, kind: Kind, now: int
-) -> Delivery:
-    """Returns what became of the message. Raises SendFailed when SES refused it for now."""
-    blocked, leave_out = _suppressions(repo, settings, intro, kind)
+def deliver(store: Store, mailer: Mailer, settings: Settings, intro: Intro, kind: Kind, now: int) -> Delivery:
+    """Returns what became of the message. Raises SendFailed when SES refused it for now. `intro` is
+    as stored (the stream's image): the first write is tried on it without reading it again."""
+    blocked, leave_out = _suppressions(store.begin(now), settings, intro, kind)
     if blocked:
-        _update(repo, intro, lambda i: _suppressed(i, kind, now))
+        _update(store, now, intro, lambda i: _suppressed(i, kind, now))
         return Delivery.SUPPRESSED
-    intro, message = _claim(repo, settings, intro, kind, now, leave_out)
+    intro, message = _claim(store, settings, intro, kind, now, leave_out)
     if intro is None:
         return Delivery.CANCELLED
     if message is None:
@@ -56,53 +56,60 @@ def deliver(
         people = envelope(kind, intro, leave_out)
         ses_id = mailer.send(message, [p.email for p in people.to], [p.email for p in people.cc])
     except NOT_SENT as error:
-        after = _update(repo, intro, lambda i: delivery.refused(i, kind, now) if _sending(i, kind) else None)
+        after = _update(
+            store, now, intro, lambda i: delivery.refused(i, kind, now) if _sending(i, kind) else None
+        )
         if after is not None and after.outbox[kind].status is Delivery.FAILED:
             return Delivery.FAILED  # parked for an operator: retrying the record would change nothing
         raise SendFailed(f"{kind.value} for {intro.id}: {_code(error)}") from error
-    _update(repo, intro, lambda i: delivery.sent(i, kind, now, ses_id) if _sending(i, kind) else None)
+    _update(store, now, intro, lambda i: delivery.sent(i, kind, now, ses_id) if _sending(i, kind) else None)
     return Delivery.SENT
 
 
-def resend(repo: Repository, intro_id: str, kind: Kind, now: int) -> Intro:
+def resend(store: Store, intro_id: str, kind: Kind, now: int) -> Intro:
     """An operator's re-send of a parked message (see domain.delivery.is_parked): back to pending, so
     the stream offers it to the notifier again. Raises NothingToSend when it is not parked."""
-    intro = repo.get(intro_id)
+    uow = store.begin(now)
+    intro = uow.intros.get(intro_id)
     if intro is None:
         raise delivery.NothingToSend(kind)
-    return repo.save(delivery.resend(intro, kind, now), intro.version)
+    written = uow.intros.save(delivery.resend(intro, kind, now))
+    uow.commit()
+    return written
 
 
 def _suppressions(
-    repo: Repository, settings: Settings, intro: Intro, kind: Kind
+    uow: UnitOfWork, settings: Settings, intro: Intro, kind: Kind
 ) -> tuple[bool, frozenset[str]]:
     """Whether a main recipient is suppressed (nothing is sent), and the copied addresses to leave out.
     Every reason counts for every kind of message: an address that opted out, bounced or complained
     gets no mail at all from the service, a confirmation or an introduction no more than an ask."""
     spec = SPECS[kind]
     people = {address_hash(p.email, settings.hash_key): p.email for p in recipients(intro, spec.to + spec.cc)}
-    off = {people[h] for h in repo.suppressed(people)}
+    off = {people[h] for h in uow.people.suppressed(people)}
     main = {p.email for p in recipients(intro, spec.to)}
     return bool(off & main), frozenset(off - main)
 
 
 def _claim(
-    repo: Repository, settings: Settings, intro: Intro, kind: Kind, now: int, leave_out: frozenset[str]
+    store: Store, settings: Settings, intro: Intro, kind: Kind, now: int, leave_out: frozenset[str]
 ) -> tuple[Intro | None, EmailMessage | None]:
-    for _ in range(3):
+    def claim(uow: UnitOfWork) -> tuple[Intro | None, EmailMessage | None]:
+        current = uow.intros.get(intro.id)
+        if current is None:
+            return None, None
         grants, links = _links(settings, intro.id, kind, now)
         try:
-            claimed = delivery.claim(intro, kind, now, grants)
+            claimed = delivery.claim(current, kind, now, grants)
         except delivery.NothingToSend:
-            return intro, None
+            return current, None
         message = compose(kind, claimed, links, settings, leave_out) if _sending(claimed, kind) else None
-        try:
-            return repo.save(claimed, intro.version), message
-        except Conflict:
-            intro = repo.get(intro.id)
-            if intro is None:
-                return None, None
-    raise Conflict(f"could not claim {kind.value} for {intro.id}")
+        return uow.intros.save(claimed), message
+
+    try:
+        return retrying(store, now, claim, attempts=3, known=[intro])
+    except Conflict:
+        raise Conflict(f"could not claim {kind.value} for {intro.id}") from None
 
 
 def _links(
@@ -137,16 +144,15 @@ def _code(error: Exception) -> str:
     return error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
 
 
-def _update(repo: Repository, intro: Intro, change) -> Intro | None:
+def _update(store: Store, now: int, intro: Intro, change: Callable[[Intro], Intro | None]) -> Intro | None:
     """Apply `change` and write it, re-reading on conflict; `change` returns None when moot."""
-    for _ in range(5):
-        updated = change(intro)
-        if updated is None:
-            return None
-        try:
-            return repo.save(updated, intro.version)
-        except Conflict:
-            intro = repo.get(intro.id)
-            if intro is None:
-                return None
-    raise Conflict(f"could not record the outcome of a message for {intro.id}")
+
+    def update(uow: UnitOfWork) -> Intro | None:
+        current = uow.intros.get(intro.id)
+        updated = None if current is None else change(current)
+        return None if updated is None else uow.intros.save(updated)
+
+    try:
+        return retrying(store, now, update, attempts=5, known=[intro])
+    except Conflict:
+        raise Conflict(f"could not record the outcome of a message for {intro.id}") from None

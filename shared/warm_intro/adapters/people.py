@@ -1,0 +1,166 @@
+"""Members, the suppression list and the per-person index in the table (services.unit_of_work.People).
+
+    MEMBER#<address>    sk MEMBER              a member of the organisation, as the organisation typed them
+    SUPPRESS#<hash>     sk SUPPRESS            an opted-out, bounced or complained address, by keyed hash
+    PERSON#<hash>       sk INTRO#<id>#<role>   which introductions a person appears in (export, erasure)
+
+Index entries are written in the transaction of the introduction that stores the address, so
+finding someone's introductions is one Query on the table's own key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ..domain.model import Role
+from ..services.unit_of_work import Entry
+from .dynamodb import Table, Writes, dump, failed_condition, load, member_key
+
+
+def _entry_key(person: str, intro_id: str, role: Role) -> dict[str, str]:
+    return {"pk": f"PERSON#{person}", "sk": f"INTRO#{intro_id}#{role.value}"}
+
+
+def _entry_item(entry: Entry) -> dict[str, Any]:
+    return {
+        **_entry_key(entry.person, entry.intro, entry.role),
+        "intro": entry.intro,
+        "role": entry.role.value,
+    }
+
+
+class DynamoPeople:
+    def __init__(self, table: Table, writes: Writes):
+        self.table, self.writes = table, writes
+
+    # members -------------------------------------------------------------------------------------
+
+    def member_name(self, email: str) -> str | None:
+        found = self.table.client.get_item(
+            TableName=self.table.name,
+            Key=dump(member_key(email)),
+            ProjectionExpression="#n",
+            ExpressionAttributeNames={"#n": "name"},
+        )
+        return found["Item"]["name"]["S"] if "Item" in found else None
+
+    def add_member(self, email: str, name: str) -> bool:
+        try:
+            self.table.client.put_item(
+                TableName=self.table.name,
+                Item=dump({**member_key(email), "email": email, "name": name, "kind": "member"}),
+                ConditionExpression="attribute_not_exists(pk) OR #n <> :n",
+                ExpressionAttributeNames={"#n": "name"},
+                ExpressionAttributeValues={":n": {"S": name}},
+            )
+            return True
+        except ClientError as error:
+            if failed_condition(error):
+                return False
+            raise
+
+    def remove_member(self, email: str) -> bool:
+        answer = self.table.client.delete_item(
+            TableName=self.table.name, Key=dump(member_key(email)), ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in answer
+
+    def members(self) -> list[tuple[str, str]]:
+        """A filtered Scan: admin only, never on a request path."""
+        items = self.table.scan_all(
+            FilterExpression="sk = :m",
+            ProjectionExpression="email, #n",
+            ExpressionAttributeNames={"#n": "name"},
+            ExpressionAttributeValues={":m": {"S": "MEMBER"}},
+        )
+        return sorted((item["email"]["S"], item["name"]["S"]) for item in items)
+
+    # the suppression list ------------------------------------------------------------------------
+
+    def suppressed(self, hashes: Iterable[str], reasons: Iterable[str] | None = None) -> set[str]:
+        stored_as: dict[str, str] = {}
+        for h in hashes:
+            stored_as.setdefault(str(h), str(h))
+            if getattr(h, "earlier", None):
+                stored_as.setdefault(h.earlier, str(h))  # type: ignore[attr-defined]
+        keys = [dump({"pk": f"SUPPRESS#{h}", "sk": "SUPPRESS"}) for h in stored_as]
+        if not keys:
+            return set()
+        wanted = None if reasons is None else set(reasons)
+        found = self.table.client.batch_get_item(
+            RequestItems={self.table.name: {"Keys": keys, "ProjectionExpression": "pk, reasons"}}
+        )
+        return {
+            stored_as[item["pk"]["S"].removeprefix("SUPPRESS#")]
+            for item in found["Responses"].get(self.table.name, [])
+            if wanted is None or wanted & set(item.get("reasons", {}).get("SS", []))
+        }
+
+    def suppression_reasons(self, address_hash: str) -> set[str]:
+        found = self.table.client.get_item(
+            TableName=self.table.name,
+            Key=dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"}),
+            ConsistentRead=True,
+        )
+        return set(load(found["Item"]).get("reasons", set())) if "Item" in found else set()
+
+    def suppress(self, address_hash: str, reason: str, now: int) -> None:
+        """Idempotent: the first reason and time are kept, later notices only add their reason."""
+        self.table.client.update_item(
+            TableName=self.table.name,
+            Key=dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"}),
+            UpdateExpression="SET first_at = if_not_exists(first_at, :now) ADD reasons :r",
+            ExpressionAttributeValues={":now": {"N": str(now)}, ":r": {"SS": [reason]}},
+        )
+
+    # the per-person index ------------------------------------------------------------------------
+
+    def entries(self, address_hash: str) -> list[Entry]:
+        items = self.table.query_all(
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": f"PERSON#{address_hash}"}},
+            ConsistentRead=True,
+        )
+        return [Entry(address_hash, i["intro"], Role(i["role"])) for i in map(load, items)]
+
+    def index(self, entry: Entry) -> None:
+        self.writes.put(_entry_item(entry))
+
+    def unindex(self, entry: Entry) -> None:
+        self.writes.delete(_entry_key(entry.person, entry.intro, entry.role))
+
+    def move(self, entry: Entry, to: str) -> bool:
+        """One transaction: the delete is conditional on the old entry being there."""
+        old = _entry_key(entry.person, entry.intro, entry.role)
+        moved = Entry(to, entry.intro, entry.role)
+        try:
+            self.table.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": self.table.name,
+                            "Key": dump(old),
+                            "ConditionExpression": "attribute_exists(pk)",
+                        }
+                    },
+                    {"Put": {"TableName": self.table.name, "Item": dump(_entry_item(moved))}},
+                ]
+            )
+            return True
+        except ClientError as error:
+            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise
+
+    def drop(self, entries: Iterable[Entry]) -> None:
+        keys = [_entry_key(e.person, e.intro, e.role) for e in entries]
+        for start in range(0, len(keys), 25):
+            batch = [{"DeleteRequest": {"Key": dump(k)}} for k in keys[start : start + 25]]
+            left = self.table.client.batch_write_item(RequestItems={self.table.name: batch}).get(
+                "UnprocessedItems"
+            )
+            while left:  # DynamoDB may hand some back under load; they are retried until done
+                left = self.table.client.batch_write_item(RequestItems=left).get("UnprocessedItems")

@@ -1,0 +1,186 @@
+"""The storage port the services write through: a unit of work with three domain-level repositories
+(`intros`, `ledgers`, `people`) and one `commit()`.
+
+Reads go straight to storage. Writes are staged and `commit()` applies them all or none, in ONE
+conditional write: each introduction and ledger on the version it was read at, a new one only if its
+id is free, and each member a decision relies on still a member. The repository owns versions and
+`updated_at`: the domain never bumps them. An introduction saved is written one version on, at the
+unit's `now`.
+
+`retrying(store, now, change)` runs `change` in a fresh unit and commits it, again on a fresh read
+when someone else wrote first (Conflict). Adapters: adapters.dynamodb (the table), and an in-memory
+one for the service tests (tests/support/memory.py) enforcing the same conditions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from ..domain.confirmations import ConfirmationLedger
+from ..domain.errors import Conflict
+from ..domain.limits import ConnectorLedger, RequesterLedger, TargetLedger
+from ..domain.model import Intro, Role
+from ..domain.rules import Timings
+
+type Ledger = RequesterLedger | ConnectorLedger | TargetLedger | ConfirmationLedger
+
+
+class Book(StrEnum):
+    """Which ledger of a person (see domain.limits and domain.confirmations)."""
+
+    REQUESTER = "requester"  # their asks as a requester
+    CONNECTOR = "connector"  # the asks they had as a connector this week, and those held for room
+    TARGET = "target"  # the asks their address had as a target in 30 days
+    CONFIRMATIONS = "confirmations"  # the confirmation mail to their address
+
+
+@dataclass(frozen=True)
+class LedgerOf:
+    book: Book
+    person: str  # the keyed hash of the address, never the address
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the per-person index: this person (keyed hash) appears in `intro` as `role`."""
+
+    person: str
+    intro: str
+    role: Role
+
+
+class Intros(Protocol):
+    def get(self, intro_id: str) -> Intro | None: ...
+
+    def add(self, intro: Intro) -> None:
+        """Staged: a new introduction, written only if its id is free."""
+
+    def save(self, intro: Intro, *, members: Iterable[str] = ()) -> Intro:
+        """Staged: `intro`, read at `intro.version`, written one version on only if the stored one is
+        still at that version and each of `members` is still a member. Returns it as written."""
+        ...
+
+    def due(self, now: int, limit: int = 100) -> list[str]:
+        """Ids of introductions whose next moment has come, oldest first."""
+        ...
+
+    def created_in(self, month: str) -> list[Intro]:
+        """Introductions requested in `month` ("YYYY-MM"), oldest first (admin statistics)."""
+        ...
+
+    def stored_addresses(self) -> list[tuple[str, Role, str]]:
+        """(intro id, role, address) for every address stored. Admin only: reads everything."""
+        ...
+
+    def unscheduled(self) -> list[str]:
+        """Ids of introductions nothing is due for. Admin only: reads everything."""
+        ...
+
+
+class Ledgers(Protocol):
+    def read(self, *refs: LedgerOf) -> dict[LedgerOf, Ledger]:
+        """All of them in one read; a missing one is empty, at version 0."""
+        ...
+
+    def get(self, ref: LedgerOf) -> Ledger: ...
+
+    def save[L: Ledger](
+        self, ref: LedgerOf, ledger: L, *, due_at: int | None = None, expires_at: int | None = None
+    ) -> L:
+        """Staged: `ledger`, read at `ledger.version`, written one version on if still at it. `due_at`
+        puts a connector's held asks in the due index; `expires_at` lets storage drop it by then."""
+        ...
+
+    def held_due(self, now: int, limit: int = 25) -> list[LedgerOf]:
+        """Connector ledgers with an ask held whose week now has room."""
+        ...
+
+
+class People(Protocol):
+    def member_name(self, email: str) -> str | None: ...
+
+    def suppressed(self, hashes: Iterable[str], reasons: Iterable[str] | None = None) -> set[str]:
+        """The hashes on the suppression list (with `reasons`, listed for one of them); a hash carrying
+        its address's earlier one (domain.hashing.AddressHash) is found under either."""
+        ...
+
+    def suppression_reasons(self, address_hash: str) -> set[str]: ...
+
+    def suppress(self, address_hash: str, reason: str, now: int) -> None:
+        """At once, outside the unit: idempotent and additive (the first time is kept)."""
+
+    def entries(self, address_hash: str) -> list[Entry]: ...
+
+    def index(self, entry: Entry) -> None:
+        """Staged: an index entry, in the same write as the introduction that stores the address."""
+
+    def unindex(self, entry: Entry) -> None:
+        """Staged: removing an index entry (nothing happens if there is none)."""
+
+    def move(self, entry: Entry, to: str) -> bool:
+        """At once: `entry` moved to hash `to`; False when there was no such entry."""
+        ...
+
+    def drop(self, entries: Iterable[Entry]) -> None:
+        """At once: the entries deleted."""
+
+    def add_member(self, email: str, name: str) -> bool:
+        """At once: adds or renames a member; False when they were already there with that name."""
+        ...
+
+    def remove_member(self, email: str) -> bool:
+        """At once; False when they were not a member."""
+        ...
+
+    def members(self) -> list[tuple[str, str]]:
+        """Every member as (email, name), sorted. Admin only: reads every member."""
+        ...
+
+
+class Rates(Protocol):
+    def hit(self, subject: str, window: int, limit: int) -> bool:
+        """At once: counts one hit for `subject` in window `window`; False once `limit` is reached."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    now: int
+    timings: Timings
+    intros: Intros
+    ledgers: Ledgers
+    people: People
+    rates: Rates
+
+    def commit(self) -> None:
+        """Writes everything staged in one conditional write, then starts afresh. Raises Conflict
+        when an introduction or ledger changed since it was read (NoLongerMember, a Conflict too,
+        when a member it relies on was removed): nothing is written then."""
+
+
+class Store(Protocol):
+    timings: Timings
+
+    def begin(self, now: int, known: Iterable[Intro] = ()) -> UnitOfWork:
+        """A fresh unit at `now`. `known`: introductions the caller already holds as stored (e.g. a
+        stream record's image), returned by `intros.get` without a read."""
+        ...
+
+
+def retrying[T](
+    store: Store, now: int, change: Callable[[UnitOfWork], T], attempts: int = 3, known: Iterable[Intro] = ()
+) -> T:
+    """Runs `change` in a fresh unit and commits what it staged; on Conflict, again on a fresh read, up
+    to `attempts` times in all (the last Conflict is raised). `known` primes the first unit only."""
+    for attempt in range(1, attempts + 1):
+        uow = store.begin(now, known if attempt == 1 else ())
+        try:
+            result = change(uow)
+            uow.commit()
+        except Conflict:
+            if attempt == attempts:
+                raise
+            continue
+        return result
+    raise ValueError("attempts must be at least 1")
