@@ -215,7 +215,9 @@ class MemoryLedgers:
         found = self.unit.store.stored.ledgers.get(ref)
         return found[0] if found else _empty(ref.book)
 
-    def save(self, ref, ledger, *, due_at=None, expires_at=None):
+    def save[L: Ledger](
+        self, ref: LedgerOf, ledger: L, *, due_at: int | None = None, expires_at: int | None = None
+    ) -> L:
         written = replace(ledger, version=ledger.version + 1)
 
         def check(s: Stored) -> Exception | None:

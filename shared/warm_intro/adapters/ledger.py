@@ -51,7 +51,9 @@ class DynamoLedgers:
         )
         return _from_item(ref.book, load(found["Item"]) if "Item" in found else None)
 
-    def save(self, ref, ledger, *, due_at=None, expires_at=None):
+    def save[L: Ledger](
+        self, ref: LedgerOf, ledger: L, *, due_at: int | None = None, expires_at: int | None = None
+    ) -> L:
         written = replace(ledger, version=ledger.version + 1)
         item = {"pk": ledger_key(ref), "sk": "LEDGER", "v": written.version, **_to_item(ledger)}
         if due_at is not None:
