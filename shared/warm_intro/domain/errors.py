@@ -1,4 +1,4 @@
-"""What can go wrong in the domain; mapped to HTTP answers in one place (views.errors)."""
+"""What can go wrong in the domain; mapped to HTTP answers in one place (refusals.REFUSALS)."""
 
 from __future__ import annotations
 
