@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from local.lambdas import invoke
-from tests.support.world import REQUEST
+from local.world import REQUEST
 from warm_intro import bodies, refusals
 from warm_intro.domain import delivery, errors
 from warm_intro.domain.errors import AlreadyDecided, InvalidInput
