@@ -47,7 +47,7 @@ _MISSING = object()
 
 
 @dataclass(frozen=True)
-class Mapping:
+class EventSourceMapping:
     """The parts of a function's DynamoDB event source mapping the pump follows."""
 
     batch_size: int
@@ -58,7 +58,7 @@ class Mapping:
     filters: list[dict]
 
 
-def mapping(function: str) -> Mapping:
+def event_source_mapping(function: str) -> EventSourceMapping:
     fn = template.resources("AWS::Serverless::Function")[function]
     (props,) = [
         e["Properties"] for e in fn["Properties"].get("Events", {}).values() if e["Type"] == "DynamoDB"
@@ -69,7 +69,7 @@ def mapping(function: str) -> Mapping:
             f"{function}: the local pump needs a finite MaximumRetryAttempts, as the template should"
         )
     destination = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
-    return Mapping(
+    return EventSourceMapping(
         batch_size=int(props.get("BatchSize", 100)),
         max_retries=retries,
         bisect=bool(props.get("BisectBatchOnFunctionError", False)),
@@ -93,7 +93,7 @@ class StreamPump:
         self.region = region
         self.client = boto3.client("dynamodbstreams", region_name=region)
         self.iterators: dict[str, str] = {}  # shard id -> sequence number of the last record read
-        self.mapping = mapping(function)
+        self.mapping = event_source_mapping(function)
         self.filters = self.mapping.filters
         # What the OnFailure destination would receive: one message per batch given up on.
         self.dead_letters: list[dict] = []
