@@ -101,7 +101,9 @@ def main() -> None:
     members = aws.read_members(Path(os.environ.get("LOCAL_MEMBERS", HERE / "members.csv")))
     for email, name in members:
         runtime.repository().put_member(email, name)
-    pump = StreamPump(aws.stream_arn(settings.table_name))
+    pump = StreamPump(
+        aws.stream_arn(settings.table_name), dead_letter_url=aws.dead_letter_queue(settings.table_name)
+    )
     gateway = Gateway()
     stop = threading.Event()
 

@@ -87,15 +87,22 @@ class Batch:
 
 
 class StreamPump:
-    def __init__(self, stream_arn: str, function: str = "NotifierFunction", region: str = "us-east-1"):
+    def __init__(
+        self,
+        stream_arn: str,
+        function: str = "NotifierFunction",
+        region: str = "us-east-1",
+        dead_letter_url: str | None = None,
+    ):
         self.arn = stream_arn
+        self.dead_letter_url = dead_letter_url  # the OnFailure queue, when there is one
         self.function = function
         self.region = region
         self.client = boto3.client("dynamodbstreams", region_name=region)
         self.iterators: dict[str, str] = {}  # shard id -> sequence number of the last record read
         self.mapping = event_source_mapping(function)
         self.filters = self.mapping.filters
-        # What the OnFailure destination would receive: one message per batch given up on.
+        # What the OnFailure destination received: one message per batch given up on.
         self.dead_letters: list[dict] = []
         # One pump at a time: two would read the same shard iterator and deliver each record twice
         # (the server pumps from its own thread and from every POST /_local/tick).
@@ -154,32 +161,34 @@ class StreamPump:
 
     def _give_up(self, batch: Batch, crashed: bool) -> None:
         first, last = batch.records[0]["dynamodb"], batch.records[-1]["dynamodb"]
-        self.dead_letters.append(
-            {
-                "requestContext": {
-                    "requestId": str(uuid.uuid4()),
-                    "functionArn": f"arn:aws:lambda:{self.region}:123456789012:function:{self.function}",
-                    "condition": "RetryAttemptsExhausted",
-                    "approximateInvokeCount": batch.invocations,
-                },
-                "responseContext": {
-                    "statusCode": 200,
-                    "executedVersion": "$LATEST",
-                    "functionError": "Unhandled" if crashed else "",
-                },
-                "version": "1.0",
-                "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "DDBStreamBatchInfo": {
-                    "shardId": batch.shard,
-                    "startSequenceNumber": first["SequenceNumber"],
-                    "endSequenceNumber": last["SequenceNumber"],
-                    "approximateArrivalOfFirstRecord": _arrival(first),
-                    "approximateArrivalOfLastRecord": _arrival(last),
-                    "batchSize": len(batch.records),
-                    "streamArn": self.arn,
-                },
-            }
-        )
+        letter = {
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": f"arn:aws:lambda:{self.region}:123456789012:function:{self.function}",
+                "condition": "RetryAttemptsExhausted",
+                "approximateInvokeCount": batch.invocations,
+            },
+            "responseContext": {
+                "statusCode": 200,
+                "executedVersion": "$LATEST",
+                "functionError": "Unhandled" if crashed else "",
+            },
+            "version": "1.0",
+            "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "DDBStreamBatchInfo": {
+                "shardId": batch.shard,
+                "startSequenceNumber": first["SequenceNumber"],
+                "endSequenceNumber": last["SequenceNumber"],
+                "approximateArrivalOfFirstRecord": _arrival(first),
+                "approximateArrivalOfLastRecord": _arrival(last),
+                "batchSize": len(batch.records),
+                "streamArn": self.arn,
+            },
+        }
+        self.dead_letters.append(letter)
+        if self.dead_letter_url:
+            sqs = boto3.client("sqs", region_name=self.region)
+            sqs.send_message(QueueUrl=self.dead_letter_url, MessageBody=json.dumps(letter))
         print(
             f"{self.function}: gave up on {len(batch.records)} record(s) after {batch.invocations} tries; "
             f"dead letter kept for {self.mapping.on_failure}",

@@ -43,7 +43,10 @@ class World:
         for email, name in MEMBERS:
             runtime.repository().put_member(email, name)
         self.gateway = Gateway()
-        self.pump_ = StreamPump(aws.stream_arn(self.settings.table_name))
+        self.pump_ = StreamPump(
+            aws.stream_arn(self.settings.table_name),
+            dead_letter_url=aws.dead_letter_queue(self.settings.table_name),
+        )
 
     # time ----------------------------------------------------------------------------------------
     @property

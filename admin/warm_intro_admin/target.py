@@ -20,6 +20,8 @@ LOCAL_ENDPOINT = "http://127.0.0.1:3001"
 LOCAL_TABLE = "intros-local"
 # The local server keeps its data in memory only; a fixed key lets export and erase work against it.
 LOCAL_HASH_KEY = "local-only-hash-key-not-a-secret"
+
+
 class AdminError(Exception):
     """Something the administrator can fix; printed as it is, without a traceback."""
 
@@ -110,7 +112,14 @@ def local() -> Target:
     """The local server's embedded moto: it accepts any credentials, so none are needed."""
     endpoint = local_endpoint()
     session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
-    return _checked(Target(session, LOCAL_TABLE, f"local server ({endpoint})", endpoint, _from_env()))
+    found = _checked(Target(session, LOCAL_TABLE, f"local server ({endpoint})", endpoint, _from_env()))
+    found.dead_letter_url = _queue_url(found, local_dead_letters(LOCAL_TABLE))
+    return found
+
+
+def local_dead_letters(table: str) -> str:
+    """The name of the queue where the local stream pump parks the batches it gave up on."""
+    return f"{table}-dead-letters"
 
 
 def local_endpoint() -> str:
@@ -129,6 +138,18 @@ def local_endpoint() -> str:
 def _from_env() -> dict[str, str]:
     """Without a stack to ask, the settings come from the variables the functions themselves read."""
     return {p: os.environ[env_var(f)] for p, f in PARAMETERS.items() if env_var(f) in os.environ}
+
+
+def _queue_url(target: Target, name: str) -> str | None:
+    try:
+        return target.client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] in (
+            "AWS.SimpleQueueService.NonExistentQueue",
+            "QueueDoesNotExist",
+        ):
+            return None
+        raise
 
 
 def _checked(target: Target) -> Target:

@@ -1,6 +1,6 @@
 """The local stream pump behaves as the template's event source mapping says Lambda will: a record
 that keeps failing is retried, its batch bisected around it, and once out of retries it goes to the
-dead-letter list as Lambda describes it, so the admin CLI's `outbox resend --dlq` can follow it back;
+dead-letter queue as Lambda describes it, so the admin CLI's `outbox resend --dlq` can follow it back;
 a partial answer is retried from its first failed record. The numbers are read from the template."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import boto3
 import pytest
 
 from local import stream, template
-from warm_intro_admin.outbox import intro_ids
+from warm_intro_admin.outbox import intro_ids, read_dead_letters
+from warm_intro_admin.target import Target
 
 (EVENT,) = [
     e["Properties"]
@@ -86,9 +87,14 @@ def test_a_poison_record_is_retried_bisected_and_dead_lettered_exactly_as_config
     assert (info["startSequenceNumber"], info["endSequenceNumber"], info["batchSize"]) == (poison, poison, 1)
     assert letter["requestContext"]["condition"] == "RetryAttemptsExhausted"
     assert letter["requestContext"]["approximateInvokeCount"] == 1 + RETRIES
+    # The letter is in the local dead-letter queue, where `warm-intro --local outbox resend --dlq` reads it.
+    admin = Target(boto3.Session(region_name="us-east-1"), world.settings.table_name, "local")
+    admin.dead_letter_url = world.pump_.dead_letter_url
+    found = read_dead_letters(admin)
+    assert len(found.ids) == 1 and not found.unreadable
     streams = boto3.client("dynamodbstreams", region_name="us-east-1")
-    (intro,) = intro_ids(streams, json.dumps(letter))  # what `warm-intro outbox resend --dlq` reads
-    assert world.intro(intro).outbox  # the poisoned introduction, found back from the dead letter
+    assert intro_ids(streams, json.dumps(letter)) == found.ids
+    assert world.intro(found.ids[0]).outbox  # the poisoned introduction, found back from the dead letter
     assert world.deliver() == 0  # the shard moved on: nothing is offered again
 
 
