@@ -15,9 +15,7 @@ from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from time import gmtime, strftime
 
-from botocore.exceptions import ClientError
-
-from warm_intro.domain.errors import Conflict, NoLongerMember
+from warm_intro.domain.errors import Conflict, MailRefused, NoLongerMember
 from warm_intro.domain.model import Intro, Role
 from warm_intro.domain.rules import Timings
 from warm_intro.domain.schedule import due_at
@@ -318,7 +316,7 @@ class MemoryMailer:
     def send(self, message: EmailMessage, to: Sequence[str], cc: Sequence[str] = ()) -> str:
         if self.refuse:
             self.refuse -= 1
-            raise ClientError({"Error": {"Code": "Throttling", "Message": "slow down"}}, "SendRawEmail")
+            raise MailRefused("Throttling")
         self.sent.append((message, list(to), list(cc)))
         return f"ses-{len(self.sent)}"
 
