@@ -59,6 +59,10 @@ REFUSALS: dict[type[Exception], Refusal] = {
     errors.Conflict: Refusal(
         409, "Someone answered at the same moment", "Please open the link again to see where things stand."
     ),
+    # Worded as any race: whose membership changed is nobody's business on this page.
+    errors.NoLongerMember: Refusal(
+        409, "Someone answered at the same moment", "Please open the link again to see where things stand."
+    ),
     delivery.NothingToSend: Refusal(
         409,
         "Nothing to send",
