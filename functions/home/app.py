@@ -126,7 +126,7 @@ def change_settings():
         elif action == "resume":
             my_settings.pause(repo, settings, session, None, now)
         elif action == "limit":
-            my_settings.limit(repo, settings, session, _number(form.get("week_limit", "")))
+            my_settings.limit(repo, settings, session, _number(form.get("week_limit", "")), now)
         elif action == "never":
             my_settings.never_ask(repo, settings, session, now)
         elif action == "ask_again":

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from ..adapters import preferences as stored
 from ..adapters.dynamodb import Repository
+from ..adapters.ledger import Ledgers, connector_key
 from ..domain import preferences
 from ..domain.errors import InvalidInput
 from ..domain.hashing import address_hash, hashes
@@ -43,10 +44,11 @@ def pause(repo: Repository, settings: Settings, session: Session, day_start: int
             until = preferences.pause_until(day_start, now)
         except ValueError as error:
             raise InvalidInput("until", str(error)) from None
-    stored.write(repo, hashed, replace(stored.read(repo, hashed), paused_until=until))
+    stored.write(repo, hashed, prefs := replace(stored.read(repo, hashed), paused_until=until))
+    _reschedule(repo, settings, hashed, prefs, now)
 
 
-def limit(repo: Repository, settings: Settings, session: Session, value: int | None) -> None:
+def limit(repo: Repository, settings: Settings, session: Session, value: int | None, now: int) -> None:
     """Your own weekly limit as a connector; None goes back to the organisation's."""
     hashed = str(address_hash(session.email, settings.hash_key))
     if value is not None:
@@ -54,7 +56,18 @@ def limit(repo: Repository, settings: Settings, session: Session, value: int | N
             value = preferences.week_limit(value, settings.limits)
         except ValueError as error:
             raise InvalidInput("week_limit", str(error)) from None
-    stored.write(repo, hashed, replace(stored.read(repo, hashed), week_limit=value))
+    stored.write(repo, hashed, prefs := replace(stored.read(repo, hashed), week_limit=value))
+    _reschedule(repo, settings, hashed, prefs, now)
+
+
+def _reschedule(repo: Repository, settings: Settings, hashed: str, prefs: Preferences, now: int) -> None:
+    """Asks held for this connector go out when the new preferences allow (the scheduler's next run
+    after a resume), not when the old ones would have."""
+    ledgers, key = Ledgers(repo), connector_key(hashed)
+    ledger = ledgers.read(key)[key]
+    if ledger.held:
+        own = preferences.own_limits(settings.limits, prefs)
+        ledgers.write(ledgers.put(key, ledger, preferences.resume_at(ledger, own, prefs, now)))
 
 
 def never_ask(repo: Repository, settings: Settings, session: Session, now: int) -> None:
