@@ -218,6 +218,18 @@ def unreadable(error: bodies.Unreadable) -> Response:
     )
 
 
+@app.not_found
+def not_found(_) -> Response:
+    return html(
+        runtime.settings(),
+        "outcome.html",
+        404,
+        title="Page not found",
+        lines=["There's nothing at this address."],
+        action=("/me", "Your introductions"),
+    )
+
+
 # helpers ------------------------------------------------------------------------------------------------
 
 
