@@ -17,10 +17,11 @@ from warm_intro.domain import sessions
 from warm_intro.domain.errors import DomainError, InvalidInput
 from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import OverCapacity
+from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite
 from warm_intro.services import home, my_settings, signin
 from warm_intro.telemetry import metrics
 from warm_intro.views.home_pages import lists
-from warm_intro.web import CrossSite, cross_site, html, security_headers, status_of
+from warm_intro.web import cross_site, error_page, html, security_headers
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -28,10 +29,6 @@ app = APIGatewayHttpResolver()
 
 class SignedOut(DomainError):
     """No session, or one that ended: the page asks to sign in again."""
-
-
-class BadToken(DomainError):
-    """A form without this session's CSRF token."""
 
 
 # sign in --------------------------------------------------------------------------------------------
@@ -183,39 +180,10 @@ def signed_out(_: SignedOut) -> Response:
     return _redirect("/me", sessions.clear_cookie(_secure()))
 
 
-@app.exception_handler([BadToken, CrossSite])
-def refused(_: DomainError) -> Response:
-    return html(
-        runtime.settings(),
-        "outcome.html",
-        403,
-        title="Please use our own page",
-        lines=["This form can only be sent from our own page, as you opened it. Nothing was changed."],
-        action=("/me", "Open your introductions"),
-    )
-
-
-@app.exception_handler(DomainError)
-def trouble(error: DomainError) -> Response:
-    return html(
-        runtime.settings(),
-        "outcome.html",
-        status_of(error),
-        title="That didn't work",
-        lines=[str(error)],
-        action=("/me", "Sign in again"),
-    )
-
-
-@app.exception_handler(bodies.Unreadable)
-def unreadable(error: bodies.Unreadable) -> Response:
-    return html(
-        runtime.settings(),
-        "outcome.html",
-        status_of(error),
-        title="We couldn't read that",
-        lines=[str(error)],
-    )
+@app.exception_handler(list(REFUSED))
+def refused(error: DomainError | bodies.Unreadable) -> Response:
+    """Every refusal from the one table (refusals.REFUSALS), with the way back to the home."""
+    return error_page(runtime.settings(), error, action=("/me", "Your introductions"))
 
 
 @app.not_found
@@ -260,7 +228,7 @@ def _signed_in() -> sessions.Session:
 def _same_site() -> None:
     event = app.current_event
     if cross_site(event.headers, event.request_context.domain_name, runtime.settings()):
-        raise CrossSite("This form can only be sent from our own page.")
+        raise CrossSite(CROSS_SITE)
 
 
 def _guard() -> tuple[dict[str, str], sessions.Session]:
@@ -269,7 +237,7 @@ def _guard() -> tuple[dict[str, str], sessions.Session]:
     session = _signed_in()
     form = bodies.form(app.current_event, max_fields=10)
     if not sessions.csrf_ok(session, form.get("csrf")):
-        raise BadToken("This form has expired.")
+        raise CrossSite("This form has expired or was not sent from our page. Nothing was changed.")
     return form, session
 
 

@@ -4,6 +4,7 @@ sessions that end on sign-out, expiry, erasure and member removal, behind a host
 from __future__ import annotations
 
 from warm_intro import runtime
+from warm_intro.domain.errors import MailRefused
 from warm_intro.domain.hashing import address_hash
 from warm_intro.services import membership, personal_data
 
@@ -135,3 +136,15 @@ def test_sign_in_links_are_limited_per_address_and_per_network_with_the_same_ans
     world.advance(hours=1)
     Browser(world).post("/me", {"email": ADA})
     assert len(signin_links(world, ADA)) == 4
+
+
+def test_a_mail_service_refusal_answers_like_any_other_address(world, monkeypatch):
+    unknown = Browser(world, source_ip="198.51.100.20").post("/me", {"email": NOBODY})
+
+    def refuse(*_, **__):
+        raise MailRefused("throttled")
+
+    monkeypatch.setattr(runtime.mailer(), "send", refuse)
+    known = Browser(world, source_ip="198.51.100.21").post("/me", {"email": ADA})
+    assert (known.status, known.body) == (unknown.status, unknown.body) == (200, unknown.body)
+    assert world.mail() == []

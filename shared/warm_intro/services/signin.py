@@ -6,12 +6,14 @@ a per-network hourly limit, and never to a suppressed address. Nothing it return
 
 from __future__ import annotations
 
+import logging
+
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
 from ..adapters.mailer import Mailer
 from ..adapters.sessions import Sessions
 from ..domain import sessions
-from ..domain.errors import InvalidInput, InvalidLink
+from ..domain.errors import InvalidInput, InvalidLink, MailOutcomeUnknown, MailRefused
 from ..domain.hashing import address_hash, hashes, same_mailbox
 from ..domain.model import Delivery, Kind, Role
 from ..domain.rules import HOUR
@@ -20,6 +22,8 @@ from ..domain.validation import check_email
 from ..settings import Settings
 from ..views import signin_email
 from .intake import network
+
+log = logging.getLogger(__name__)
 
 
 def request_link(
@@ -41,7 +45,12 @@ def request_link(
         return False
     secret, stored, expires_at = sessions.new_signin(now)
     Sessions(repo).put_signin(stored, email, expires_at)
-    mailer.send(signin_email.compose(settings, email, f"{base}/me/signin/{secret}"), to=[email])
+    try:
+        mailer.send(signin_email.compose(settings, email, f"{base}/me/signin/{secret}"), to=[email])
+    except (MailRefused, MailOutcomeUnknown):
+        # An error page here would tell a stranger the address is known; the person can ask again.
+        log.warning("sign-in link not sent", exc_info=True)
+        return False
     return True
 
 
