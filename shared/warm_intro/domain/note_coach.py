@@ -129,3 +129,11 @@ def _someone_else(text: str, meant_for: tuple[str, ...]) -> str | None:
             if name.casefold() not in known and name.casefold() not in NOT_NAMES:
                 return name
     return None
+
+
+def review(note: str, coached: str | None, **context) -> list[Advice]:
+    """The hints to show before sending, or none: a note sent again unchanged after its hints were
+    shown goes as written (`coached` is the fingerprint the form carried back)."""
+    if coached and coached == fingerprint(note):
+        return []
+    return coach(note, **context)

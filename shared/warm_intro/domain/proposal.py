@@ -59,6 +59,10 @@ def waiting_on(intro: Intro) -> Role | None:
     return WAITING_ON[intro.flow].get(intro.state)
 
 
+def proposer_email(intro: Intro) -> str:
+    return intro.connector.email if is_proposal(intro) else intro.requester.email
+
+
 def followed_up(intro: Intro, role: Role) -> bool:
     """Whether this person already answered "did you connect?"."""
     return any(e.actor is role and e.action.startswith("connected:") for e in intro.history)
