@@ -15,7 +15,6 @@ from warm_intro import bodies, runtime
 from warm_intro.api import PROBLEMS, Accepted, IntroRequest, ProposalRequest
 from warm_intro.domain import note_coach
 from warm_intro.domain.errors import DomainError
-from warm_intro.domain.model import Flow
 from warm_intro.services import intake, notes, proposals
 from warm_intro.telemetry import metrics
 from warm_intro.web import (
@@ -106,7 +105,7 @@ def submit_proposal_form():
             body.note,
             form.get("coached"),
             meant_for=tuple(p.name for p in body.people),
-            last=notes.last_note(runtime.repository(), settings, body.connector.email, Flow.PROPOSAL),
+            last=notes.last_note(runtime.repository(), settings, body.connector.email),
             proposal=True,
         )
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
@@ -137,9 +136,7 @@ def submit_form():
             body.blurb,
             form.get("coached"),
             meant_for=(body.target.name,),
-            last=notes.last_note(
-                runtime.repository(), runtime.settings(), body.requester.email, Flow.REQUEST
-            ),
+            last=notes.last_note(runtime.repository(), runtime.settings(), body.requester.email),
         )
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
             coached = note_coach.fingerprint(body.blurb)
