@@ -11,15 +11,15 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-SHORT_WORDS = 20  # fewer than this rarely says who, why and what
+SHORT_WORDS = 10  # fewer than this rarely says who, why and what
 LONG_WORDS = 120  # about what reads at a glance on a phone
 
 PLACEHOLDER = re.compile(
     r"\[[^\[\]\n]{1,40}\]"  # [name]
     r"|\{\{?[^{}\n]{1,40}\}?\}"  # {company}, {{name}}
-    r"|<<?[^<>\n]{1,40}>>?"  # <name>, <<name>>
+    r"|<<[^<>\n]{1,40}>>"  # <<name>> (a single <b> is more likely markup someone typed)
     r"|\b(?:XXX+|TODO|TBD|FIXME)\b"
-    r"|\bX{2,}\b|_{3,}|\.{3}\s*$",
+    r"|\bX{2,}\b|_{3,}",
     re.IGNORECASE,
 )
 # The words people use when they ask for something, or say what a meeting is for.
