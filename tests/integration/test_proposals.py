@@ -170,15 +170,31 @@ def test_the_request_form_coaches_too(world):
 
 
 def test_export_and_erasure_cover_a_proposal(world):
-    confirmed(world)
-    export = personal_data.export(world.settings.hash_key, runtime.repository(), ALAN)  # asked second
-    (mine,) = export["introductions"]
-    assert mine["roles"] == ["requester"] and mine["requester"]["about"] == "runs the Bletchley reading group"
-    assert mine["blurb"] == NOTE
-    personal_data.erase(world.settings.hash_key, runtime.repository(), GRACE, world.now)
+    confirmed(world)  # Joan (named second) is asked first; Alan not yet
+    key, repo = world.settings.hash_key, runtime.repository()
+    (joan,) = personal_data.export(key, repo, JOAN)["introductions"]
+    assert joan["roles"] == ["target"] and joan["blurb"] == NOTE
+    assert joan["requester"] == {"name": "Alan Turing", "about": "runs the Bletchley reading group"}
+    (alan,) = personal_data.export(key, repo, ALAN)["introductions"]
+    assert alan["roles"] == ["requester"] and alan["requester"]["about"] == "runs the Bletchley reading group"
+    assert "blurb" not in alan and alan["target"] == {}  # never asked: nothing of the note or of Joan
+    personal_data.erase(key, repo, GRACE, world.now)
     intro = only_intro(world)
     assert intro.state is State.WITHDRAWN and intro.blurb == "" and intro.requester.about is None
-    assert GRACE not in json.dumps(personal_data.export(world.settings.hash_key, runtime.repository(), JOAN))
+    assert GRACE not in json.dumps(personal_data.export(key, repo, JOAN))
+
+
+def test_an_export_tells_nobody_who_said_no(world):
+    """The first person declines: the connector's export, like their page, says it is on its way, and
+    the second person, never asked, learns nothing of the first or of the note."""
+    confirmed(world)
+    world.post_form(world.last_link(JOAN), {"decision": "decline"})
+    key, repo = world.settings.hash_key, runtime.repository()
+    (grace,) = personal_data.export(key, repo, GRACE)["introductions"]
+    (alan,) = personal_data.export(key, repo, ALAN)["introductions"]
+    (joan,) = personal_data.export(key, repo, JOAN)["introductions"]
+    assert grace["state"] == alan["state"] == "on_its_way" and joan["state"] == "declined"
+    assert "Joan" not in json.dumps(alan) and "blurb" not in alan
 
 
 @pytest.mark.parametrize("path", ["/introduce", "/proposals"])
