@@ -245,3 +245,16 @@ def test_the_openapi_document_describes_the_proposal_endpoint(world):
     assert person["email"]["examples"] == ["alan@example.net"] and person["about"]["examples"] == [
         "codebreaker"
     ]
+
+
+def test_removing_a_member_leaves_a_confirmed_proposal_running(world):
+    from warm_intro.services import membership
+
+    confirmed(world)
+    removal = membership.remove(
+        runtime.repository(), world.settings.hash_key, GRACE, world.now, policy="members"
+    )
+    assert removal.was_member and set(removal.effects) == {membership.Effect.PROPOSAL}
+    world.post_form(world.last_link(JOAN), {"decision": "accept"})
+    world.deliver()
+    assert only_intro(world).state is State.AWAITING_SECOND and len(world.mail_to(ALAN)) == 1
