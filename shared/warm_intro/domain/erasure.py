@@ -83,7 +83,9 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
         else:
             intro = close(intro, State.REFUSED, now, kind_for(intro, Kind.CLOSED))
     people = {
-        "requester": _gone(intro.requester) if Role.REQUESTER in roles else replace(intro.requester, about=None),
+        "requester": _gone(intro.requester)
+        if Role.REQUESTER in roles
+        else replace(intro.requester, about=None),
         "connector": _gone(intro.connector) if Role.CONNECTOR in roles else intro.connector,
         "target": Target(ERASED_NAME, ERASED_EMAIL if intro.target.email else None)
         if Role.TARGET in roles

@@ -67,6 +67,7 @@ def followed_up(intro: Intro, role: Role) -> bool:
     """Whether this person already answered "did you connect?"."""
     return any(e.actor is role and e.action.startswith("connected:") for e in intro.history)
 
+
 # The messages only a proposal sends (a request never does).
 PROPOSAL_ONLY = frozenset(
     {
