@@ -125,3 +125,16 @@ def test_a_page_view_reads_once_per_item_and_never_scans(world):
     assert "Scan" not in calls
     assert calls.count("GetItem") == 1 + 3  # the session, then one read per item shown
     assert calls.count("Query") == 1  # the person's index entries (canonical hash only)
+
+
+def test_a_proposals_people_are_neither_known_nor_shown_through_it(world):
+    from .test_proposals import confirmed
+
+    confirmed(world)  # Grace proposes; the first person (Joan, by default asked first) is asked
+    for email in ("alan@example.net", "joan@example.net"):
+        Browser(world).post("/me", {"email": email})
+        assert [m for m in world.mail_to(email) if "/me/signin/" in m["text"]] == []
+    grace = Browser(world)
+    grace.sign_in(GRACE)  # a member: known, and the proposal is not on her home either
+    page = grace.get("/me").text
+    assert "Nothing is waiting for you." in page and "Joan" not in page and "Alan" not in page

@@ -14,7 +14,7 @@ from ..adapters.ledger import Ledgers
 from ..domain import tokens
 from ..domain.errors import Conflict, InvalidLink
 from ..domain.hashing import hashes, same_mailbox
-from ..domain.model import Delivery, Grant, Intro, Kind, Purpose, Role
+from ..domain.model import Delivery, Flow, Grant, Intro, Kind, Purpose, Role
 from ..domain.schedule import tick
 from ..domain.sessions import Session
 
@@ -80,6 +80,8 @@ def open_item(repo: Repository, session: Session, hash_key: str, intro_id: str, 
 
 
 def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
+    if intro.flow is not Flow.REQUEST:  # proposals ("you two should meet") are not on the home yet
+        return False
     email = {
         Role.REQUESTER: intro.requester.email,
         Role.CONNECTOR: intro.connector.email,
