@@ -8,7 +8,7 @@ from collections import Counter
 from time import gmtime
 from typing import Any
 
-from warm_intro.domain.model import Intro, State
+from warm_intro.domain.model import Flow, Intro, Role, State
 from warm_intro.services.unit_of_work import Store
 
 WEEK = 7 * 86_400
@@ -25,6 +25,18 @@ ORDER = [
     "confirmations",
     "approvals",
     "acceptances",
+    "introductions",
+    "declines",
+    "expiries",
+    "withdrawals",
+    "open",
+]
+OPEN = {"unconfirmed", "awaiting_connector", "awaiting_target", "awaiting_second"}
+# Proposals ("you two should meet", issue 14) are counted apart: a request's figures mean what they did.
+PROPOSAL_ORDER = [
+    "proposals",
+    "confirmed",
+    "first_yes",
     "introductions",
     "declines",
     "expiries",
@@ -48,6 +60,8 @@ def month_of(epoch: int) -> str:
 
 
 def summarise(intros: list[Intro], now: int, cap: int) -> dict[str, Any]:
+    proposals = [intro for intro in intros if intro.flow is Flow.PROPOSAL]
+    intros = [intro for intro in intros if intro.flow is not Flow.PROPOSAL]
     counts = Counter({name: 0 for name in ORDER})
     waits: list[int] = []
     asks: Counter[str] = Counter()
@@ -76,7 +90,21 @@ def summarise(intros: list[Intro], now: int, cap: int) -> dict[str, Any]:
         "median_days_to_introduction": median,
         "connector_cap_per_week": cap,
         "connectors_near_cap": [{"email": e, "asks_last_7_days": n} for e, n in near],
+        "proposals": summarise_proposals(proposals),
     }
+
+
+def summarise_proposals(intros: list[Intro]) -> dict[str, int]:
+    counts = Counter({name: 0 for name in PROPOSAL_ORDER})
+    for intro in intros:
+        history = intro.history
+        counts["proposals"] += 1
+        counts["confirmed"] += any(e.action == "confirm" and e.actor is Role.CONNECTOR for e in history)
+        counts["first_yes"] += any(e.action == "accept" and e.state is State.AWAITING_SECOND for e in history)
+        if intro.state.value in FINAL:
+            counts[FINAL[intro.state.value]] += 1
+        counts["open"] += intro.state.value in OPEN
+    return {name: counts[name] for name in PROPOSAL_ORDER}
 
 
 def collect(store: Store, span: list[str]) -> list[Intro]:
@@ -93,4 +121,7 @@ def render(figures: dict[str, Any], span: list[str]) -> str:
     cap = figures["connector_cap_per_week"]
     lines.append(f"Connectors near their cap ({cap} asks a week): {'none' if not near else ''}".rstrip())
     lines += [f"  {c['email']}: {c['asks_last_7_days']} asks in the last 7 days" for c in near]
+    proposals = figures["proposals"]
+    lines.append(f"Introductions members proposed {span[0]} to {span[-1]}:")
+    lines += [f"  {name:<15}{proposals[name]:>6}" for name in PROPOSAL_ORDER]
     return "\n".join(lines)

@@ -17,8 +17,10 @@ from time import gmtime, strftime
 
 from warm_intro.domain.errors import Conflict, MailRefused, NoLongerMember
 from warm_intro.domain.model import Intro, Role
+from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import Timings
 from warm_intro.domain.schedule import due_at
+from warm_intro.domain.sessions import Session
 from warm_intro.services.unit_of_work import Book, Entry, Ledger, LedgerOf
 
 MAX_ITEMS = 100  # DynamoDB's limit on the items of one transaction
@@ -34,6 +36,9 @@ class Stored:
     suppressions: dict[str, set[str]] = field(default_factory=dict)
     entries: set[Entry] = field(default_factory=set)
     hits: Counter[tuple[str, int]] = field(default_factory=Counter)
+    preferences: dict[str, Preferences] = field(default_factory=dict)
+    signins: dict[str, tuple[str, int]] = field(default_factory=dict)  # digest: (email, expires_at)
+    sessions: dict[str, Session] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,6 +85,7 @@ class MemoryUnit:
         self.ledgers = MemoryLedgers(self)
         self.people = MemoryPeople(self)
         self.rates = MemoryRates(self)
+        self.sessions = MemorySessions(self)
 
     def stage(self, key: tuple, write: Write, once: bool = True) -> None:
         if key in self.staged and once:
@@ -293,6 +299,60 @@ class MemoryPeople:
 
     def members(self) -> list[tuple[str, str]]:
         return sorted(self.stored.members.items())
+
+    def preferences(self, address_hash: str) -> Preferences:
+        self.unit.store.reads += 1
+        return self.stored.preferences.get(str(address_hash), Preferences())
+
+    def set_preferences(self, address_hash: str, prefs: Preferences) -> None:
+        if prefs == Preferences():
+            self.stored.preferences.pop(str(address_hash), None)
+        else:
+            self.stored.preferences[str(address_hash)] = prefs
+
+    def opt_back_in(self, address_hash: str) -> None:
+        reasons = self.stored.suppressions.get(str(address_hash))
+        if reasons is not None:
+            reasons.discard("opted_out")
+            if not reasons:
+                del self.stored.suppressions[str(address_hash)]
+
+
+class MemorySessions:
+    """Sign-in links and sessions; expiry is checked as the table's reads do (TTL deletes late)."""
+
+    def __init__(self, unit: MemoryUnit):
+        self.stored = unit.store.stored
+
+    def put_signin(self, digest: str, email: str, expires_at: int) -> None:
+        self.stored.signins[digest] = (email, expires_at)
+
+    def take_signin(self, digest: str, now: int) -> str | None:
+        found = self.stored.signins.get(digest)
+        if found is None or found[1] <= now:
+            return None
+        del self.stored.signins[digest]
+        return found[0]
+
+    def signin_exists(self, digest: str, now: int) -> bool:
+        found = self.stored.signins.get(digest)
+        return found is not None and found[1] > now
+
+    def put_session(self, digest: str, session: Session) -> None:
+        self.stored.sessions[digest] = session
+
+    def session(self, digest: str) -> Session | None:
+        return self.stored.sessions.get(digest)
+
+    def end(self, digest: str, address_hash: str) -> None:
+        self.stored.sessions.pop(digest, None)
+
+    def end_all(self, address_hashes: tuple[str, ...]) -> int:
+        mine = {str(h) for h in address_hashes}
+        ended = [d for d, s in self.stored.sessions.items() if s.address_hash in mine]
+        for digest in ended:
+            del self.stored.sessions[digest]
+        return len(ended)
 
 
 class MemoryRates:

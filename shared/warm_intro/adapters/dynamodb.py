@@ -254,6 +254,7 @@ class DynamoUnit:
     def __init__(self, table: Table, now: int, known: Iterable[Intro] = ()):
         from .ledger import DynamoLedgers
         from .people import DynamoPeople
+        from .sessions import DynamoSessions
 
         self.table, self.now, self.timings = table, now, table.timings
         self.writes = Writes(table.name)
@@ -261,6 +262,7 @@ class DynamoUnit:
         self.ledgers = DynamoLedgers(table, self.writes)
         self.people = DynamoPeople(table, self.writes)
         self.rates = DynamoRates(table)
+        self.sessions = DynamoSessions(table.client, table.name)
 
     def commit(self) -> None:
         self.writes.commit(self.table.client)

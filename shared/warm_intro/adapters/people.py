@@ -15,7 +15,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..domain.model import Role
+from ..domain.preferences import Preferences
 from ..services.unit_of_work import Entry
+from . import preferences
 from .dynamodb import Table, Writes, dump, failed_condition, load, member_key
 
 
@@ -114,6 +116,17 @@ class DynamoPeople:
             UpdateExpression="SET first_at = if_not_exists(first_at, :now) ADD reasons :r",
             ExpressionAttributeValues={":now": {"N": str(now)}, ":r": {"SS": [reason]}},
         )
+
+    # a person's own settings at /me (adapters.preferences) ---------------------------------------
+
+    def preferences(self, address_hash: str) -> Preferences:
+        return preferences.read(self.table.client, self.table.name, address_hash)
+
+    def set_preferences(self, address_hash: str, prefs: Preferences) -> None:
+        preferences.write(self.table.client, self.table.name, address_hash, prefs)
+
+    def opt_back_in(self, address_hash: str) -> None:
+        preferences.opt_back_in(self.table.client, self.table.name, address_hash)
 
     # the per-person index ------------------------------------------------------------------------
 

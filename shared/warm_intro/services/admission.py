@@ -17,6 +17,7 @@ from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, person_key
 from ..domain.lifecycle import Admission
 from ..domain.model import Intro
+from ..domain.preferences import connector_turn, own_limits, resume_at
 from ..settings import Settings
 from .unit_of_work import Book, LedgerOf, Store, UnitOfWork
 
@@ -53,17 +54,19 @@ def on_confirm(settings: Settings, uow: UnitOfWork, intro: Intro, now: int) -> A
     # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
     if uow.people.suppressed([connector_hash]):
         return Admission(closes=True, connector_name=connector_name)
-    connector, turn = limits.take_turn(found[c_ref], rules, intro.id, now)
+    # The connector's own pause and weekly limit (set at /me) count like the organisation's cap.
+    prefs = uow.people.preferences(connector_hash)
+    connector, turn, due = connector_turn(found[c_ref], rules, prefs, intro.id, now)
     if turn is limits.Turn.REFUSE:
         return Admission(closes=True, connector_name=connector_name)
-    uow.ledgers.save(c_ref, connector, due_at=limits.next_room_at(connector, rules, now))
+    uow.ledgers.save(c_ref, connector, due_at=due)
     return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD)
 
 
 def on_approve(settings: Settings, uow: UnitOfWork, intro: Intro, target_email: str, now: int) -> Admission:
     target_hash = address_hash(target_email, settings.hash_key)
-    if uow.people.suppressed([target_hash]):
-        return Admission(closes=True)
+    if uow.people.suppressed([target_hash]) or uow.people.preferences(target_hash).paused(now):
+        return Admission(closes=True)  # a paused target can't be kept waiting: it closes politely
     t_ref = LedgerOf(Book.TARGET, target_hash)
     ledger, ok = limits.target_turn(uow.ledgers.read(t_ref)[t_ref], settings.limits, now)
     if not ok:
@@ -87,6 +90,12 @@ def release_held(settings: Settings, store: Store, now: int) -> int:
 def _release(store: Store, ref: LedgerOf, rules, now: int) -> int:
     uow = store.begin(now)
     ledger, sent = uow.ledgers.read(ref)[ref], 0
+    prefs = uow.people.preferences(ref.person)
+    rules = own_limits(rules, prefs)
+    if prefs.paused(now):  # still away: the queue waits for the end of the pause
+        uow.ledgers.save(ref, ledger, due_at=resume_at(ledger, rules, prefs, now))
+        uow.commit()
+        return 0
     for intro_id in ledger.held:
         intro = uow.intros.get(intro_id)
         go = limits.is_held(intro)

@@ -11,6 +11,7 @@ from ..domain.errors import RateLimited
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import new_request
 from ..domain.model import Intro, Person, Target
+from ..domain.proposal import proposer_email
 from ..domain.rules import DAY, HOUR
 from ..domain.tokens import new_id
 from ..settings import Settings
@@ -79,10 +80,11 @@ def network(source: str) -> str:
 def confirmation_answered(
     settings: Settings, uow: UnitOfWork, intro: Intro, confirmed: bool, now: int
 ) -> None:
-    """The requester answered `intro`'s confirmation mail: stages what frees their address for the
-    next one and, after a confirmation (never a withdrawal: "this wasn't me" must not bring more
-    mail), the release of the oldest request still waiting (see domain.confirmations)."""
-    ref = _confirmations_of(settings, intro.requester.email)
+    """The requester (or a proposal's connector) answered `intro`'s confirmation mail: stages what
+    frees their address for the next one and, after a confirmation (never a withdrawal: "this wasn't
+    me" must not bring more mail), the release of the oldest request still waiting (see
+    domain.confirmations)."""
+    ref = _confirmations_of(settings, proposer_email(intro))
     window = settings.timings.unconfirmed
     ledger = confirmations.answered(uow.ledgers.get(ref), intro.id, now, window)
     for waiting_id, _ in ledger.held if confirmed else ():

@@ -11,10 +11,11 @@ from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.membership import connector_gone
 from ..domain.model import Decision, Grant, Intro, Purpose, Role, State
+from ..domain.proposal import is_proposal
 from ..domain.schedule import tick
 from ..settings import Settings
 from ..telemetry import count_events
-from . import admission, intake, personal_data
+from . import admission, intake, personal_data, proposals
 from .membership import members_vouching
 from .unit_of_work import Intros, Store, UnitOfWork, retrying
 
@@ -63,7 +64,8 @@ def answer(
         if grant.purpose is Purpose.REVIEW and connector_gone(intro):
             raise AlreadyDecided(intro)
         gate = _gate(settings, uow, intro, choice, target_email, now)
-        where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
+        # e.g. consent-page:v1, proposal-consent-page:v1: the page and wording they answered on
+        where = f"{'proposal-' if is_proposal(intro) else ''}{grant.purpose.value}-{via}"
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
@@ -84,6 +86,8 @@ def _gate(
     settings: Settings, uow: UnitOfWork, intro: Intro, choice: Decision, target_email: str | None, now: int
 ) -> Admission:
     """What the organisation's policy says, its ledger writes staged in `uow`."""
+    if is_proposal(intro):
+        return proposals.gate(settings, uow, intro, choice, now)
     if choice in (Decision.CONFIRM, Decision.WITHDRAW) and intro.state is State.UNCONFIRMED:
         intake.confirmation_answered(settings, uow, intro, choice is Decision.CONFIRM, now)
         if choice is Decision.WITHDRAW:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..domain.errors import Conflict
-from ..domain.hashing import address_hash
+from ..domain.hashing import address_hash, hashes
 from ..domain.membership import vouching, without_connector, without_requester
-from ..domain.model import Intro, Role, State
+from ..domain.model import Flow, Intro, Role, State
 from ..settings import Settings
 from .unit_of_work import Store, UnitOfWork, retrying
 
@@ -33,6 +33,10 @@ class Effect(StrEnum):
     REQUESTER_UNCONFIRMED = "they had asked for, not yet confirmed: refused politely if they confirm"
     REQUESTER_STILL_ALLOWED = "they had asked for: continue (the request policy still lets them ask)"
     TARGET = "for an introduction to them: continue (a target's membership doesn't matter)"
+    PROPOSAL = (
+        "in an introduction a member proposed: continue (its connector had to be a member to confirm it; "
+        "the two people need not be)"
+    )
 
 
 @dataclass
@@ -70,8 +74,10 @@ def remove(
     allowed_domains: tuple[str, ...] = (),
 ) -> Removal:
     """Idempotent: running it again for someone already removed finishes what a crash left undone."""
-    people = store.begin(now).people
+    uow = store.begin(now)
+    people = uow.people
     removal = Removal(email, people.remove_member(email))
+    uow.sessions.end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
     entries = people.entries(address_hash(email, hash_key))
     for intro_id, role in dict.fromkeys((e.intro, e.role) for e in entries):
@@ -99,6 +105,8 @@ def _apply(store: Store, intro_id: str, role: Role, now: int, must_be_member: bo
 
 def _effect(intro: Intro, role: Role, now: int, must_be_member: bool) -> tuple[Effect, Intro]:
     unconfirmed = intro.state is State.UNCONFIRMED
+    if intro.flow is Flow.PROPOSAL:  # an unconfirmed one is refused politely if its connector confirms
+        return Effect.PROPOSAL, intro
     if role is Role.CONNECTOR:
         if unconfirmed:
             return Effect.CONNECTOR_UNCONFIRMED, intro

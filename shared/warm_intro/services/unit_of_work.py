@@ -22,7 +22,9 @@ from ..domain.confirmations import ConfirmationLedger
 from ..domain.errors import Conflict
 from ..domain.limits import ConnectorLedger, RequesterLedger, TargetLedger
 from ..domain.model import Intro, Role
+from ..domain.preferences import Preferences
 from ..domain.rules import Timings
+from ..domain.sessions import Session
 
 type Ledger = RequesterLedger | ConnectorLedger | TargetLedger | ConfirmationLedger
 
@@ -138,6 +140,38 @@ class People(Protocol):
         """Every member as (email, name), sorted. Admin only: reads every member."""
         ...
 
+    def preferences(self, address_hash: str) -> Preferences:
+        """What the person set at /me (a pause, their own weekly limit); none set: Preferences()."""
+        ...
+
+    def set_preferences(self, address_hash: str, prefs: Preferences) -> None:
+        """At once: replaces them (all unset: nothing is kept)."""
+
+    def opt_back_in(self, address_hash: str) -> None:
+        """At once: undoes the person's own opt-out ("opted_out"); a bounce or complaint stays."""
+
+
+class Sessions(Protocol):
+    """Sign-in links and sessions at /me, by the sha256 digest of their secret; all at once."""
+
+    def put_signin(self, digest: str, email: str, expires_at: int) -> None: ...
+
+    def take_signin(self, digest: str, now: int) -> str | None:
+        """The address a sign-in link was for, spending it; None when unknown, used or expired."""
+        ...
+
+    def signin_exists(self, digest: str, now: int) -> bool: ...
+
+    def put_session(self, digest: str, session: Session) -> None: ...
+
+    def session(self, digest: str) -> Session | None: ...
+
+    def end(self, digest: str, address_hash: str) -> None: ...
+
+    def end_all(self, address_hashes: tuple[str, ...]) -> int:
+        """Ends every session of a person (any of the hashes their address may be kept under)."""
+        ...
+
 
 class Rates(Protocol):
     def hit(self, subject: str, window: int, limit: int) -> bool:
@@ -152,6 +186,7 @@ class UnitOfWork(Protocol):
     ledgers: Ledgers
     people: People
     rates: Rates
+    sessions: Sessions
 
     def commit(self) -> None:
         """Writes everything staged in one conditional write, then starts afresh. Raises Conflict

@@ -1,0 +1,112 @@
+"""Signing in by email link, and the session behind the cookie.
+
+`request_link` answers the same whoever typed whichever address: a link is mailed only to someone
+the service already knows (a member, or anyone with a request or an ask), within a per-address and
+a per-network hourly limit, and never to a suppressed address. Nothing it returns says which."""
+
+from __future__ import annotations
+
+import logging
+
+from ..adapters.mailer import Mailer
+from ..domain import sessions
+from ..domain.errors import InvalidInput, InvalidLink, MailOutcomeUnknown, MailRefused
+from ..domain.hashing import address_hash, hashes, same_mailbox
+from ..domain.model import Delivery, Flow, Kind, Role
+from ..domain.rules import HOUR
+from ..domain.tokens import digest
+from ..domain.validation import check_email
+from ..settings import Settings
+from ..views import signin_email
+from .intake import network
+from .unit_of_work import Store, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def request_link(
+    store: Store, mailer: Mailer, settings: Settings, email: str, source: str, base: str, now: int
+) -> bool:
+    """Whether a link was mailed; for tests and logs only, never for the answer."""
+    try:
+        email = check_email("email", email)
+    except InvalidInput:  # an unreadable address gets the same answer as any other
+        return False
+    key = settings.hash_key
+    hashed = address_hash(email, key)
+    # Both limits count every attempt, known or not, so hitting one says nothing about the address.
+    uow = store.begin(now)
+    ip = address_hash(network(source), key)
+    ip_ok = uow.rates.hit(f"signin-ip:{ip}", now // HOUR, settings.limit_signin_ip_hour)
+    if not ip_ok or not uow.rates.hit(f"signin:{hashed}", now // HOUR, settings.limit_signin_hour):
+        return False
+    if uow.people.suppressed([hashed]) or not known(uow, settings, email):
+        return False
+    secret, stored, expires_at = sessions.new_signin(now)
+    uow.sessions.put_signin(stored, email, expires_at)
+    try:
+        mailer.send(signin_email.compose(settings, email, f"{base}/me/signin/{secret}"), to=[email])
+    except (MailRefused, MailOutcomeUnknown):
+        # An error page here would tell a stranger the address is known; the person can ask again.
+        log.warning("sign-in link not sent", exc_info=True)
+        return False
+    return True
+
+
+def known(uow: UnitOfWork, settings: Settings, email: str) -> bool:
+    """A member, a requester, or a connector or target whose ask went out. A proposal's two people
+    are not known through it (the second may never have been asked): only its connector, a member."""
+    if uow.people.member_name(email) is not None:
+        return True
+    entries = [e for h in hashes(email, settings.hash_key) for e in uow.people.entries(h)]
+    for entry in entries[:20]:  # an ask that went out proves it; a typed-in, never-asked target does not
+        intro = uow.intros.get(entry.intro)
+        if intro is None or intro.flow is not Flow.REQUEST:
+            continue
+        if entry.role is Role.REQUESTER:
+            return True
+        kind = Kind.CONNECTOR_ASK if entry.role is Role.CONNECTOR else Kind.TARGET_ASK
+        msg = intro.outbox.get(kind)
+        if msg is not None and msg.status is Delivery.SENT:
+            return True
+    return False
+
+
+def check_signin(store: Store, secret: str, now: int) -> None:
+    """The page behind a sign-in link only shows a button; an unusable link says so (never why)."""
+    if not sessions.well_formed(secret) or not store.begin(now).sessions.signin_exists(digest(secret), now):
+        raise InvalidLink("This sign-in link doesn't work any more.")
+
+
+def sign_in(store: Store, settings: Settings, secret: str, now: int) -> str:
+    """Spends the link and opens a session; returns the session id for the cookie."""
+    stored_sessions = store.begin(now).sessions
+    email = stored_sessions.take_signin(digest(secret), now) if sessions.well_formed(secret) else None
+    if email is None:
+        raise InvalidLink("This sign-in link doesn't work any more.")
+    session_id, stored, session = sessions.new_session(email, address_hash(email, settings.hash_key), now)
+    stored_sessions.put_session(stored, session)
+    return session_id
+
+
+def current(store: Store, session_id: str | None, now: int) -> sessions.Session | None:
+    if not session_id:
+        return None
+    found = store.begin(now).sessions.session(digest(session_id))
+    return found if found is not None and found.valid_at(now) else None
+
+
+def sign_out(store: Store, session_id: str) -> None:
+    stored_sessions = store.begin(0).sessions
+    found = stored_sessions.session(digest(session_id))
+    if found is not None:
+        stored_sessions.end(digest(session_id), found.address_hash)
+
+
+def end_all(store: Store, hash_key: str, email: str) -> int:
+    """Every session of this person, under any hash their address may be kept under."""
+    return store.begin(0).sessions.end_all(hashes(email, hash_key))
+
+
+def is_me(session: sessions.Session, email: str | None, hash_key: str) -> bool:
+    return bool(email) and same_mailbox(session.email, email, hash_key)
