@@ -1,0 +1,102 @@
+"""The members' home through the unit of work in memory: sign-in by link and its session, the
+person's lists from the index, a link minted from home (one write, the repository's version, a race
+read again), and the settings that change the next ask (a pause) or end everything (erasure)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from warm_intro.domain.errors import InvalidLink
+from warm_intro.domain.model import Delivery, Kind, Role
+from warm_intro.services import admission, home, links, my_settings, signin
+
+from .conftest import ADA, ALAN, GRACE, Office
+
+DAY = 86_400
+SIGNIN = re.compile(r"https://intros\.example\.org/me/signin/([A-Za-z0-9_\-]+)")
+
+
+def signed_in(office: Office, email: str):
+    assert signin.request_link(
+        office.store,
+        office.mailer,
+        office.settings,
+        email,
+        "192.0.2.9",
+        "https://intros.example.org",
+        office.now,
+    )
+    text = office.mailer.to(email)[-1].get_body(("plain",)).get_content()
+    (secret,) = SIGNIN.findall(text)
+    session_id = signin.sign_in(office.store, office.settings, secret, office.now)
+    session = signin.current(office.store, session_id, office.now)
+    assert session is not None and session.email == email
+    return session_id, session
+
+
+def test_a_link_is_mailed_only_to_someone_known_and_signs_in_once(office):
+    assert not signin.request_link(
+        office.store, office.mailer, office.settings, ALAN, "192.0.2.9", "https://x.example", office.now
+    )  # a typed-in target nobody has asked yet is not known
+    assert office.mailer.to(ALAN) == []
+    session_id, _ = signed_in(office, GRACE)
+    assert len(office.store.stored.sessions) == 1 and office.store.stored.signins == {}
+    signin.sign_out(office.store, session_id)
+    assert signin.current(office.store, session_id, office.now) is None
+
+
+def test_the_lists_show_each_person_their_own_roles_once_their_ask_went_out(office):
+    intro = office.awaiting_connector()
+    _, ada = signed_in(office, ADA)
+    assert [
+        (i.intro.id, i.role) for i in home.items(office.store, ada, office.settings.hash_key, office.now)
+    ] == [(intro.id, Role.REQUESTER)]
+    _, grace = signed_in(office, GRACE)
+    assert [i.role for i in home.items(office.store, grace, office.settings.hash_key, office.now)] == [
+        Role.CONNECTOR
+    ]
+
+
+def test_a_link_minted_at_home_opens_the_emails_page_and_is_one_write_one_version_on(office):
+    intro = office.awaiting_connector()
+    _, grace = signed_in(office, GRACE)
+    before, commits = office.store.get(intro.id), len(office.store.commits)
+    office.store.race(lambda store: store.write(store.get(intro.id), office.now))  # someone writes first
+    token = home.open_item(office.store, grace, office.settings.hash_key, intro.id, "connector", office.now)
+    stored = office.store.get(intro.id)
+    assert stored.version == before.version + 2 and len(stored.tokens) == len(before.tokens) + 1
+    assert office.store.commits[commits:] == [1]  # the conflicted attempt wrote nothing
+    opened = links.open_link(office.store, token, office.now)
+    assert opened.grant.role is Role.CONNECTOR and opened.intro.id == intro.id
+    with pytest.raises(InvalidLink):  # nobody opens another's item
+        home.open_item(office.store, grace, office.settings.hash_key, intro.id, "requester", office.now)
+
+
+def test_a_connectors_pause_holds_the_next_ask_until_it_ends(office):
+    _, grace = signed_in(office, GRACE)
+    my_settings.pause(office.store, office.settings, grace, office.now + 3 * DAY, office.now)
+    assert my_settings.mine(office.store, office.settings, grace).prefs.paused_until == office.now + 3 * DAY
+    intro = office.awaiting_connector()
+    assert office.store.get(intro.id).outbox[Kind.CONNECTOR_ASK].status is Delivery.HELD
+    office.advance(days=1)
+    assert admission.release_held(office.settings, office.store, office.now) == 0
+    office.advance(days=2.5)
+    assert admission.release_held(office.settings, office.store, office.now) == 1
+    office.deliver()
+    assert office.store.get(intro.id).outbox[Kind.CONNECTOR_ASK].status is Delivery.SENT
+
+
+def test_never_ask_then_ask_again_and_erasure_ends_every_session(office):
+    intro = office.awaiting_target()
+    _, alan = signed_in(office, ALAN)
+    my_settings.never_ask(office.store, office.settings, alan, office.now)
+    assert my_settings.mine(office.store, office.settings, alan).opted_out
+    my_settings.ask_again(office.store, office.settings, alan)
+    assert not my_settings.mine(office.store, office.settings, alan).opted_out
+    signed_in(office, ALAN)
+    erased = my_settings.erase(office.store, office.settings, alan, office.now)
+    assert erased.introductions == 1 and office.store.stored.sessions == {}
+    stored = office.store.get(intro.id)
+    assert stored.target.email != ALAN and stored.target.name == "(erased)" and not stored.is_open
