@@ -14,13 +14,13 @@ from .model import SENDABLE, Delivery, Intro, Kind, Message, Person, Role, State
 
 ERASED_NAME = "(erased)"
 ERASED_EMAIL = "erased@erased.invalid"  # .invalid can never be delivered (RFC 2606)
-FREE_TEXT = ("blurb", "note", "private_note")
+FREE_TEXT = ("blurb", "note", "private_note", "acquaintance")
 IN_FLIGHT = frozenset({Delivery.PENDING, Delivery.RETRY, Delivery.SENDING, Delivery.HELD})
 EVERYONE = frozenset({Role.REQUESTER, Role.CONNECTOR, Role.TARGET})
 
 
 def has_content(intro: Intro) -> bool:
-    return bool(intro.blurb or intro.note or intro.private_note or intro.target.about)
+    return bool(intro.blurb or intro.note or intro.private_note or intro.acquaintance or intro.target.about)
 
 
 def forget_content(intro: Intro, now: int) -> Intro:
@@ -30,7 +30,12 @@ def forget_content(intro: Intro, now: int) -> Intro:
         return intro
     target = replace(intro.target, about=None)
     intro = intro.evolve(
-        blurb="", note=None, private_note=None, target=target, outbox=_cancelled(intro, IN_FLIGHT, now)
+        blurb="",
+        note=None,
+        private_note=None,
+        acquaintance=None,
+        target=target,
+        outbox=_cancelled(intro, IN_FLIGHT, now),
     )
     return intro.evolve(version=intro.version + 1, updated_at=now)
 
@@ -92,6 +97,7 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
         blurb="",
         note=None,
         private_note=None,
+        acquaintance=None,
         outbox=outbox,
         version=intro.version + 1,
         updated_at=now,
