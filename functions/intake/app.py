@@ -16,6 +16,7 @@ from warm_intro.api import PROBLEMS, Accepted, IntroRequest
 from warm_intro.domain.errors import DomainError
 from warm_intro.services import intake
 from warm_intro.telemetry import metrics
+from warm_intro.views.wording import span
 from warm_intro.web import (
     CROSS_SITE,
     CrossSite,
@@ -81,7 +82,27 @@ def submit_form():
         return html(
             runtime.settings(), "request_form.html", status_of(error), form=form, errors={"form": str(error)}
         )
-    return html(runtime.settings(), "request_sent.html")
+    return html(
+        runtime.settings(),
+        "request_sent.html",
+        email=body.requester.email,
+        confirm_within=span(runtime.settings().unconfirmed_hours, "hour"),
+    )
+
+
+@app.get("/about", include_in_schema=False)
+def about():
+    """The privacy notice: who runs the service, why people hear from it, what is kept, for how long."""
+    settings = runtime.settings()
+    return html(
+        settings,
+        "about.html",
+        contact=settings.contact,
+        expiry=span(settings.expiry_days, "day"),
+        confirm_within=span(settings.unconfirmed_hours, "hour"),
+        content_retention=span(settings.content_retention_days, "day"),
+        intro_retention=span(settings.intro_retention_days, "day"),
+    )
 
 
 json_errors(app, pages=("/",))
@@ -95,6 +116,7 @@ def _nest(form: dict[str, str]) -> dict:
     return {
         "requester": {"name": form.get("requester_name", ""), "email": form.get("requester_email", "")},
         "connector_email": form.get("connector_email", ""),
+        "acquaintance": form.get("acquaintance") or None,
         "target": {
             "name": form.get("target_name", ""),
             "email": form.get("target_email") or None,

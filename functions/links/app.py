@@ -12,8 +12,9 @@ from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.model import Decision
 from warm_intro.services import links
 from warm_intro.telemetry import metrics
-from warm_intro.views.link_pages import FORMS, can_act, outcome
+from warm_intro.views.link_pages import FORMS, can_act, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
+from warm_intro.views.wording import span
 from warm_intro.web import html, status_of
 
 logger = Logger()
@@ -26,7 +27,9 @@ app = APIGatewayHttpResolver()
 @app.head("/optout/<token>")
 def show(token: str):
     opened = links.open_link(runtime.repository(), token, runtime.now())
-    return _page(opened, status=link_status(opened.intro, opened.grant))
+    # An email's "Yes" or "No" link opens the page with that answer ready; only the press decides.
+    chosen = ready_choice(opened.grant, app.current_event.get_query_string_value("choice", ""))
+    return _page(opened, status=link_status(opened.intro, opened.grant), chosen=chosen)
 
 
 @app.post("/link/<token>")
@@ -125,6 +128,8 @@ def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Respo
         "form": {},
         "errors": {},
         "just": False,
+        "chosen": None,
+        "retention": span(settings.content_retention_days, "day"),
         **extra,
     }
     if can_act(intro, grant):
