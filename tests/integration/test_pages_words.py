@@ -204,3 +204,30 @@ def test_the_json_api_takes_the_line_and_refuses_line_breaks(world):
     refused = world.ask(acquaintance="two\nlines")
     assert refused.status == 422 and "acquaintance" in refused.text
     assert world.ask(acquaintance="x" * 201).status == 422
+
+
+def test_the_line_is_in_the_requesters_and_the_connectors_export_never_the_targets_and_erasure_takes_it(
+    world,
+):
+    from warm_intro import runtime
+    from warm_intro.services import personal_data
+
+    found = awaiting_target(world, acquaintance=LINE)
+    key, repo = world.settings.hash_key, runtime.repository()
+
+    def exported(email: str) -> dict:
+        (view,) = personal_data.export(key, repo, email)["introductions"]
+        return view
+
+    assert exported(ADA)["acquaintance"] == LINE
+    assert exported(GRACE)["acquaintance"] == LINE
+    assert "acquaintance" not in exported(ALAN)
+    personal_data.erase(key, repo, GRACE, world.now)
+    assert world.intro(found).acquaintance is None
+
+
+def test_the_line_shows_on_the_requesters_and_the_connectors_pages_only(world):
+    pages = every_page(world)
+    shown = {name for name, page in pages.items() if LINE in page}
+    assert shown == {"confirm", "review"}
+    assert "How you know them (only grace@example.org sees this):" in text(pages["confirm"])

@@ -125,8 +125,8 @@ def test_a_connector_without_a_name_is_never_shown_by_address_in_from_or_subject
 @pytest.mark.parametrize(
     ("kind", "answers"),
     [
-        (Kind.TARGET_ASK, [("Yes", "accept", "Yes, introduce us"), ("No", "decline", "No, thank you")]),
-        (Kind.TARGET_REMINDER, [("Yes", "accept", "Yes, introduce us"), ("No", "decline", "No, thank you")]),
+        (Kind.TARGET_ASK, [("Yes", "accept", None), ("No", "decline", None)]),
+        (Kind.TARGET_REMINDER, [("Yes", "accept", None), ("No", "decline", None)]),
         (
             Kind.CONNECTOR_ASK,
             [
