@@ -133,7 +133,9 @@ def test_an_emails_answer_link_opens_its_page_with_that_answer_ready_and_decides
     assert world.intro(found).state.value == ("awaiting_target" if who == ALAN else "awaiting_connector")
 
 
-@pytest.mark.parametrize("choice", ["opt_out", "approve", "confirm", "yes", "", "<script>", "ACCEPT", "accept "])
+@pytest.mark.parametrize(
+    "choice", ["opt_out", "approve", "confirm", "yes", "", "<script>", "ACCEPT", "accept "]
+)
 def test_an_answer_the_page_does_not_offer_is_ignored(world, choice):
     awaiting_target(world)
     page = world.get(f"{world.last_link(ALAN)}?choice={choice}")
@@ -155,7 +157,10 @@ def test_the_connectors_answers_come_first_and_the_private_note_says_who_sees_it
     html = world.get(world.last_link(GRACE)).text
     jump = html.index('<nav class="jump"')
     assert jump < html.index("<blockquote>") and jump < html.index("<form")
-    assert '<a href="#approve-title">Yes, ask Alan Turing</a><a href="#decline-title">No, not this one</a>' in html
+    assert (
+        '<a href="#approve-title">Yes, ask Alan Turing</a><a href="#decline-title">No, not this one</a>'
+        in html
+    )
     page = text(html)
     assert f"How Ada Lovelace knows you, in their words (only you see this): {LINE}" in page
     assert (
