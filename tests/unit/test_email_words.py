@@ -20,8 +20,18 @@ from hypothesis import strategies as st
 
 from local.screenshot_emails import BASE, INTRO, SETTINGS, sample_links
 from warm_intro.domain.errors import InvalidInput
-from warm_intro.domain.messages import SPECS
-from warm_intro.domain.model import Delivery, Event, Kind, Message, Person, Role, State
+from warm_intro.domain.messages import ANSWER_LINKS, SPECS
+from warm_intro.domain.model import (
+    DECISIONS_BY_PURPOSE,
+    Decision,
+    Delivery,
+    Event,
+    Kind,
+    Message,
+    Person,
+    Role,
+    State,
+)
 from warm_intro.domain.validation import check_name
 from warm_intro.views.emails import compose
 
@@ -259,3 +269,9 @@ def test_the_subject_reads_back_word_for_word_whatever_the_names(connector, requ
     (sender,) = BytesParser(policy=policy.default).parsebytes(raw)["From"].addresses
     assert sender.addr_spec == "intros@example.org"
     assert sender.display_name in (f"{connector} via Bletchley Circle", "")
+
+
+def test_every_answer_an_email_offers_is_one_its_page_takes_and_none_is_never_ask_again():
+    for purpose, answers in ANSWER_LINKS.items():
+        assert set(answers) <= set(DECISIONS_BY_PURPOSE[purpose]), purpose
+        assert Decision.OPT_OUT not in answers  # that one has its own link, with its own page

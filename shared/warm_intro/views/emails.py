@@ -17,8 +17,8 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, getaddresses, make_msgid
 
-from ..domain.messages import SPECS
-from ..domain.model import Decision, Intro, Kind, Person, Purpose, Role
+from ..domain.messages import ANSWER_LINKS, SPECS
+from ..domain.model import Intro, Kind, Person, Purpose, Role
 from ..domain.schedule import closes_at
 from ..domain.validation import plain_name
 from ..settings import Settings
@@ -38,11 +38,6 @@ REPLY_TO: dict[Kind, tuple[Role, ...]] = {
 REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER}
 # Asks that read as the connector's own, because they are: From "<connector> via <organisation>".
 FROM_CONNECTOR = {Kind.TARGET_ASK, Kind.TARGET_REMINDER}
-# The answers each ask offers as links, each opening its page with that answer ready (a GET never acts).
-CHOICES: dict[Purpose, tuple[Decision, ...]] = {
-    Purpose.REVIEW: (Decision.APPROVE, Decision.DECLINE),
-    Purpose.CONSENT: (Decision.ACCEPT, Decision.DECLINE),
-}
 # Sent to an address nobody has proven yet: the name beside it is whatever a stranger typed, so it stays out.
 UNPROVEN = {Kind.CONFIRM_REQUEST}
 
@@ -85,7 +80,7 @@ def context(intro: Intro, links: dict[Purpose, str], settings: Settings) -> dict
         "links": {purpose.value: url for purpose, url in links.items()},
         "choose": {
             purpose.value: {d.value: f"{links[purpose]}?choice={d.value}" for d in decisions}
-            for purpose, decisions in CHOICES.items()
+            for purpose, decisions in ANSWER_LINKS.items()
             if purpose in links
         },
         "closes_on": day(closes_at(intro, settings.timings)),

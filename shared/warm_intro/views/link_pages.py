@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.membership import connector_gone
-from ..domain.model import DECISIONS_BY_PURPOSE, Decision, Grant, Intro, Purpose, Role, State
+from ..domain.messages import ANSWER_LINKS
+from ..domain.model import Grant, Intro, Purpose, Role, State
 
 FORMS = {
     Purpose.CONFIRM: "confirm.html",
@@ -32,13 +33,9 @@ def can_act(intro: Intro, grant: Grant) -> bool:
             return _last_action(intro, grant.role) != "opt_out"
 
 
-# The answers an email offers as links of their own (views.emails.CHOICES), one per page's purpose.
-READY = {Decision.APPROVE, Decision.DECLINE, Decision.ACCEPT}
-
-
 def ready_choice(grant: Grant, value: str | None) -> str | None:
-    """The answer a link asked to have ready on its page, if this page offers it; never a decision."""
-    offered = {d.value for d in DECISIONS_BY_PURPOSE.get(grant.purpose, ()) if d in READY}
+    """The answer an email's link asked to have ready on its page, if its page offers it as a link."""
+    offered = {d.value for d in ANSWER_LINKS.get(grant.purpose, ())}
     return value if value in offered else None
 
 
