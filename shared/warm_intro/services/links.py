@@ -63,7 +63,7 @@ def answer(
         if grant.purpose is Purpose.REVIEW and connector_gone(intro):
             raise AlreadyDecided(intro)
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
-        where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
+        where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v2: the page and wording they answered on
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
