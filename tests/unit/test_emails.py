@@ -17,11 +17,13 @@ from warm_intro.domain.errors import InvalidInput
 from warm_intro.domain.messages import SPECS
 from warm_intro.domain.model import Kind, Person, Role, Target
 from warm_intro.domain.validation import check_email
-from warm_intro.views.emails import compose
+from warm_intro.views.emails import UNPROVEN, compose
 
 REPLY_TO = {
     Kind.TARGET_ASK: ["grace@example.org"],
     Kind.TARGET_REMINDER: ["grace@example.org"],
+    Kind.SECOND_ASK: ["grace@example.org"],
+    Kind.SECOND_REMINDER: ["grace@example.org"],
     Kind.INTRODUCTION: ["ada@example.org", "alan@example.net"],
     Kind.THANKS: ["ada@example.org"],
 }
@@ -62,7 +64,7 @@ def test_each_message_has_both_parts_and_our_headers(kind):
     assert html.lstrip().startswith("<!doctype html>")
     assert msg["From"].addresses[0].display_name == (
         "Grace Hopper via Bletchley Circle"
-        if kind in (Kind.TARGET_ASK, Kind.TARGET_REMINDER)
+        if kind in (Kind.TARGET_ASK, Kind.TARGET_REMINDER, Kind.SECOND_ASK, Kind.SECOND_REMINDER)
         else "Bletchley Circle introductions"
     )
     assert msg["From"].addresses[0].addr_spec == "intros@example.org"
@@ -143,8 +145,9 @@ def test_user_text_is_escaped_in_html_and_makes_no_links(kind):
     choices = {
         f"{url}?choice={c}" for url in sample_links().values() for c in ("accept", "approve", "decline")
     }
-    assert set(page.hrefs) <= set(sample_links().values()) | choices | {f"{BASE}/", f"{BASE}/about"}
-    if kind is Kind.CONFIRM_REQUEST:  # to an unproven address: none of a stranger's text at all
+    ours = {f"{BASE}/", f"{BASE}/introduce", f"{BASE}/about"}
+    assert set(page.hrefs) <= set(sample_links().values()) | choices | ours
+    if kind in UNPROVEN:  # to an unproven address: none of a stranger's text at all
         assert "Lovelace" not in text + html and "script" not in text + html
     else:
         assert "&lt;b&gt;Lovelace&lt;/b&gt;" in html

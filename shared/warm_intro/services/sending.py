@@ -14,15 +14,11 @@ from ..domain.hashing import address_hash
 from ..domain.lifecycle import close, record
 from ..domain.messages import SPECS
 from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role, State
+from ..domain.proposal import kind_for
 from ..settings import Settings
 from ..views.emails import compose, envelope, recipients
 
-ROLE_OF = {
-    Purpose.CONFIRM: Role.REQUESTER,
-    Purpose.FOLLOWUP: Role.REQUESTER,
-    Purpose.REVIEW: Role.CONNECTOR,
-    Purpose.CONSENT: Role.TARGET,
-}
+ASKED = (State.AWAITING_CONNECTOR, State.AWAITING_TARGET, State.AWAITING_SECOND)
 
 
 class SendFailed(Exception):
@@ -108,7 +104,7 @@ def _links(
     links: dict[Purpose, str] = {}
     for purpose in SPECS[kind].links:
         token, digest = tokens.mint(intro_id)
-        role = ROLE_OF.get(purpose, SPECS[kind].optout_role)
+        role = SPECS[kind].link_role(purpose)
         grants[digest] = Grant(role=role, purpose=purpose, expires_at=now + settings.timings.link)
         links[purpose] = link_url(settings, purpose, token)
     return grants, links
@@ -120,8 +116,9 @@ def _suppressed(intro: Intro, kind: Kind, now: int) -> Intro | None:
         return None
     intro = delivery.suppressed(intro, kind, now)
     asking = SPECS[kind].only_while
-    if asking in (State.AWAITING_CONNECTOR, State.AWAITING_TARGET) and intro.state is asking:
-        intro = record(close(intro, State.REFUSED, now, Kind.CLOSED), now, Role.SYSTEM, "undeliverable")
+    if asking in ASKED and intro.state is asking:
+        closed = kind_for(intro, Kind.CLOSED)
+        intro = record(close(intro, State.REFUSED, now, closed), now, Role.SYSTEM, "undeliverable")
     return intro
 
 
