@@ -55,6 +55,8 @@ class Settings(BaseModel):
         None,
         description="Who people write to about their data (the About page); empty: REPLY_TO, else SENDER",
     )
+    limit_signin_hour: int = Field(3, ge=1, description="Sign-in links one address may be sent per hour")
+    limit_signin_ip_hour: int = Field(10, ge=1, description="Sign-in attempts per hour from one network")
 
     @field_validator("base_url")
     @classmethod
