@@ -42,6 +42,7 @@ def submit(store: Store, settings: Settings, request: IntroRequest, now: int, vi
             now,
             via,
             held=not now_ok,
+            acquaintance=request.acquaintance,
         )
         uow.intros.add(intro)
         personal_data.index(uow, intro, settings.hash_key)
