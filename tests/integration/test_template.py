@@ -157,7 +157,7 @@ def test_indexes_cost_nothing_on_a_transition():
 def test_every_setting_reaches_the_functions():
     env = T["Globals"]["Function"]["Environment"]["Variables"]
     # The hash key arrives as its secret's ARN; runtime.settings() reads the value (never in the configuration).
-    assert {name.upper() for name in Settings.model_fields} - {"HASH_KEY"} <= set(env)
+    assert {name.upper() for name in Settings.names()} - {"HASH_KEY"} <= set(env)
     assert env[HASH_KEY_SECRET] == "HashKey" and "HASH_KEY" not in env
 
 
