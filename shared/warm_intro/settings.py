@@ -77,13 +77,14 @@ class Settings:
     dotless_domains: tuple[str, ...] = Field(
         (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
     )
+    limit_signin_hour: int = Field(3, ge=1, description="Sign-in links one address may be sent per hour")
+    limit_signin_ip_hour: int = Field(10, ge=1, description="Sign-in attempts per hour from one network")
 
     def __post_init__(self) -> None:
         errors = []
         for f in dataclasses.fields(self):
             try:
-                value = _checked(f, _converted(_types()[f.name], getattr(self, f.name)))
-                object.__setattr__(self, f.name, value)
+                object.__setattr__(self, f.name, _valid(f, getattr(self, f.name)))
             except (TypeError, ValueError) as error:
                 errors.append(f"{f.name}: {error}")
         if errors:
@@ -100,26 +101,11 @@ class Settings:
 
     @property
     def timings(self) -> Timings:
-        return Timings(
-            reminder_days=self.reminder_days,
-            expiry_days=self.expiry_days,
-            unconfirmed_hours=self.unconfirmed_hours,
-            followup_days=self.followup_days,
-            retention_days=self.content_retention_days,
-            intro_retention_days=self.intro_retention_days,
-        )
+        return timings_of(self.__dict__)
 
     @property
     def limits(self) -> Limits:
-        return Limits(
-            requester_open=self.limit_requester_open,
-            requester_per_30_days=self.limit_requester_30d,
-            connector_per_week=self.limit_connector_week,
-            connector_over_capacity=self.connector_over_capacity,
-            target_per_30_days=self.limit_target_30d,
-            block_after_decline_days=self.block_after_decline_days,
-            requests_per_ip_per_hour=self.limit_ip_hour,
-        )
+        return limits_of(self.__dict__)
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -137,13 +123,18 @@ class Settings:
         """HASH_KEY is given directly (locally, in tests) or, deployed, read from the secret HASH_KEY_SECRET
         names, so that the key itself never sits in a function's configuration."""
         environ = os.environ if environ is None else environ
-        values = {name: environ[name.upper()] for name in cls.names() if name.upper() in environ}
+        values = {name: environ[env_var(name)] for name in cls.names() if env_var(name) in environ}
         if "hash_key" not in values and environ.get(HASH_KEY_SECRET) and read_secret is not None:
             values["hash_key"] = read_secret(environ[HASH_KEY_SECRET])
         missing = [f.name for f in dataclasses.fields(cls) if _required(f) and f.name not in values]
         if missing:
-            raise InvalidSettings("; ".join(f"{name}: required ({name.upper()})" for name in missing))
+            raise InvalidSettings("; ".join(f"{name}: required ({env_var(name)})" for name in missing))
         return cls(**values)
+
+
+def _valid(f: dataclasses.Field, value: Any) -> Any:
+    """A field's value as its type, within its bounds and rules."""
+    return _checked(f, _converted(_types()[f.name], value))
 
 
 @cache
@@ -216,3 +207,78 @@ def _colour(value: str) -> str:
 
 # Rules beyond a field's type and bounds, by field.
 RULES: dict[str, Callable[[Any], Any]] = {"base_url": _base_url, "accent_color": _colour}
+
+
+# One mapping, template parameter -> environment variable -> settings field, for the functions, the
+# local server and the admin CLI. A field's variable is its name in upper case; its parameter is its
+# name in CamelCase unless named here (None: the stack's own resource or secret, not a parameter).
+PARAMETER_OF: dict[str, str | None] = {
+    "sender": "SenderAddress",
+    "table_name": None,
+    "config_set": None,
+    "hash_key": None,
+}
+# Settings field -> the domain's Timings or Limits field it sets.
+TIMINGS = {
+    "reminder_days": "reminder_days",
+    "expiry_days": "expiry_days",
+    "unconfirmed_hours": "unconfirmed_hours",
+    "followup_days": "followup_days",
+    "content_retention_days": "retention_days",
+    "intro_retention_days": "intro_retention_days",
+}
+LIMITS = {
+    "limit_requester_open": "requester_open",
+    "limit_requester_30d": "requester_per_30_days",
+    "limit_connector_week": "connector_per_week",
+    "connector_over_capacity": "connector_over_capacity",
+    "limit_target_30d": "target_per_30_days",
+    "block_after_decline_days": "block_after_decline_days",
+    "limit_ip_hour": "requests_per_ip_per_hour",
+}
+
+
+def env_var(field: str) -> str:
+    return field.upper()
+
+
+def parameter_of(field: str) -> str | None:
+    if field in PARAMETER_OF:
+        return PARAMETER_OF[field]
+    return "".join(part[:1].upper() + part[1:] for part in field.split("_"))
+
+
+# Template parameter -> settings field, for every setting a parameter gives.
+PARAMETERS: dict[str, str] = {p: f for f in Settings.names() if (p := parameter_of(f)) is not None}
+
+
+def timings_of(values: Mapping[str, Any]) -> Timings:
+    return Timings(**{to: values[name] for name, to in TIMINGS.items() if name in values})
+
+
+def limits_of(values: Mapping[str, Any]) -> Limits:
+    return Limits(**{to: values[name] for name, to in LIMITS.items() if name in values})
+
+
+def from_parameters(parameters: Mapping[str, str]) -> dict[str, Any]:
+    """Every setting a template parameter gives (by field name): the given parameters' values,
+    validated as Settings validates them, and the settings' defaults for the rest (a setting with no
+    default is left out unless given). For the admin CLI,
+    which has a stack's parameters but no table, sender or key to build a whole Settings with."""
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    values = {
+        name: _valid(fields[name], fields[name].default)
+        for name in PARAMETERS.values()
+        if not _required(fields[name])
+    }
+    errors = []
+    for parameter, value in parameters.items():
+        if parameter in PARAMETERS:
+            name = PARAMETERS[parameter]
+            try:
+                values[name] = _valid(fields[name], value)
+            except (TypeError, ValueError) as error:
+                errors.append(f"{name}: {error}")
+    if errors:
+        raise InvalidSettings("; ".join(errors))
+    return values
