@@ -8,11 +8,12 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import bodies, runtime
+from warm_intro.domain.actors import can_act
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.model import Decision
 from warm_intro.services import links
 from warm_intro.telemetry import metrics
-from warm_intro.views.link_pages import FORMS, can_act, outcome
+from warm_intro.views.link_pages import FORMS, outcome
 from warm_intro.views.link_pages import status as link_status
 from warm_intro.web import html, status_of
 

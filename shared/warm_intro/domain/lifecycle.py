@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from . import actors
 from .disclosure import neutral_close_pending
-from .errors import AlreadyDecided, NotAllowed
 from .messages import SPECS
 from .model import (
-    DECISIONS_BY_PURPOSE,
     SENDABLE,
     Decision,
     Delivery,
@@ -78,23 +77,15 @@ def decide(
     note: str | None = None,
     admission: Admission = GO,
 ) -> Intro:
-    """Apply one person's decision made through a link. Raises if the link cannot make it now."""
-    if decision not in DECISIONS_BY_PURPOSE[grant.purpose]:
-        raise NotAllowed("This link cannot make that choice.")
+    """Apply one person's decision made through a link. Raises if the link cannot make it now: who may
+    act, on what, in which state, is domain.actors' to say."""
+    actors.check(intro, grant, decision)
     if decision is Decision.OPT_OUT:
         return _opt_out(intro, grant.role, now, via)
     if decision is Decision.WITHDRAW:
         return _withdraw(intro, now, via)
     if decision in (Decision.YES, Decision.NOT_YET, Decision.NO):
         return _follow_up(intro, decision, now, via)
-    needed = {
-        Decision.CONFIRM: State.UNCONFIRMED,
-        Decision.APPROVE: State.AWAITING_CONNECTOR,
-        Decision.ACCEPT: State.AWAITING_TARGET,
-        Decision.DECLINE: State.AWAITING_CONNECTOR if grant.role is Role.CONNECTOR else State.AWAITING_TARGET,
-    }[decision]
-    if intro.state is not needed:
-        raise AlreadyDecided(intro)
     match decision:
         case Decision.CONFIRM:
             intro = _confirm(intro, now, admission)
@@ -154,15 +145,12 @@ def _withdraw(intro: Intro, now: int, via: str) -> Intro:
         close_ = replace(intro.outbox[Kind.CLOSED], status=Delivery.CANCELLED, at=now)
         intro = _bump(intro.evolve(outbox={**intro.outbox, Kind.CLOSED: close_}), now)
         return _record(intro, now, Role.REQUESTER, "withdraw", via)
-    if not intro.is_open:
-        raise AlreadyDecided(intro)
     return _record(_close(intro, State.WITHDRAWN, now, None), now, Role.REQUESTER, "withdraw", via)
 
 
 def _opt_out(intro: Intro, role: Role, now: int, via: str) -> Intro:
     """Never ask me again. While this person is the one being asked, it is also a quiet 'no'."""
-    waiting_on = {State.AWAITING_CONNECTOR: Role.CONNECTOR, State.AWAITING_TARGET: Role.TARGET}
-    if waiting_on.get(intro.state) is role:
+    if actors.asked(intro) is role:
         intro = _close(intro, State.DECLINED, now, Kind.CLOSED)
     elif role is Role.SYSTEM:  # a click on a message to several people: see domain.messages
         intro = _quiet(intro, now)
@@ -185,8 +173,6 @@ def _quiet(intro: Intro, now: int) -> Intro:
 
 
 def _follow_up(intro: Intro, decision: Decision, now: int, via: str) -> Intro:
-    if intro.state is not State.INTRODUCED or intro.followup is not None:
-        raise AlreadyDecided(intro)
     intro = intro.evolve(followup=decision.value)
     intro = _send(intro, now, Kind.THANKS) if decision is Decision.YES else _bump(intro, now)
     return _record(intro, now, Role.REQUESTER, f"connected:{decision.value}", via)

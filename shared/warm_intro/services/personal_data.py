@@ -16,7 +16,7 @@ from time import gmtime, strftime
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, person_deletes, person_items
-from ..domain import erasure
+from ..domain import actors, erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes, same_mailbox
@@ -108,12 +108,8 @@ def _intros(repo: Repository, entries: list[dict]) -> list[Intro]:
 
 
 def _addresses(intro: Intro) -> dict[Role, str]:
-    people = {
-        Role.REQUESTER: intro.requester.email,
-        Role.CONNECTOR: intro.connector.email,
-        Role.TARGET: intro.target.email,
-    }
-    return {r: e for r, e in people.items() if e and e != erasure.ERASED_EMAIL}
+    """A person's addresses, not the placeholder erasure leaves."""
+    return {r: e for r, e in actors.addresses(intro).items() if e != erasure.ERASED_EMAIL}
 
 
 def _key_of(write: dict) -> tuple:

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnec
 
 from ..adapters.dynamodb import Repository
 from ..adapters.mailer import Mailer
-from ..domain import delivery, tokens
+from ..domain import actors, delivery, tokens
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import close, record
@@ -19,12 +19,6 @@ from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role
 from ..settings import Settings
 from ..views.emails import compose, envelope, recipients
 
-ROLE_OF = {
-    Purpose.CONFIRM: Role.REQUESTER,
-    Purpose.FOLLOWUP: Role.REQUESTER,
-    Purpose.REVIEW: Role.CONNECTOR,
-    Purpose.CONSENT: Role.TARGET,
-}
 # SES refused, or the request never left this machine: either way nothing was sent.
 NOT_SENT = (ClientError, EndpointConnectionError, ConnectTimeoutError)
 
@@ -112,7 +106,7 @@ def _links(
     links: dict[Purpose, str] = {}
     for purpose in SPECS[kind].links:
         token, digest = tokens.mint(intro_id)
-        role = ROLE_OF.get(purpose, SPECS[kind].optout_role)
+        role = actors.ROLE_OF.get(purpose, SPECS[kind].optout_role)
         grants[digest] = Grant(role=role, purpose=purpose, expires_at=now + settings.timings.link)
         links[purpose] = link_url(settings, purpose, token)
     return grants, links
@@ -123,8 +117,7 @@ def _suppressed(intro: Intro, kind: Kind, now: int) -> Intro | None:
     if kind not in intro.outbox or intro.outbox[kind].status not in SENDABLE:
         return None
     intro = delivery.suppressed(intro, kind, now)
-    asking = SPECS[kind].only_while
-    if asking in (State.AWAITING_CONNECTOR, State.AWAITING_TARGET) and intro.state is asking:
+    if actors.asks_now(intro, kind):
         intro = record(close(intro, State.REFUSED, now, Kind.CLOSED), now, Role.SYSTEM, "undeliverable")
     return intro
 
