@@ -37,6 +37,7 @@ EXPIRES = T + 999 * DAY
 GRANTS = [Grant(role, purpose, EXPIRES) for purpose, role in actors.ROLE_OF.items()] + [
     Grant(role, Purpose.OPTOUT, EXPIRES) for role in Role
 ]
+FORWARD = (Decision.CONFIRM, Decision.APPROVE, Decision.ACCEPT, Decision.YES)
 ADMISSIONS = st.sampled_from([GO, Admission(hold=True), Admission(closes=True), Admission(allowed=False)])
 
 
@@ -44,6 +45,14 @@ ADMISSIONS = st.sampled_from([GO, Admission(hold=True), Admission(closes=True), 
 class Click:
     grant: Grant
     decision: Decision
+    admission: Admission
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Someone presses one of the buttons offered right now: steers walks past the first steps."""
+
+    pick: int
     admission: Admission
 
 
@@ -60,7 +69,9 @@ class Removed:
 
 moves = st.one_of(
     st.builds(Click, st.sampled_from(GRANTS), st.sampled_from(Decision), ADMISSIONS),
-    st.builds(Wait, st.integers(0, 12 * DAY), st.booleans()),
+    st.builds(Answer, st.integers(0, 20), ADMISSIONS),
+    st.builds(Answer, st.just(0), st.just(GO)),  # the first button moves the request on
+    st.builds(Wait, st.integers(0, 2 * DAY) | st.integers(0, 30 * DAY), st.booleans()),
     st.builds(Removed, st.sampled_from([Role.CONNECTOR, Role.REQUESTER])),
 )
 
@@ -78,6 +89,16 @@ def walk(steps: list) -> list[Intro]:
                     )
                 except (AlreadyDecided, NotAllowed):
                     pass
+            case Answer(pick, admission):
+                offered = sorted(
+                    ((g, d) for g in GRANTS for d in actors.choices(intro, g)),
+                    key=lambda c: c[1] not in FORWARD,
+                )
+                if offered:
+                    grant, decision = offered[pick % len(offered)]
+                    intro = delivered(
+                        decide(intro, grant, decision, now, via="test", admission=admission), now
+                    )
             case Wait(seconds, refused):
                 now += seconds
                 intro = delivered(
