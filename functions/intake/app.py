@@ -13,19 +13,10 @@ from pydantic import ValidationError
 
 from warm_intro import bodies, runtime
 from warm_intro.api import PROBLEMS, Accepted, IntroRequest
-from warm_intro.domain.errors import DomainError
+from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
 from warm_intro.services import intake
 from warm_intro.telemetry import metrics
-from warm_intro.web import (
-    CROSS_SITE,
-    CrossSite,
-    cross_site,
-    field_errors,
-    html,
-    json_errors,
-    refuse_cross_site,
-    status_of,
-)
+from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
@@ -77,7 +68,7 @@ def submit_form():
     except ValidationError as error:
         errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
         return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors)
-    except (DomainError, bodies.Unreadable) as error:
+    except REFUSED as error:
         return html(
             runtime.settings(), "request_form.html", status_of(error), form=form, errors={"form": str(error)}
         )

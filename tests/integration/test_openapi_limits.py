@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.support.world import REQUEST
+from local.world import REQUEST
 from warm_intro.domain.validation import ABOUT_MAX, BLURB_MAX, BLURB_MIN, EMAIL_MAX, NAME_MAX
 
 _ips = itertools.count(1)

@@ -12,8 +12,7 @@ import pytest
 from moto import mock_aws
 
 from local import lambdas, template
-from tests.support.fixtures import START
-from tests.support.world import World
+from local.world import START, World
 from warm_intro import runtime
 
 from .steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, introduced, tick, unconfirmed

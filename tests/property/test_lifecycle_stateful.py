@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from moto import mock_aws
 
-from tests.support.fixtures import START
-from tests.support.world import World
+from local.world import START, World
 from warm_intro import runtime
 from warm_intro.adapters.ledger import Ledgers
 from warm_intro.domain.hashing import address_hash

@@ -6,21 +6,16 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
-
 from ..adapters.dynamodb import Repository
 from ..adapters.mailer import Mailer
 from ..domain import actors, delivery, tokens
-from ..domain.errors import Conflict
+from ..domain.errors import Conflict, MailRefused
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import close, record
 from ..domain.messages import SPECS
 from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role, State
 from ..settings import Settings
 from ..views.emails import compose, envelope, recipients
-
-# SES refused, or the request never left this machine: either way nothing was sent.
-NOT_SENT = (ClientError, EndpointConnectionError, ConnectTimeoutError)
 
 
 class SendFailed(Exception):
@@ -49,11 +44,11 @@ def deliver(
     try:
         people = envelope(kind, intro, leave_out)
         ses_id = mailer.send(message, [p.email for p in people.to], [p.email for p in people.cc])
-    except NOT_SENT as error:
+    except MailRefused as error:  # nothing was sent; MailOutcomeUnknown leaves the claim standing
         after = _update(repo, intro, lambda i: delivery.refused(i, kind, now) if _sending(i, kind) else None)
         if after is not None and after.outbox[kind].status is Delivery.FAILED:
             return Delivery.FAILED  # parked for an operator: retrying the record would change nothing
-        raise SendFailed(f"{kind.value} for {intro.id}: {_code(error)}") from error
+        raise SendFailed(f"{kind.value} for {intro.id}: {error.reason}") from error
     _update(repo, intro, lambda i: delivery.sent(i, kind, now, ses_id) if _sending(i, kind) else None)
     return Delivery.SENT
 
@@ -124,10 +119,6 @@ def _suppressed(intro: Intro, kind: Kind, now: int) -> Intro | None:
 
 def _sending(intro: Intro, kind: Kind) -> bool:
     return kind in intro.outbox and intro.outbox[kind].status is Delivery.SENDING
-
-
-def _code(error: Exception) -> str:
-    return error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
 
 
 def _update(repo: Repository, intro: Intro, change) -> Intro | None:
