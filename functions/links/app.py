@@ -14,7 +14,7 @@ from warm_intro.domain.model import Decision
 from warm_intro.refusals import REFUSED, refusal
 from warm_intro.services import links
 from warm_intro.telemetry import metrics
-from warm_intro.views.link_pages import FORMS, outcome
+from warm_intro.views.link_pages import form, outcome
 from warm_intro.views.link_pages import status as link_status
 from warm_intro.web import error_page, html
 
@@ -96,7 +96,7 @@ def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Respo
         **extra,
     }
     if can_act(intro, grant):
-        return html(settings, FORMS[grant.purpose], status, **context)
+        return html(settings, form(intro, grant), status, **context)
     title, lines = outcome(intro, grant)
     return html(
         settings,

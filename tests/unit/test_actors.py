@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.unit.test_proposal_lifecycle import proposed
 from tests.unit.test_schedule import TIMINGS, T, delivered, requested
 from warm_intro.domain import actors
 from warm_intro.domain.disclosure import neutral_close_pending
@@ -20,23 +21,45 @@ from warm_intro.domain.model import (
     DECISIONS_BY_PURPOSE,
     Decision,
     Delivery,
+    Flow,
     Grant,
     Intro,
     Purpose,
     Role,
     State,
 )
+from warm_intro.domain.proposal import FIRST, SECOND
 from warm_intro.domain.rules import DAY, HOUR
 from warm_intro.domain.schedule import tick
 from warm_intro.settings import Settings
-from warm_intro.views.link_pages import FORMS
+from warm_intro.views.link_pages import form
 from warm_intro.web import html
 
 EXPIRES = T + 999 * DAY
 # Every link the notifier mints: each purpose for the role it speaks for, and an opt-out for everyone.
-GRANTS = [Grant(role, purpose, EXPIRES) for purpose, role in actors.ROLE_OF.items()] + [
-    Grant(role, Purpose.OPTOUT, EXPIRES) for role in Role
-]
+# Every link the notifier mints, for each kind of introduction: each purpose for the roles it speaks
+# for, and an opt-out for everyone.
+OPTOUTS = [Grant(role, Purpose.OPTOUT, EXPIRES) for role in Role]
+GRANTS_OF = {
+    Flow.REQUEST: [
+        Grant(Role.REQUESTER, Purpose.CONFIRM, EXPIRES),
+        Grant(Role.REQUESTER, Purpose.FOLLOWUP, EXPIRES),
+        Grant(Role.CONNECTOR, Purpose.REVIEW, EXPIRES),
+        Grant(Role.TARGET, Purpose.CONSENT, EXPIRES),
+        *OPTOUTS,
+    ],
+    Flow.PROPOSAL: [
+        Grant(Role.CONNECTOR, Purpose.CONFIRM, EXPIRES),
+        *(
+            Grant(role, purpose, EXPIRES)
+            for role in (FIRST, SECOND)
+            for purpose in (Purpose.CONSENT, Purpose.FOLLOWUP)
+        ),
+        *OPTOUTS,
+    ],
+}
+GRANTS = list(dict.fromkeys(GRANTS_OF[Flow.REQUEST] + GRANTS_OF[Flow.PROPOSAL]))
+STARTS = {Flow.REQUEST: requested, Flow.PROPOSAL: proposed}
 FORWARD = (Decision.CONFIRM, Decision.APPROVE, Decision.ACCEPT, Decision.YES)
 ADMISSIONS = st.sampled_from([GO, Admission(hold=True), Admission(closes=True), Admission(allowed=False)])
 
@@ -76,9 +99,9 @@ moves = st.one_of(
 )
 
 
-def walk(steps: list) -> list[Intro]:
+def walk(steps: list, flow: Flow = Flow.REQUEST) -> list[Intro]:
     """Every introduction a request passes through under `steps`; refused clicks change nothing."""
-    intro, now, seen = requested(), T, []
+    intro, now, seen = STARTS[flow](), T, []
     for move in steps:
         seen.append(intro)
         match move:
@@ -91,7 +114,7 @@ def walk(steps: list) -> list[Intro]:
                     pass
             case Answer(pick, admission):
                 offered = sorted(
-                    ((g, d) for g in GRANTS for d in actors.choices(intro, g)),
+                    ((g, d) for g in GRANTS_OF[flow] for d in actors.choices(intro, g)),
                     key=lambda c: c[1] not in FORWARD,
                 )
                 if offered:
@@ -120,9 +143,9 @@ def accepted(intro: Intro, grant: Grant, decision: Decision) -> bool:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(moves, max_size=12))
-def test_the_lifecycle_accepts_exactly_what_the_page_offers_and_any_opt_out(steps):
-    for intro in walk(steps):
+@given(st.lists(moves, max_size=12), st.sampled_from(Flow))
+def test_the_lifecycle_accepts_exactly_what_the_page_offers_and_any_opt_out(steps, flow):
+    for intro in walk(steps, flow):
         for grant in GRANTS:
             offered = actors.choices(intro, grant)
             assert actors.can_act(intro, grant) == bool(offered)
@@ -147,7 +170,7 @@ def test_the_table_keeps_what_each_decision_needed_before(steps):
             Decision.YES: intro.state is State.INTRODUCED and intro.followup is None,
         }
         needed[Decision.NOT_YET] = needed[Decision.NO] = needed[Decision.YES]
-        for grant in GRANTS:
+        for grant in GRANTS_OF[Flow.REQUEST]:
             for decision in DECISIONS_BY_PURPOSE[grant.purpose]:
                 if decision is Decision.DECLINE:
                     expected = needed[Decision.APPROVE if grant.role is Role.CONNECTOR else Decision.ACCEPT]
@@ -165,7 +188,7 @@ def buttons(intro: Intro, grant: Grant) -> set[Decision]:
     """The decisions the link's form, as the links function renders it, lets a person press."""
     page = html(
         SETTINGS,
-        FORMS[grant.purpose],
+        form(intro, grant),
         intro=intro,
         role=grant.role.value,
         connector_name=intro.connector.name or intro.connector.email,
@@ -177,10 +200,10 @@ def buttons(intro: Intro, grant: Grant) -> set[Decision]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(moves, max_size=10))
-def test_every_form_shown_has_a_button_for_each_choice_and_no_other(steps):
-    for intro in walk(steps):
-        for grant in GRANTS:
+@given(st.lists(moves, max_size=10), st.sampled_from(Flow))
+def test_every_form_shown_has_a_button_for_each_choice_and_no_other(steps, flow):
+    for intro in walk(steps, flow):
+        for grant in GRANTS_OF[flow]:
             if actors.can_act(intro, grant):
                 assert buttons(intro, grant) == set(actors.choices(intro, grant))
 

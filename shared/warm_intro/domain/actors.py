@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from .disclosure import seen_by_requester
 from .errors import AlreadyDecided, NotAllowed
-from .model import DECISIONS_BY_PURPOSE, Decision, Grant, Intro, Kind, Person, Purpose, Role, State
+from .model import DECISIONS_BY_PURPOSE, Decision, Flow, Grant, Intro, Kind, Person, Purpose, Role, State
+from .proposal import FIRST, SECOND, followed_up
 
 CONNECTOR_REMOVED = "connector_removed"  # the consent-record action of a removal (domain.membership)
 
@@ -38,24 +39,31 @@ class Turn:
     on_behalf: bool = True
 
 
-TURNS: dict[State, Turn] = {
-    State.UNCONFIRMED: Turn(
-        Role.REQUESTER, Purpose.CONFIRM, (Decision.CONFIRM,), Kind.CONFIRM_REQUEST, on_behalf=False
-    ),
-    State.AWAITING_CONNECTOR: Turn(
-        Role.CONNECTOR,
-        Purpose.REVIEW,
-        (Decision.APPROVE, Decision.DECLINE),
-        Kind.CONNECTOR_ASK,
-        Kind.CONNECTOR_REMINDER,
-    ),
-    State.AWAITING_TARGET: Turn(
-        Role.TARGET,
-        Purpose.CONSENT,
-        (Decision.ACCEPT, Decision.DECLINE, Decision.OPT_OUT),
-        Kind.TARGET_ASK,
-        Kind.TARGET_REMINDER,
-    ),
+CONSENT = (Decision.ACCEPT, Decision.DECLINE, Decision.OPT_OUT)
+# For each kind of introduction (domain.proposal), whose turn each open state is.
+TURNS: dict[Flow, dict[State, Turn]] = {
+    Flow.REQUEST: {
+        State.UNCONFIRMED: Turn(
+            Role.REQUESTER, Purpose.CONFIRM, (Decision.CONFIRM,), Kind.CONFIRM_REQUEST, on_behalf=False
+        ),
+        State.AWAITING_CONNECTOR: Turn(
+            Role.CONNECTOR,
+            Purpose.REVIEW,
+            (Decision.APPROVE, Decision.DECLINE),
+            Kind.CONNECTOR_ASK,
+            Kind.CONNECTOR_REMINDER,
+        ),
+        State.AWAITING_TARGET: Turn(
+            Role.TARGET, Purpose.CONSENT, CONSENT, Kind.TARGET_ASK, Kind.TARGET_REMINDER
+        ),
+    },
+    Flow.PROPOSAL: {
+        State.UNCONFIRMED: Turn(
+            Role.CONNECTOR, Purpose.CONFIRM, (Decision.CONFIRM,), Kind.CONFIRM_PROPOSAL, on_behalf=False
+        ),
+        State.AWAITING_TARGET: Turn(FIRST, Purpose.CONSENT, CONSENT, Kind.TARGET_ASK, Kind.TARGET_REMINDER),
+        State.AWAITING_SECOND: Turn(SECOND, Purpose.CONSENT, CONSENT, Kind.SECOND_ASK, Kind.SECOND_REMINDER),
+    },
 }
 
 
@@ -63,31 +71,21 @@ TURNS: dict[State, Turn] = {
 class Standing:
     """Decisions a link offers outside any turn, for as long as `holds`."""
 
-    purpose: Purpose
-    role: Role | None  # None: whoever the message went to (domain.messages, optout_role)
+    purpose: Purpose  # held by whoever the link was minted for (domain.messages, link_role)
     decisions: tuple[Decision, ...]
     holds: Callable[[Intro, Role], bool]
 
 
 STANDING: tuple[Standing, ...] = (
-    # The requester may withdraw for as long as their request is, as they see it, still going.
-    Standing(
-        Purpose.CONFIRM, Role.REQUESTER, (Decision.WITHDRAW,), lambda i, _: seen_by_requester(i).is_open
-    ),
+    # Whoever started it may withdraw for as long as it is, as they see it, still going.
+    Standing(Purpose.CONFIRM, (Decision.WITHDRAW,), lambda i, _: seen_by_requester(i).is_open),
     Standing(
         Purpose.FOLLOWUP,
-        Role.REQUESTER,
         (Decision.YES, Decision.NOT_YET, Decision.NO),
-        lambda i, _: i.state is State.INTRODUCED and i.followup is None,
+        lambda i, role: i.state is State.INTRODUCED and not followed_up(i, role),
     ),
-    Standing(Purpose.OPTOUT, None, (Decision.OPT_OUT,), lambda i, role: last_action(i, role) != "opt_out"),
+    Standing(Purpose.OPTOUT, (Decision.OPT_OUT,), lambda i, role: last_action(i, role) != "opt_out"),
 )
-
-# Whose link each purpose is, where that is fixed; the notifier mints tokens with it.
-ROLE_OF: dict[Purpose, Role] = {
-    **{s.purpose: s.role for s in STANDING if s.role is not None},
-    **{t.purpose: t.role for t in TURNS.values()},
-}
 
 
 def email_of(intro: Intro, role: Role) -> str | None:
@@ -113,7 +111,7 @@ def addresses(intro: Intro) -> dict[Role, str]:
 
 
 def turn(intro: Intro) -> Turn | None:
-    return TURNS.get(intro.state)
+    return TURNS[intro.flow].get(intro.state)
 
 
 def waiting_on(intro: Intro) -> Role | None:
@@ -143,7 +141,7 @@ def choices(intro: Intro, grant: Grant) -> tuple[Decision, ...]:
     if now is not None and now.purpose is grant.purpose and waiting_on(intro) is grant.role:
         offered = now.answers
     for row in STANDING:
-        if row.purpose is grant.purpose and row.role in (None, grant.role) and row.holds(intro, grant.role):
+        if row.purpose is grant.purpose and row.holds(intro, grant.role):
             offered = (*offered, *row.decisions)
     return offered
 

@@ -14,6 +14,7 @@ from .disclosure import neutral_close_pending, settled_at, visible_at
 from .erasure import IN_FLIGHT, anonymise, forget_content, has_content, is_anonymous
 from .lifecycle import close, record, send
 from .model import Delivery, Intro, Kind, Message, Role, State
+from .proposal import FOLLOWUPS, kind_for
 from .rules import Timings
 
 QUIET_EXPIRY, EXPIRY, REMINDER, FOLLOWUP = "quiet_expiry", "expiry", "reminder", "followup"
@@ -30,11 +31,14 @@ def tick(intro: Intro, now: int, t: Timings) -> Intro:
     if QUIET_EXPIRY in moments:
         intro = record(close(intro, State.EXPIRED, now, None), now, Role.SYSTEM, "expire")
     elif EXPIRY in moments:  # the same neutral close as a decline: nothing says who was silent
-        intro = record(close(intro, State.EXPIRED, now, Kind.CLOSED), now, Role.SYSTEM, "expire")
+        intro = record(
+            close(intro, State.EXPIRED, now, kind_for(intro, Kind.CLOSED)), now, Role.SYSTEM, "expire"
+        )
     elif REMINDER in moments and (turn := actors.turn(intro)) and turn.reminder:
         intro = send(intro, now, turn.reminder).evolve(reminded=intro.reminded | {turn.role})
     elif FOLLOWUP in moments:
-        intro = send(intro, now, Kind.FOLLOWUP)
+        for kind in FOLLOWUPS[intro.flow]:
+            intro = send(intro, now, kind)
     if _moments(intro, t).get(TELL, now + 1) <= now:  # also right after an expiry at this same tick
         intro = _tell(intro, now)
     if FORGET in moments:
@@ -90,7 +94,7 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
 
 
 def _tell(intro: Intro, now: int) -> Intro:
-    return record(delivery.release(intro, Kind.CLOSED, now), now, Role.SYSTEM, "tell")
+    return record(delivery.release(intro, kind_for(intro, Kind.CLOSED), now), now, Role.SYSTEM, "tell")
 
 
 def _stuck_at(msg: Message, t: Timings) -> int | None:

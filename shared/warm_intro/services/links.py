@@ -12,10 +12,11 @@ from ..domain.errors import Conflict, InvalidLink, LimitReached, NotAllowed
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.model import Decision, Grant, Intro, Role
+from ..domain.proposal import is_proposal
 from ..domain.schedule import tick
 from ..settings import Settings
 from ..telemetry import count_events
-from . import admission, intake, personal_data
+from . import admission, intake, personal_data, proposals
 from .membership import members_vouching
 
 
@@ -61,7 +62,8 @@ def answer(
         intro = tick(stored, now, repo.timings)  # a late "yes" finds the request as the clock left it
         actors.check(intro, grant, choice)  # before the gate looks anything up
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
-        where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
+        # e.g. consent-page:v1, proposal-consent-page:v1: the page and wording they answered on
+        where = f"{'proposal-' if is_proposal(intro) else ''}{grant.purpose.value}-{via}"
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
@@ -88,6 +90,8 @@ def _gate(
     settings: Settings, repo: Repository, intro: Intro, choice: Decision, target_email: str | None, now: int
 ) -> tuple[Admission, list[dict]]:
     """What the organisation's policy and limits say, for a decision actors.check has let through."""
+    if is_proposal(intro):
+        return proposals.gate(settings, repo, intro, choice, now)
     if choice in (Decision.CONFIRM, Decision.WITHDRAW) and actors.waiting_on(intro) is Role.REQUESTER:
         released = intake.confirmation_answered(settings, repo, intro, choice is Decision.CONFIRM, now)
         if choice is Decision.WITHDRAW:

@@ -14,6 +14,7 @@ from ..domain.hashing import address_hash
 from ..domain.lifecycle import close, record
 from ..domain.messages import SPECS
 from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role, State
+from ..domain.proposal import kind_for
 from ..settings import Settings
 from ..views.emails import compose, envelope, recipients
 
@@ -101,7 +102,7 @@ def _links(
     links: dict[Purpose, str] = {}
     for purpose in SPECS[kind].links:
         token, digest = tokens.mint(intro_id)
-        role = actors.ROLE_OF.get(purpose, SPECS[kind].optout_role)
+        role = SPECS[kind].link_role(purpose)
         grants[digest] = Grant(role=role, purpose=purpose, expires_at=now + settings.timings.link)
         links[purpose] = link_url(settings, purpose, token)
     return grants, links
@@ -113,7 +114,8 @@ def _suppressed(intro: Intro, kind: Kind, now: int) -> Intro | None:
         return None
     intro = delivery.suppressed(intro, kind, now)
     if actors.asks_now(intro, kind):
-        intro = record(close(intro, State.REFUSED, now, Kind.CLOSED), now, Role.SYSTEM, "undeliverable")
+        closed = kind_for(intro, Kind.CLOSED)
+        intro = record(close(intro, State.REFUSED, now, closed), now, Role.SYSTEM, "undeliverable")
     return intro
 
 
