@@ -4,6 +4,7 @@ link shows and the lifecycle that applies its decisions agree, decision by decis
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 
 import pytest
@@ -106,12 +107,10 @@ def walk(steps: list, flow: Flow = Flow.REQUEST) -> list[Intro]:
         seen.append(intro)
         match move:
             case Click(grant, decision, admission):
-                try:
+                with suppress(AlreadyDecided, NotAllowed):
                     intro = delivered(
                         decide(intro, grant, decision, now, via="test", admission=admission), now
                     )
-                except (AlreadyDecided, NotAllowed):
-                    pass
             case Answer(pick, admission):
                 offered = sorted(
                     ((g, d) for g in GRANTS_OF[flow] for d in actors.choices(intro, g)),

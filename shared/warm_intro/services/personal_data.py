@@ -210,10 +210,8 @@ def _seen_state(intro: Intro, roles: set[Role], shown: set[Role]) -> str:
     if intro.state is State.INTRODUCED:
         return intro.state.value
     if intro.is_open:
-        if (
-            shown & {Role.CONNECTOR, Role.TARGET}
-            or intro.state is State.UNCONFIRMED
-            and Role.REQUESTER in roles
+        if shown & {Role.CONNECTOR, Role.TARGET} or (
+            intro.state is State.UNCONFIRMED and Role.REQUESTER in roles
         ):
             return intro.state.value
         return "open"
