@@ -13,9 +13,10 @@ from enum import StrEnum
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
+from ..adapters.sessions import Sessions
 from ..domain import actors
 from ..domain.errors import Conflict
-from ..domain.hashing import address_hash
+from ..domain.hashing import address_hash, hashes
 from ..domain.membership import vouching, without_connector, without_requester
 from ..domain.model import Flow, Intro, Role, State
 from ..settings import Settings
@@ -77,6 +78,7 @@ def remove(
 ) -> Removal:
     """Idempotent: running it again for someone already removed finishes what a crash left undone."""
     removal = Removal(email, repo.remove_member(email))
+    Sessions(repo).end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
     entries = Ledgers(repo).person_entries(address_hash(email, hash_key))
     for intro_id, role in dict.fromkeys((e["intro"], Role(e["role"])) for e in entries):

@@ -16,6 +16,7 @@ from time import gmtime, strftime
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, person_deletes, person_items
+from ..adapters.sessions import Sessions
 from ..domain import actors, erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
@@ -77,6 +78,7 @@ def erase(hash_key: str, repo: Repository, email: str, now: int) -> Erased:
     spelled |= {member for member, _ in repo.members() if same_mailbox(member, email, hash_key)}
     removed = [repo.remove_member(address) for address in sorted(spelled)]
     Ledgers(repo).drop_entries(entries)
+    Sessions(repo).end_all(hashes(email, hash_key))  # signed in at /me: signed out everywhere
     return Erased(changed, any(removed), bool(repo.suppressed([address_hash(email, hash_key)])))
 
 
