@@ -17,6 +17,7 @@ from warm_intro.domain import note_coach
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
 from warm_intro.services import intake, notes, proposals
 from warm_intro.telemetry import metrics
+from warm_intro.views.wording import span
 from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site
 
 logger = Logger()
@@ -144,7 +145,27 @@ def submit_form():
         return html(
             runtime.settings(), "request_form.html", status_of(error), form=form, errors={"form": str(error)}
         )
-    return html(runtime.settings(), "request_sent.html")
+    return html(
+        runtime.settings(),
+        "request_sent.html",
+        email=body.requester.email,
+        confirm_within=span(runtime.settings().unconfirmed_hours, "hour"),
+    )
+
+
+@app.get("/about", include_in_schema=False)
+def about():
+    """The privacy notice: who runs the service, why people hear from it, what is kept, for how long."""
+    settings = runtime.settings()
+    return html(
+        settings,
+        "about.html",
+        contact=settings.contact,
+        expiry=span(settings.expiry_days, "day"),
+        confirm_within=span(settings.unconfirmed_hours, "hour"),
+        content_retention=span(settings.content_retention_days, "day"),
+        intro_retention=span(settings.intro_retention_days, "day"),
+    )
 
 
 json_errors(app, pages=("/", "/introduce"))
@@ -158,6 +179,7 @@ def _nest(form: dict[str, str]) -> dict:
     return {
         "requester": {"name": form.get("requester_name", ""), "email": form.get("requester_email", "")},
         "connector_email": form.get("connector_email", ""),
+        "acquaintance": form.get("acquaintance") or None,
         "target": {
             "name": form.get("target_name", ""),
             "email": form.get("target_email") or None,

@@ -51,6 +51,10 @@ class Settings(BaseModel):
     dotless_domains: tuple[str, ...] = Field(
         (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
     )
+    contact_email: str | None = Field(
+        None,
+        description="Who people write to about their data (the About page); empty: REPLY_TO, else SENDER",
+    )
     limit_signin_hour: int = Field(3, ge=1, description="Sign-in links one address may be sent per hour")
     limit_signin_ip_hour: int = Field(10, ge=1, description="Sign-in attempts per hour from one network")
 
@@ -84,6 +88,10 @@ class Settings(BaseModel):
         # Every caller hashes with `settings.hash_key`, so the domains reach every hash with it.
         object.__setattr__(self, "hash_key", HashKey(self.hash_key, self.dotless_domains))
         return self
+
+    @property
+    def contact(self) -> str:
+        return self.contact_email or self.reply_to or self.sender
 
     @property
     def timings(self) -> Timings:

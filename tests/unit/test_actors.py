@@ -194,6 +194,8 @@ def buttons(intro: Intro, grant: Grant) -> set[Decision]:
         form={},
         errors={},
         just=False,
+        chosen=None,
+        retention="30 days",
     ).body
     return {Decision(v) for v in re.findall(r'name="decision" value="([a-z_]+)"', page)}
 

@@ -45,6 +45,7 @@ def submit(
             now,
             via,
             held=not now_ok,
+            acquaintance=request.acquaintance,
         )
         ledger_write = confirmation_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY)
         try:

@@ -62,7 +62,7 @@ def answer(
         intro = tick(stored, now, repo.timings)  # a late "yes" finds the request as the clock left it
         actors.check(intro, grant, choice)  # before the gate looks anything up
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
-        # e.g. consent-page:v1, proposal-consent-page:v1: the page and wording they answered on
+        # e.g. consent-page:v2, proposal-consent-page:v2: the page and wording they answered on
         where = f"{'proposal-' if is_proposal(intro) else ''}{grant.purpose.value}-{via}"
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate

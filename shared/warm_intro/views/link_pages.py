@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..domain.actors import can_act, connector_gone, last_action
 from ..domain.disclosure import Seen, seen_by_requester
+from ..domain.messages import ANSWER_LINKS
 from ..domain.model import Grant, Intro, Purpose, Role, State
 from ..domain.proposal import is_proposal
 from . import proposal_pages
@@ -22,6 +23,12 @@ NEUTRAL = "This introduction won't happen right now"
 
 def form(intro: Intro, grant: Grant) -> str:
     return (proposal_pages.FORMS if is_proposal(intro) else FORMS)[grant.purpose]
+
+
+def ready_choice(grant: Grant, value: str | None) -> str | None:
+    """The answer an email's link asked to have ready on its page, if its page offers it as a link."""
+    offered = {d.value for d in ANSWER_LINKS.get(grant.purpose, ())}
+    return value if value in offered else None
 
 
 def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
@@ -42,12 +49,13 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
         ]
     if grant.role is Role.REQUESTER:
         return _requester_outcome(intro)
-    if mine == "decline" and grant.role is Role.CONNECTOR:
-        return "You declined", [f"{r} will only hear that it won't happen right now, never that it was you."]
     if mine == "decline":
-        return "You declined", ["Nobody will be told it was you."]
+        return "You declined", [f"{r} never learns who said no, only that it won't happen right now."]
     if mine == "accept":
-        return "You said yes", [f"We've sent one email to you and {r}. Enjoy the conversation."]
+        return "You said yes", [
+            f"We're sending one email to you and {r}, who will see your address and write first.",
+            "Enjoy the conversation.",
+        ]
     if intro.state is State.INTRODUCED:  # the connector, in copy of the introduction they made possible
         return "They've been introduced", [
             f"{t} said yes, and you're in copy of the introduction. Thank you."
@@ -55,7 +63,9 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     if intro.state is State.WITHDRAWN and last_action(intro, Role.REQUESTER) == "withdraw":
         return "This request was withdrawn", [f"{r} withdrew it. There's nothing more to do."]
     if mine == "approve" and intro.is_open:
-        return "Thank you for approving", [f"We've asked {t} privately. If they say yes, you'll be in copy."]
+        return "Thank you for approving", [
+            f"We'll ask {t} privately. If they say yes, you'll be in copy of the introduction."
+        ]
     if mine == "approve":  # declined, expired or closed after they approved: the same words for each
         return "This introduction won't happen right now", [
             "The request has closed. Nobody is told why, and there's nothing more for you to do. Thank you."
