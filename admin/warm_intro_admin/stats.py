@@ -62,7 +62,7 @@ def month_of(epoch: int) -> str:
 def summarise(intros: list[Intro], now: int, cap: int) -> dict[str, Any]:
     proposals = [intro for intro in intros if intro.flow is Flow.PROPOSAL]
     intros = [intro for intro in intros if intro.flow is not Flow.PROPOSAL]
-    counts = Counter({name: 0 for name in ORDER})
+    counts = Counter(dict.fromkeys(ORDER, 0))
     waits: list[int] = []
     asks: Counter[str] = Counter()
     for intro in intros:
@@ -95,7 +95,7 @@ def summarise(intros: list[Intro], now: int, cap: int) -> dict[str, Any]:
 
 
 def summarise_proposals(intros: list[Intro]) -> dict[str, int]:
-    counts = Counter({name: 0 for name in PROPOSAL_ORDER})
+    counts = Counter(dict.fromkeys(PROPOSAL_ORDER, 0))
     for intro in intros:
         history = intro.history
         counts["proposals"] += 1

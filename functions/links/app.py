@@ -8,12 +8,13 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import bodies, runtime
+from warm_intro.domain.actors import can_act
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.model import Decision
 from warm_intro.refusals import REFUSED, refusal
 from warm_intro.services import links
 from warm_intro.telemetry import metrics
-from warm_intro.views.link_pages import can_act, form, outcome, ready_choice
+from warm_intro.views.link_pages import form, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
 from warm_intro.views.wording import span
 from warm_intro.web import error_page, html

@@ -208,17 +208,17 @@ class DynamoIntros:
         return sorted(map(from_item, found), key=lambda intro: intro.created_at)
 
     def stored_addresses(self) -> list[tuple[str, Role, str]]:
-        found: list[tuple[str, Role, str]] = []
         items = self.table.scan_all(
             FilterExpression="sk = :i",
             ProjectionExpression="pk, requester, connector, target",
             ExpressionAttributeValues={":i": {"S": "INTRO"}},
         )
-        for item in map(load, items):
-            for role in (Role.REQUESTER, Role.CONNECTOR, Role.TARGET):
-                if email := item.get(role.value, {}).get("email"):
-                    found.append((intro_id_of(item["pk"]), role, email))
-        return found
+        return [
+            (intro_id_of(item["pk"]), role, email)
+            for item in map(load, items)
+            for role in (Role.REQUESTER, Role.CONNECTOR, Role.TARGET)
+            if (email := item.get(role.value, {}).get("email"))
+        ]
 
     def unscheduled(self) -> list[str]:
         items = self.table.scan_all(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain import tokens
+from ..domain import actors, tokens
 from ..domain.errors import InvalidLink
 from ..domain.hashing import hashes, same_mailbox
 from ..domain.model import Delivery, Flow, Grant, Intro, Kind, Purpose, Role
@@ -76,11 +76,7 @@ def open_item(store: Store, session: Session, hash_key: str, intro_id: str, role
 def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
     if intro.flow is not Flow.REQUEST:  # proposals ("you two should meet") are not on the home yet
         return False
-    email = {
-        Role.REQUESTER: intro.requester.email,
-        Role.CONNECTOR: intro.connector.email,
-        Role.TARGET: intro.target.email,
-    }[role]
+    email = actors.email_of(intro, role)
     if not email or not same_mailbox(email, session.email, hash_key):
         return False
     if role is Role.REQUESTER:

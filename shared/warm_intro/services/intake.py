@@ -4,8 +4,8 @@ whether the requester's address was already sent a confirmation."""
 from __future__ import annotations
 
 import ipaddress
+from typing import TYPE_CHECKING
 
-from ..api import IntroRequest
 from ..domain import confirmations
 from ..domain.errors import RateLimited
 from ..domain.hashing import address_hash
@@ -18,6 +18,9 @@ from ..settings import Settings
 from ..telemetry import count_events
 from . import personal_data
 from .unit_of_work import Book, LedgerOf, Store, UnitOfWork, retrying
+
+if TYPE_CHECKING:  # the request models (pydantic) load with the intake's handler, not the links pages'
+    from ..api import IntroRequest
 
 
 def submit(store: Store, settings: Settings, request: IntroRequest, now: int, via: str, source: str) -> Intro:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain import tokens
-from ..domain.errors import AlreadyDecided, InvalidLink, LimitReached, NotAllowed
+from ..domain import actors, tokens
+from ..domain.errors import InvalidLink, LimitReached, NotAllowed
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
-from ..domain.membership import connector_gone
-from ..domain.model import Decision, Grant, Intro, Purpose, Role, State
+from ..domain.model import Decision, Grant, Intro, Role
 from ..domain.proposal import is_proposal
 from ..domain.schedule import tick
 from ..settings import Settings
@@ -61,18 +60,16 @@ def answer(
     def decide_once(uow: UnitOfWork) -> tuple[Intro, Intro, Grant]:
         stored, grant = _read(uow.intros, token, now)
         intro = tick(stored, now, uow.timings)  # a late "yes" finds the request as the clock left it
-        if grant.purpose is Purpose.REVIEW and connector_gone(intro):
-            raise AlreadyDecided(intro)
+        actors.check(intro, grant, choice)  # before the gate looks anything up
         gate = _gate(settings, uow, intro, choice, target_email, now)
         # e.g. consent-page:v2, proposal-consent-page:v2: the page and wording they answered on
         where = f"{'proposal-' if is_proposal(intro) else ''}{grant.purpose.value}-{via}"
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
-        if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
-            uow.people.suppress(
-                address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now
-            )
+        # A click on a message to several people (Role.SYSTEM) is nobody's in particular: no address.
+        if choice is Decision.OPT_OUT and (email := actors.email_of(intro, grant.role)):
+            uow.people.suppress(address_hash(email, settings.hash_key), "opted_out", now)
         written = uow.intros.save(updated, members=members_vouching(settings, intro, updated))
         personal_data.index_added(uow, intro, updated, settings.hash_key)
         return stored, written, grant
@@ -85,10 +82,11 @@ def answer(
 def _gate(
     settings: Settings, uow: UnitOfWork, intro: Intro, choice: Decision, target_email: str | None, now: int
 ) -> Admission:
-    """What the organisation's policy says, its ledger writes staged in `uow`."""
+    """What the organisation's policy and limits say, for a decision actors.check has let through; its
+    ledger writes staged in `uow`."""
     if is_proposal(intro):
         return proposals.gate(settings, uow, intro, choice, now)
-    if choice in (Decision.CONFIRM, Decision.WITHDRAW) and intro.state is State.UNCONFIRMED:
+    if choice in (Decision.CONFIRM, Decision.WITHDRAW) and actors.waiting_on(intro) is Role.REQUESTER:
         intake.confirmation_answered(settings, uow, intro, choice is Decision.CONFIRM, now)
         if choice is Decision.WITHDRAW:
             return GO
@@ -99,14 +97,8 @@ def _gate(
             # now: their next request's confirmation mail need not wait for this one to lapse.
             uow.commit()
             raise
-    if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
+    if choice is Decision.APPROVE:
         email = approved_address(intro, target_email)
         # The person index learns a corrected address in the same write (personal_data.index_added).
         return admission.on_approve(settings, uow, intro, email, now)
     return GO
-
-
-def _address_of(intro: Intro, role: Role) -> str:
-    return {Role.REQUESTER: intro.requester.email, Role.CONNECTOR: intro.connector.email}.get(
-        role, intro.target.email or ""
-    )

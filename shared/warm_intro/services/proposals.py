@@ -9,7 +9,8 @@ asked (opted out, bounced, asked too often) ends it with the same neutral close 
 
 from __future__ import annotations
 
-from ..api import ProposalRequest
+from typing import TYPE_CHECKING
+
 from ..domain import confirmations, limits
 from ..domain.errors import LimitReached, RateLimited
 from ..domain.hashing import address_hash
@@ -23,8 +24,13 @@ from ..telemetry import count_events
 from . import intake, personal_data
 from .unit_of_work import Book, LedgerOf, Store, UnitOfWork, retrying
 
+if TYPE_CHECKING:  # the request models (pydantic) load with the intake's handler, not the links pages'
+    from ..api import ProposalRequest
 
-def submit(store: Store, settings: Settings, request: ProposalRequest, now: int, via: str, source: str) -> Intro:
+
+def submit(
+    store: Store, settings: Settings, request: ProposalRequest, now: int, via: str, source: str
+) -> Intro:
     """`source`: the caller's IP address, sharing the request form's hourly allowance per network."""
     key = settings.hash_key
     subject = f"ip:{address_hash(intake.network(source), key)}"

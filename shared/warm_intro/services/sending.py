@@ -8,7 +8,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 from ..adapters.mailer import Mailer
-from ..domain import delivery, tokens
+from ..domain import actors, delivery, tokens
 from ..domain.errors import Conflict, MailRefused
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import close, record
@@ -18,8 +18,6 @@ from ..domain.proposal import kind_for
 from ..settings import Settings
 from ..views.emails import compose, envelope, recipients
 from .unit_of_work import Store, UnitOfWork, retrying
-
-ASKED = (State.AWAITING_CONNECTOR, State.AWAITING_TARGET, State.AWAITING_SECOND)
 
 
 class SendFailed(Exception):
@@ -122,8 +120,7 @@ def _suppressed(intro: Intro, kind: Kind, now: int) -> Intro | None:
     if kind not in intro.outbox or intro.outbox[kind].status not in SENDABLE:
         return None
     intro = delivery.suppressed(intro, kind, now)
-    asking = SPECS[kind].only_while
-    if asking in ASKED and intro.state is asking:
+    if actors.asks_now(intro, kind):
         closed = kind_for(intro, Kind.CLOSED)
         intro = record(close(intro, State.REFUSED, now, closed), now, Role.SYSTEM, "undeliverable")
     return intro
