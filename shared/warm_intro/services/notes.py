@@ -13,8 +13,8 @@ from .unit_of_work import Book, LedgerOf, Store
 def last_note(store: Store, settings: Settings, email: str) -> str | None:
     """The blurb of this person's latest confirmed request (None once forgotten under the retention
     rules, or when there is none). A proposal's form compares the connector's note with it too."""
-    uow = store.begin(0)
-    asks = uow.ledgers.get(LedgerOf(Book.REQUESTER, address_hash(email, settings.hash_key))).asks
+    uow, ref = store.begin(0), LedgerOf(Book.REQUESTER, address_hash(email, settings.hash_key))
+    asks = uow.ledgers.read(ref)[ref].asks  # the intake function's policy grants the coach this read
     latest = max(asks, key=lambda a: a.at, default=None)
     intro = uow.intros.get(latest.intro_id) if latest else None
     return (intro.blurb or None) if intro else None
