@@ -38,7 +38,7 @@ class Settings(BaseModel):
     followup_days: float = Field(7, gt=0)
     limit_requester_open: int = Field(3, ge=1)
     limit_requester_30d: int = Field(10, ge=1)
-    limit_connector_week: int = Field(5, ge=1)
+    limit_connector_week: int = Field(2, ge=1)
     connector_over_capacity: OverCapacity = OverCapacity.WAIT
     limit_target_30d: int = Field(3, ge=1)
     block_after_decline_days: int = Field(180, ge=0)

@@ -63,7 +63,7 @@ class Timings:
 class Limits:
     requester_open: int = 3
     requester_per_30_days: int = 10
-    connector_per_week: int = 5
+    connector_per_week: int = 2  # 5 a week is about twice the monthly load that burns connectors out
     connector_over_capacity: OverCapacity = OverCapacity.WAIT
     target_per_30_days: int = 3
     block_after_decline_days: int = 180
