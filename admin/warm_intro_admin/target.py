@@ -39,6 +39,7 @@ ENV = {
     "DotlessDomains": "DOTLESS_DOMAINS",
     "RequestPolicy": "REQUEST_POLICY",
     "AllowedDomains": "ALLOWED_DOMAINS",
+    "RemindTargets": "REMIND_TARGETS",
 }
 
 
@@ -62,7 +63,8 @@ class Target:
     @property
     def repository(self) -> Repository:
         timings = Timings(
-            **{name: float(self.parameters[p]) for p, name in TIMINGS.items() if p in self.parameters}
+            **{name: float(self.parameters[p]) for p, name in TIMINGS.items() if p in self.parameters},
+            remind_targets=self.parameters.get("RemindTargets", "false").lower() == "true",
         )
         return Repository(self.client("dynamodb"), self.table, timings)
 

@@ -48,6 +48,7 @@ class Settings(BaseModel):
         3, ge=1, description="Confirmation mails one address may get a day (never two unanswered at once)"
     )
     intro_retention_days: float = Field(365, gt=0)
+    remind_targets: bool = Field(False, description="Whether a target who hasn't answered gets one reminder")
     dotless_domains: tuple[str, ...] = Field(
         (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
     )
@@ -92,6 +93,7 @@ class Settings(BaseModel):
             followup_days=self.followup_days,
             retention_days=self.content_retention_days,
             intro_retention_days=self.intro_retention_days,
+            remind_targets=self.remind_targets,
         )
 
     @property

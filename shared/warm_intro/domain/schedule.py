@@ -67,9 +67,11 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
         # Never past the moment the requester is told: an ask that waited for room gets less time.
         moments = {EXPIRY: min(expiry, visible_at(intro, t) or expiry)}
         # Counted from when the ask actually went out: an ask that waited is not chased at once.
-        # Nobody is reminded on behalf of a connector who is no longer a member.
+        # Nobody is reminded on behalf of a connector who is no longer a member, and a target only
+        # when the organisation turned that on (their ask said silence is fine).
         if (
             role not in intro.reminded
+            and (role is not Role.TARGET or t.remind_targets)
             and not connector_gone(intro)
             and (sent := _sent_at(intro, ask)) is not None
         ):
