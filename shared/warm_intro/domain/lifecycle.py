@@ -83,6 +83,8 @@ def decide(
         raise NotAllowed("This link cannot make that choice.")
     if decision is Decision.OPT_OUT:
         return _opt_out(intro, grant.role, now, via)
+    if decision in (Decision.PAUSE, Decision.ONE_A_WEEK):  # about the person, kept beside their opt-out
+        return _record(_bump(intro, now), now, grant.role, decision.value, via)
     if decision is Decision.WITHDRAW:
         return _withdraw(intro, now, via)
     if decision in (Decision.YES, Decision.NOT_YET, Decision.NO):

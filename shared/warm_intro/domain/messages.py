@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .model import Kind, Purpose, Role, State
 
 OPTOUT = Purpose.OPTOUT
+EASE = (Purpose.PAUSE, Purpose.WEEKLY)  # a connector's gentler choices than "never" (domain.preferences)
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,10 @@ SPECS: dict[Kind, MessageSpec] = {
     ),
     Kind.NOT_POSSIBLE: MessageSpec((Role.REQUESTER,)),
     Kind.CONNECTOR_ASK: MessageSpec(
-        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT), only_while=State.AWAITING_CONNECTOR
+        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT, *EASE), only_while=State.AWAITING_CONNECTOR
     ),
     Kind.CONNECTOR_REMINDER: MessageSpec(
-        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT), only_while=State.AWAITING_CONNECTOR
+        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT, *EASE), only_while=State.AWAITING_CONNECTOR
     ),
     Kind.TARGET_ASK: MessageSpec(
         (Role.TARGET,), links=(Purpose.CONSENT, OPTOUT), only_while=State.AWAITING_TARGET

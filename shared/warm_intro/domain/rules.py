@@ -25,7 +25,7 @@ class Timings:
     retention_days: float = 30  # blurb and notes are forgotten this long after the introduction closed
     retry_minutes: float = 15  # a message SES refused is tried again after this
     intro_retention_days: float = 365  # a closed introduction keeps names and addresses this long
-    remind_targets: bool = False  # the target's ask told them silence is fine: no reminder unless the org asks
+    remind_targets: bool = False  # a target's ask says silence is fine: reminded only if the org asks
 
     @property
     def reminder(self) -> int:

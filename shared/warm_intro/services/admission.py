@@ -14,10 +14,11 @@ from dataclasses import replace
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, connector_key, requester_key, target_key
-from ..domain import limits
+from ..adapters.preferences import Preferences, connector_hash
+from ..domain import limits, preferences
 from ..domain.disclosure import blocks_until, seen_by_requester
 from ..domain.errors import Conflict
-from ..domain.hashing import address_hash, person_key
+from ..domain.hashing import address_hash, hashes, person_key
 from ..domain.lifecycle import Admission
 from ..domain.model import Intro
 from ..settings import Settings
@@ -55,10 +56,16 @@ def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> 
     # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
     if repo.suppressed([connector_hash]):
         return Admission(closes=True, connector_name=connector_name), writes
+    # Their own footer choices (domain.preferences): a pause closes the ask like an opt-out does.
+    preference = Preferences(repo).read(list(hashes(intro.connector.email, key)))
+    if preference.paused(now):
+        return Admission(closes=True, connector_name=connector_name), writes
+    rules = preferences.rules_for(rules, preference)
     connector, turn = limits.take_turn(found[c_key], rules, intro.id, now)
     if turn is limits.Turn.REFUSE:
         return Admission(closes=True, connector_name=connector_name), writes
-    writes.append(ledgers.put(c_key, connector, limits.next_room_at(connector, rules, now)))
+    due = preferences.held_until(limits.next_room_at(connector, rules, now), preference)
+    writes.append(ledgers.put(c_key, connector, due))
     return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD), writes
 
 
@@ -90,13 +97,20 @@ def release_held(settings: Settings, repo: Repository, now: int) -> int:
 
 def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> int:
     ledger, sent = ledgers.read(key)[key], 0
+    preference = Preferences(repo).read([connector_hash(key)])
+    rules = preferences.rules_for(rules, preference)
+    if preference.paused(now):  # nothing goes out during a pause; the queue is looked at again after it
+        ledgers.write(ledgers.put(key, ledger, preferences.held_until(now, preference)))
+        return 0
     for intro_id in ledger.held:
         intro = repo.get(intro_id)
         go = limits.is_held(intro)
         if go and limits.room(ledger, rules, now) == 0:
             break
         ledger = limits.released(ledger, intro_id, now, sent=go)
-        write = ledgers.put(key, ledger, limits.next_room_at(ledger, rules, now))
+        write = ledgers.put(
+            key, ledger, preferences.held_until(limits.next_room_at(ledger, rules, now), preference)
+        )
         if go:
             repo.save(
                 limits.release_ask(intro, now), intro.version, also=[write], members=[intro.connector.email]

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
+from ..adapters.preferences import Preferences
 from ..domain import tokens
 from ..domain.errors import AlreadyDecided, Conflict, InvalidLink, LimitReached, NotAllowed
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.membership import connector_gone
 from ..domain.model import Decision, Grant, Intro, Purpose, Role, State
+from ..domain.preferences import PAUSE
 from ..domain.schedule import tick
 from ..settings import Settings
 from ..telemetry import count_events
@@ -69,6 +71,8 @@ def answer(
         )
         if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
+        if choice in (Decision.PAUSE, Decision.ONE_A_WEEK):
+            _prefer(repo, address_hash(_address_of(intro, grant.role), settings.hash_key), choice, now)
         try:
             repo.save(
                 updated,
@@ -105,6 +109,13 @@ def _gate(
         # The person index learns a corrected address in the same write (personal_data.with_index).
         return admission.on_approve(settings, repo, intro, email, now)
     return GO, []
+
+
+def _prefer(repo: Repository, person: str, choice: Decision, now: int) -> None:
+    if choice is Decision.PAUSE:
+        Preferences(repo).pause(person, now + PAUSE)
+    else:
+        Preferences(repo).cap(person, 1)
 
 
 def _address_of(intro: Intro, role: Role) -> str:

@@ -23,6 +23,8 @@ ROLE_OF = {
     Purpose.CONFIRM: Role.REQUESTER,
     Purpose.FOLLOWUP: Role.REQUESTER,
     Purpose.REVIEW: Role.CONNECTOR,
+    Purpose.PAUSE: Role.CONNECTOR,
+    Purpose.WEEKLY: Role.CONNECTOR,
     Purpose.CONSENT: Role.TARGET,
 }
 # SES refused, or the request never left this machine: either way nothing was sent.
@@ -36,7 +38,9 @@ class SendFailed(Exception):
 def link_url(settings: Settings, purpose: Purpose, token: str) -> str:
     if not settings.base_url:
         raise RuntimeError("BASE_URL must be set wherever mail is sent: links in email must be absolute")
-    return f"{settings.base_url}/{'optout' if purpose is Purpose.OPTOUT else 'link'}/{token}"
+    # The footer's "fewer emails" links share the opt-out's path: mail about mail, not about the request.
+    path = "optout" if purpose in (Purpose.OPTOUT, Purpose.PAUSE, Purpose.WEEKLY) else "link"
+    return f"{settings.base_url}/{path}/{token}"
 
 
 def deliver(

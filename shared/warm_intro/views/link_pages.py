@@ -13,7 +13,10 @@ FORMS = {
     Purpose.CONSENT: "consent.html",
     Purpose.FOLLOWUP: "followup.html",
     Purpose.OPTOUT: "optout.html",
+    Purpose.PAUSE: "pause.html",
+    Purpose.WEEKLY: "weekly.html",
 }
+EASED = {Purpose.PAUSE: "pause", Purpose.WEEKLY: "one_a_week"}
 
 NEUTRAL = "This introduction won't happen right now"
 
@@ -28,13 +31,15 @@ def can_act(intro: Intro, grant: Grant) -> bool:
             return intro.state is State.AWAITING_TARGET
         case Purpose.FOLLOWUP:
             return intro.state is State.INTRODUCED and intro.followup is None
+        case Purpose.PAUSE | Purpose.WEEKLY:
+            return _last_action(intro, grant.role, eased=True) not in (EASED[grant.purpose], "opt_out")
         case _:
             return _last_action(intro, grant.role) != "opt_out"
 
 
 def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     """(title, lines) describing the request as this person may know it."""
-    mine = _last_action(intro, grant.role)
+    mine = _last_action(intro, grant.role, eased=grant.purpose in EASED)
     r, t = intro.requester.name, intro.target.name
     if mine == "opt_out" and grant.role is Role.SYSTEM:
         return "No more email about this introduction", ["Nothing more about it will be sent to any of you."]
@@ -45,6 +50,18 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     if mine == "opt_out":
         return "You won't be asked again", [
             "This service will not ask you for an introduction again, or send you any other email."
+        ]
+    if mine == "pause":
+        return "Paused for 30 days", [
+            (
+                "We won't ask you for an introduction for 30 days; requests naming you meanwhile close "
+                "politely, and nobody is told why."
+            ),
+            "A request already in your inbox is still yours to answer, or to leave.",
+        ]
+    if mine == "one_a_week":
+        return "At most one ask a week", [
+            "From now on we'll send you at most one introduction request a week.",
         ]
     if grant.role is Role.REQUESTER:
         return _requester_outcome(intro)
@@ -119,5 +136,7 @@ def _requester_outcome(intro: Intro) -> tuple[str, list[str]]:
             ]
 
 
-def _last_action(intro: Intro, role: Role) -> str | None:
-    return next((e.action for e in reversed(intro.history) if e.actor is role), None)
+def _last_action(intro: Intro, role: Role, eased: bool = False) -> str | None:
+    """`eased`: counting a pause or weekly cap, which only the links that set them tell of."""
+    skip = () if eased else tuple(EASED.values())
+    return next((e.action for e in reversed(intro.history) if e.actor is role and e.action not in skip), None)
