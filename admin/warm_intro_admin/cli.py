@@ -23,7 +23,7 @@ from botocore.exceptions import (
 from warm_intro import runtime
 from warm_intro.services import identities, personal_data
 
-from . import arguments, doctor, members, outbox, stats, target
+from . import arguments, doctor, members, optouts, outbox, stats, target
 from .target import AdminError, Target
 
 
@@ -125,6 +125,17 @@ def erase_person(t: Target, args) -> int:
         f"membership {'removed' if erased.member_removed else 'none'}; "
         f"{'their opt-out still holds' if erased.opted_out else 'no opt-out on record'}."
     )
+    return 0
+
+
+def optouts_list(t: Target, args) -> int:
+    print(optouts.render(*optouts.counts(t.repository)))
+    return 0
+
+
+def optouts_restore(t: Target, args) -> int:
+    repo, now = t.repository, runtime.now()
+    print(optouts.restore(repo, t.hash_key(), args.email, args.reason, optouts.operator(t), now))
     return 0
 
 
@@ -259,6 +270,16 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--email", required=True, type=arguments.address)
         sub.set_defaults(run=run)
+    oo = commands.add_parser("optouts", help="opt-outs, bounces and complaints").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    oo.add_parser("list", help="how many, by kind and month (never whose)").set_defaults(run=optouts_list)
+    restore = oo.add_parser(
+        "restore", help="lift one person's opt-out, only at their own request (logged: who, when, why)"
+    )
+    restore.add_argument("email", type=arguments.address)
+    restore.add_argument("--reason", required=True, help="why, e.g. 'asked by email on 2026-11-29'")
+    restore.set_defaults(run=optouts_restore)
     d = commands.add_parser("doctor", help="check a deployed stack end to end (run after every deploy)")
     d.add_argument(
         "--send-test",
