@@ -21,6 +21,7 @@ from botocore.exceptions import (
 )
 
 from warm_intro import runtime
+from warm_intro.adapters.aliases import Aliases
 from warm_intro.services import identities, personal_data
 
 from . import arguments, doctor, members, optouts, outbox, stats, target
@@ -39,7 +40,7 @@ def connect(args: argparse.Namespace) -> Target:
 
 
 def members_import(t: Target, args) -> int:
-    report = members.import_csv(t.repository, args.file, progress=args.progress)
+    report = members.import_csv(t.repository, args.file, progress=args.progress, hash_key=t.hash_key)
     members.print_report(args.file, report)
     return 1 if report.rejected else 0
 
@@ -64,7 +65,8 @@ def members_remove(t: Target, args) -> int:
 
 
 def members_list(t: Target, args) -> int:
-    count = members.write_csv(t.repository)
+    repo = t.repository
+    count = members.write_csv(repo, aliases_of=Aliases(repo, "").of)
     print(f"{count} members", file=sys.stderr)
     return 0
 
@@ -207,7 +209,8 @@ def parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     imp = m.add_parser(
-        "import", help="add or rename every member in a CSV with columns email,name (idempotent)"
+        "import",
+        help="add or rename every member in a CSV with columns email,name[,aliases] (idempotent)",
     )
     imp.add_argument("file", type=arguments.csv_file)
     imp.add_argument(

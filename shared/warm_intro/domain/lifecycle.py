@@ -37,6 +37,7 @@ class Admission:
     closes: bool = False  # True: closes with the neutral message (nothing says why)
     hold: bool = False  # the connector's ask waits for capacity
     connector_name: str = ""
+    connector_email: str = ""  # the member's own address, when the request named them by an alias
 
 
 GO = Admission()
@@ -114,7 +115,9 @@ def decide(
 def _confirm(intro: Intro, now: int, admission: Admission) -> Intro:
     if not admission.allowed:
         return _close(intro, State.REFUSED, now, Kind.NOT_POSSIBLE)
-    connector = Person(name=admission.connector_name, email=intro.connector.email)
+    connector = Person(
+        name=admission.connector_name, email=admission.connector_email or intro.connector.email
+    )
     intro = intro.evolve(connector=connector)
     if admission.closes:
         return _close(intro, State.REFUSED, now, Kind.CLOSED)

@@ -22,6 +22,7 @@ from ..domain.hashing import address_hash, hashes, person_key
 from ..domain.lifecycle import Admission
 from ..domain.model import Intro
 from ..settings import Settings
+from .membership import connector_address
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +39,13 @@ def requester_allowed(settings: Settings, repo: Repository, email: str) -> bool:
 def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> tuple[Admission, list[dict]]:
     """The requester's own limits are checked first, for everyone: whether the connector can be
     asked must change nothing the requester sees (a request that can't go ahead is held, as below)."""
-    connector_name = repo.member_name(intro.connector.email)
+    key, rules = settings.hash_key, settings.limits
+    connector_email = connector_address(repo, key, intro.connector.email)
+    connector_name = repo.member_name(connector_email)
     if connector_name is None or not requester_allowed(settings, repo, intro.requester.email):
         return Admission(allowed=False), []
-    key, rules = settings.hash_key, settings.limits
-    connector_hash = address_hash(intro.connector.email, key)
+    named = {"connector_name": connector_name, "connector_email": connector_email}
+    connector_hash = address_hash(connector_email, key)
     ledgers = Ledgers(repo)
     r_key, c_key = requester_key(address_hash(intro.requester.email, key)), connector_key(connector_hash)
     found = ledgers.read(r_key, c_key)
@@ -55,18 +58,18 @@ def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> 
     writes = [ledgers.put(r_key, requester)]
     # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
     if repo.suppressed([connector_hash]):
-        return Admission(closes=True, connector_name=connector_name), writes
+        return Admission(closes=True, **named), writes
     # Their own footer choices (domain.preferences): a pause closes the ask like an opt-out does.
-    preference = Preferences(repo).read(list(hashes(intro.connector.email, key)))
+    preference = Preferences(repo).read(list(hashes(connector_email, key)))
     if preference.paused(now):
-        return Admission(closes=True, connector_name=connector_name), writes
+        return Admission(closes=True, **named), writes
     rules = preferences.rules_for(rules, preference)
     connector, turn = limits.take_turn(found[c_key], rules, intro.id, now)
     if turn is limits.Turn.REFUSE:
-        return Admission(closes=True, connector_name=connector_name), writes
+        return Admission(closes=True, **named), writes
     due = preferences.held_until(limits.next_room_at(connector, rules, now), preference)
     writes.append(ledgers.put(c_key, connector, due))
-    return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD), writes
+    return Admission(hold=turn is limits.Turn.HOLD, **named), writes
 
 
 def on_approve(
