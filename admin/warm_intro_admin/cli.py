@@ -22,7 +22,8 @@ from botocore.exceptions import (
 
 from warm_intro import runtime
 from warm_intro.adapters.aliases import Aliases
-from warm_intro.services import identities, personal_data
+from warm_intro.adapters.mailer import Mailer
+from warm_intro.services import identities, personal_data, welcome
 
 from . import arguments, doctor, members, optouts, outbox, stats, target
 from .target import AdminError, Target
@@ -40,7 +41,9 @@ def connect(args: argparse.Namespace) -> Target:
 
 
 def members_import(t: Target, args) -> int:
-    report = members.import_csv(t.repository, args.file, progress=args.progress, hash_key=t.hash_key)
+    report = members.import_csv(
+        t.repository, args.file, progress=args.progress, hash_key=t.hash_key, now=runtime.now()
+    )
     members.print_report(args.file, report)
     return 1 if report.rejected else 0
 
@@ -60,6 +63,38 @@ def members_remove(t: Target, args) -> int:
             t.setting("RequestPolicy", "members"),
             t.setting("AllowedDomains", ""),
         )
+    )
+    return 0
+
+
+def members_welcome(t: Target, args) -> int:
+    base_url = t.setting("BaseUrl", "") or (
+        f"https://{t.setting('CustomDomain', '')}" if t.setting("CustomDomain", "") else ""
+    )
+    if not base_url and not args.dry_run:
+        raise AdminError(
+            "The welcome link needs the service's address: set the stack's BaseUrl or CustomDomain."
+        )
+    mailer = Mailer(t.client("sesv2"), t.setting("ConfigurationSet", "") or None)
+    done = welcome.send_all(
+        t.repository,
+        mailer,
+        t.hash_key(),
+        t.setting("OrgName", "Our community"),
+        t.setting("SenderAddress", "intros@example.org"),
+        base_url.rstrip("/"),
+        runtime.now(),
+        dry_run=args.dry_run,
+    )
+    for email in done.sent:
+        print(f"{email}: {'would be welcomed' if args.dry_run else 'welcomed'}")
+    for email in done.uncertain:
+        print(f"{email}: an earlier run may or may not have mailed them; not sent again")
+    print(
+        f"{len(done.sent)} {'to welcome' if args.dry_run else 'welcomed'}; {done.agreed} already happy to be "
+        f"asked, {done.before} welcomed before, {done.suppressed} opted out or unreachable, "
+        f"{len(done.uncertain)} uncertain",
+        file=sys.stderr,
     )
     return 0
 
@@ -231,6 +266,11 @@ def parser() -> argparse.ArgumentParser:
     rm.add_argument("email", type=arguments.address)
     rm.set_defaults(run=members_remove)
     m.add_parser("list", help="print the members as CSV (email,name)").set_defaults(run=members_list)
+    wel = m.add_parser(
+        "welcome", help="mail each member not yet asked an 'I'm happy to be asked' link (once per member)"
+    )
+    wel.add_argument("--dry-run", action="store_true", help="only say who would be mailed")
+    wel.set_defaults(run=members_welcome)
 
     s = commands.add_parser(
         "stats", help="requests, decisions, time to introduction, connectors near their cap"

@@ -1,6 +1,8 @@
 """The organisation's members: import a CSV (idempotent), add, remove, list.
 
-A CSV may have an `aliases` column: a member's other addresses, separated by spaces or semicolons, so a
+A CSV may have an `agreed` column: `yes` records that the member agreed to be asked as connector (the
+welcome mail's link records it too); `no` or empty changes nothing (a member's own yes is theirs to keep).
+It may have an `aliases` column: a member's other addresses, separated by spaces or semicolons, so a
 requester who knows them by one still reaches them (services.membership.connector_address). Without the
 column, aliases already stored are left as they are; with it, each row's aliases become exactly those.
 """
@@ -9,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from warm_intro.adapters.agreements import Agreements
 from warm_intro.adapters.aliases import Aliases
 from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.errors import Conflict, InvalidInput
@@ -31,6 +35,7 @@ class Row:
     email: str
     name: str
     aliases: tuple[str, ...] | None = None  # None: the file has no aliases column
+    agreed: bool = False  # the organisation records that they agreed to be asked as connector
 
 
 @dataclass
@@ -80,6 +85,7 @@ def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
             if "aliases" in columns:
                 found = record.get("aliases", "").replace(";", " ").split()
                 row.aliases = tuple(dict.fromkeys(check_email("aliases", a) for a in found))
+            row.agreed = _agreed(record.get("agreed", ""))
         except InvalidInput as error:
             rejected.append((line, raw, f"{error.field}: {error}"))
             continue
@@ -91,6 +97,15 @@ def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
         first_line.update(dict.fromkeys((row.email, *(row.aliases or ())), line))
         good.append(row)
     return good, rejected
+
+
+def _agreed(value: str) -> bool:
+    word = value.strip().lower()
+    if word not in ("yes", "no", ""):
+        raise InvalidInput(
+            "agreed", "write yes (they agreed to be asked as connector), no, or leave it empty"
+        )
+    return word == "yes"
 
 
 def _cells(line: str) -> list[str]:
@@ -105,7 +120,9 @@ def _unreadable(error: csv.Error) -> str:
     return f"not valid CSV ({error})"
 
 
-def import_csv(repo: Repository, path: Path, progress: bool | None = None, hash_key=None) -> Report:
+def import_csv(
+    repo: Repository, path: Path, progress: bool | None = None, hash_key=None, now: int | None = None
+) -> Report:
     """`hash_key`: a callable giving the stack's key, asked for only when the file lists aliases
     (they are found by their keyed hash, like opt-outs)."""
     rows, rejected = read(path)
@@ -118,6 +135,8 @@ def import_csv(repo: Repository, path: Path, progress: bool | None = None, hash_
                 changed = repo.put_member(row.email, row.name)
                 if aliases is not None and row.aliases is not None:
                     changed = aliases.set(row.email, list(row.aliases)) or changed
+                if row.agreed:
+                    changed = Agreements(repo).record(row.email, now or int(time.time()), "import") or changed
             except Conflict as error:
                 report.rejected.append((row.line, row.email, str(error)))
                 continue

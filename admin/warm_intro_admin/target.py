@@ -40,6 +40,11 @@ ENV = {
     "RequestPolicy": "REQUEST_POLICY",
     "AllowedDomains": "ALLOWED_DOMAINS",
     "RemindTargets": "REMIND_TARGETS",
+    "OrgName": "ORG_NAME",
+    "SenderAddress": "SENDER",
+    "BaseUrl": "BASE_URL",
+    "CustomDomain": "CUSTOM_DOMAIN",
+    "ConfigurationSet": "CONFIG_SET",
 }
 
 

@@ -49,6 +49,9 @@ class Settings(BaseModel):
     )
     intro_retention_days: float = Field(365, gt=0)
     remind_targets: bool = Field(False, description="Whether a target who hasn't answered gets one reminder")
+    connector_policy: Literal["agreed", "any"] = Field(
+        "agreed", description="Who may be named as connector: members who agreed to be asked, or any member"
+    )
     dotless_domains: tuple[str, ...] = Field(
         (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
     )

@@ -11,6 +11,7 @@ from local.gateway import Answer, Gateway
 from local.lambdas import invoke
 from local.stream import StreamPump
 from warm_intro import runtime
+from warm_intro.adapters.agreements import Agreements
 
 MEMBERS = [
     ("grace@example.org", "Grace Hopper"),
@@ -38,6 +39,7 @@ class World:
         aws.create_resources(self.settings.table_name, self.settings.sender)
         for email, name in MEMBERS:
             runtime.repository().put_member(email, name)
+            Agreements(runtime.repository()).record(email, clock[0], "test")  # happy to be asked
         self.gateway = Gateway()
         self.pump_ = StreamPump(aws.stream_arn(self.settings.table_name))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from ..adapters.agreements import Agreements
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, connector_key, requester_key, target_key
 from ..adapters.preferences import Preferences, connector_hash
@@ -44,6 +45,8 @@ def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> 
     connector_name = repo.member_name(connector_email)
     if connector_name is None or not requester_allowed(settings, repo, intro.requester.email):
         return Admission(allowed=False), []
+    if settings.connector_policy == "agreed" and not Agreements(repo).agreed(connector_email):
+        return Admission(allowed=False), []  # as for a non-member: nobody learns who agreed
     named = {"connector_name": connector_name, "connector_email": connector_email}
     connector_hash = address_hash(connector_email, key)
     ledgers = Ledgers(repo)

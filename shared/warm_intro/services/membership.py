@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..adapters.agreements import Agreements
 from ..adapters.aliases import Aliases
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
@@ -85,6 +86,7 @@ def remove(
     """Idempotent: running it again for someone already removed finishes what a crash left undone."""
     removal = Removal(email, repo.remove_member(email))
     Aliases(repo, hash_key).drop(email)
+    Agreements(repo).drop(email)
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
     entries = Ledgers(repo).person_entries(address_hash(email, hash_key))
     for intro_id, role in dict.fromkeys((e["intro"], Role(e["role"])) for e in entries):
