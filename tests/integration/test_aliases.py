@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tests.integration.steps import ADA, GRACE, intro_id
 from tests.unit.test_mailbox import respelled
 from warm_intro import runtime
+from warm_intro.adapters.agreements import Agreements
 from warm_intro.adapters.aliases import Aliases
 from warm_intro.domain.model import Delivery, Kind, State
 from warm_intro.services.membership import connector_address
@@ -101,3 +102,13 @@ def test_every_spelling_of_an_alias_finds_its_member(aliased, data):
     spelled = data.draw(respelled(base, ascii_only=True)).strip()
     assert connector_address(repo, key, spelled) == GRACE
     assert connector_address(repo, key, "someone.else@navy.example") == "someone.else@navy.example"
+
+
+def test_erasing_grace_takes_her_aliases_and_her_agreement_with_her_membership(aliased, capsys):
+    world = aliased
+    repo = runtime.repository()
+    assert Agreements(repo).agreed(GRACE)
+    assert main([*TABLE, "erase", "--email", GRACE]) == 0
+    assert Aliases(repo, world.settings.hash_key).of(GRACE) == []
+    assert Aliases(repo, world.settings.hash_key).primary_of(ALIAS) is None
+    assert not Agreements(repo).agreed(GRACE)
