@@ -60,28 +60,25 @@ def members_remove(t: Target, args) -> int:
             args.email,
             t.hash_key(),
             runtime.now(),
-            t.setting("RequestPolicy", "members"),
-            t.setting("AllowedDomains", ""),
+            t.settings["request_policy"],
+            ",".join(t.settings["allowed_domains"]),
         )
     )
     return 0
 
 
 def members_welcome(t: Target, args) -> int:
-    base_url = t.setting("BaseUrl", "") or (
-        f"https://{t.setting('CustomDomain', '')}" if t.setting("CustomDomain", "") else ""
-    )
+    domain = t.parameters.get("CustomDomain", "")
+    base_url = t.settings.get("base_url", "") or (f"https://{domain}" if domain else "")
     if not base_url and not args.dry_run:
-        raise AdminError(
-            "The welcome link needs the service's address: set the stack's BaseUrl or CustomDomain."
-        )
-    mailer = Mailer(t.client("sesv2"), t.setting("ConfigurationSet", "") or None)
+        raise AdminError("The welcome link needs the service's address: set the stack's BaseUrl or CustomDomain.")
+    mailer = Mailer(t.client("sesv2"))
     done = welcome.send_all(
         t.repository,
         mailer,
         t.hash_key(),
-        t.setting("OrgName", "Our community"),
-        t.setting("SenderAddress", "intros@example.org"),
+        t.settings.get("org_name", "Our community"),
+        t.settings.get("sender", "intros@example.org"),
         base_url.rstrip("/"),
         runtime.now(),
         dry_run=args.dry_run,
@@ -109,7 +106,7 @@ def members_list(t: Target, args) -> int:
 def show_stats(t: Target, args) -> int:
     now = runtime.now()
     span = stats.months(args.to or stats.month_of(now), args.months)
-    cap = int(t.setting("LimitConnectorWeek", "2"))
+    cap = t.settings["limit_connector_week"]
     figures = stats.summarise(stats.collect(t.repository, span), now, cap)
     print(json.dumps({"months": span, **figures}, indent=2) if args.json else stats.render(figures, span))
     return 0

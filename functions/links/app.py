@@ -10,11 +10,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from warm_intro import bodies, runtime
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.model import Decision
+from warm_intro.refusals import REFUSED, refusal
 from warm_intro.services import links, welcome
 from warm_intro.telemetry import metrics
-from warm_intro.views.link_pages import FORMS, can_act, outcome
+from warm_intro.views.link_pages import can_act, form, outcome
 from warm_intro.views.link_pages import status as link_status
-from warm_intro.web import html, status_of
+from warm_intro.web import error_page, html
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -84,48 +85,14 @@ def agree(token: str):
 def already_decided(error: AlreadyDecided) -> Response:
     token = app.current_event.path_parameters.get("token", "") if app.current_event.path_parameters else ""
     opened = links.open_link(runtime.repository(), token, runtime.now())
-    return _page(
-        opened, status=409, notice="Nothing changed: this request had already been answered, or had closed."
-    )
+    answer = refusal(error)
+    return _page(opened, status=answer.status, notice=answer.text)
 
 
-# What went wrong, told so the person knows what to do next; never which part of a link was wrong.
-TROUBLE = {
-    404: (
-        "This link doesn't work",
-        "It may have been cut short on its way here. Please open it straight from our email.",
-    ),
-    410: (
-        "This link has expired",
-        "Our links work for a limited time. If something still needs you, a newer email from us has a fresh link.",
-    ),
-    400: (
-        "That choice isn't available",
-        "Please open the link again and press one of the buttons on its page.",
-    ),
-    409: ("Someone answered at the same moment", "Please open the link again to see where things stand."),
-}
-
-
-@app.exception_handler(DomainError)
-def link_error(error: DomainError) -> Response:
-    status = status_of(error)
-    title, line = TROUBLE.get(status, ("That didn't work", str(error)))
-    return html(runtime.settings(), "outcome.html", status, title=title, lines=[line])
-
-
-@app.exception_handler(bodies.Unreadable)
-def unreadable(error: bodies.Unreadable) -> Response:
-    return html(
-        runtime.settings(),
-        "outcome.html",
-        status_of(error),
-        title="We couldn't read that answer",
-        lines=[
-            str(error),
-            "Please open the link from our email again and press one of the buttons on its page.",
-        ],
-    )
+# What went wrong, told so the person knows what to do next (refusals.REFUSALS).
+@app.exception_handler(list(REFUSED))
+def refused(error: DomainError | bodies.Unreadable) -> Response:
+    return error_page(runtime.settings(), error)
 
 
 @app.not_found
@@ -153,7 +120,7 @@ def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Respo
         **extra,
     }
     if can_act(intro, grant):
-        return html(settings, FORMS[grant.purpose], status, **context)
+        return html(settings, form(intro, grant), status, **context)
     title, lines = outcome(intro, grant)
     return html(
         settings,

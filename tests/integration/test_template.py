@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import fields
 
 import pytest
 
 from local import template
-from warm_intro.settings import HASH_KEY_SECRET, Settings
+from warm_intro.domain.rules import Limits, Timings
+from warm_intro.settings import (
+    HASH_KEY_SECRET,
+    LIMITS,
+    PARAMETERS,
+    TIMINGS,
+    Settings,
+    env_var,
+    parameter_of,
+)
 from warm_intro_admin.doctor import belongs_to
 
 T = template.load()
@@ -159,6 +169,58 @@ def test_every_setting_reaches_the_functions():
     # The hash key arrives as its secret's ARN; runtime.settings() reads the value (never in the configuration).
     assert {name.upper() for name in Settings.model_fields} - {"HASH_KEY"} <= set(env)
     assert env[HASH_KEY_SECRET] == "HashKey" and "HASH_KEY" not in env
+
+
+def references(value, names: set[str]) -> set[str]:
+    """The names (parameters or resources) a template value refers to: !Ref, !GetAtt or ${...}."""
+    if isinstance(value, str):
+        return {value.split(".")[0]} & names | set(re.findall(r"\$\{(\w+)", value)) & names
+    if isinstance(value, list):
+        return set().union(*(references(v, names) for v in value))
+    if isinstance(value, dict):
+        return set().union(*(references(v, names) for v in value.values()))
+    return set()
+
+
+# BASE_URL falls back to the custom domain's address when BaseUrl is empty: that parameter names a
+# domain for API Gateway first, and is no setting of its own.
+FALLBACKS = {"CustomDomain"}
+
+
+def test_every_parameter_that_configures_the_app_is_exactly_one_setting_and_back():
+    env = T["Globals"]["Function"]["Environment"]["Variables"]
+    parameters = set(T["Parameters"])
+    configuring = {p for value in env.values() for p in references(value, parameters)}
+    assert set(PARAMETERS) == configuring - FALLBACKS
+    assert sorted(PARAMETERS.values()) == sorted(set(PARAMETERS.values())), "one field per parameter"
+    for parameter, field in PARAMETERS.items():
+        assert references(env[env_var(field)], parameters) - FALLBACKS == {parameter}, field
+    for field in Settings.model_fields:
+        if parameter_of(field) is None:  # the stack's own resource, or (the hash key) its secret's ARN
+            variable = HASH_KEY_SECRET if field == "hash_key" else env_var(field)
+            assert references(env[variable], set(RESOURCES)) and not references(env[variable], parameters)
+        else:
+            assert PARAMETERS[parameter_of(field)] == field
+
+
+def test_the_domains_timings_and_limits_are_set_from_the_settings_alone():
+    constants = {"link_days", "retry_minutes"}  # the service's own rules, not an organisation's choice
+    assert sorted(TIMINGS.values()) == sorted({f.name for f in fields(Timings)} - constants)
+    assert sorted(LIMITS.values()) == sorted(f.name for f in fields(Limits))
+    assert set(TIMINGS) | set(LIMITS) <= set(PARAMETERS.values())
+    changed = {field: Settings.model_fields[field].default + 1 for field in TIMINGS}
+    changed |= {
+        field: Settings.model_fields[field].default + 1 for field in LIMITS if field.startswith("limit")
+    }
+    settings = Settings.from_env(
+        {"TABLE_NAME": "t", "SENDER": "s@example.org", "HASH_KEY": "k" * 16}
+        | {env_var(f): str(v) for f, v in changed.items()}
+    )
+    for field, value in changed.items():
+        assert (
+            getattr(settings.timings if field in TIMINGS else settings.limits, (TIMINGS | LIMITS)[field])
+            == value
+        )
 
 
 def test_every_parameter_is_used():

@@ -12,8 +12,7 @@ import pytest
 from moto import mock_aws
 
 from local import lambdas, template
-from tests.support.fixtures import START
-from tests.support.world import World
+from local.world import START, World
 from warm_intro import runtime
 
 from .steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, introduced, tick, unconfirmed
@@ -134,6 +133,14 @@ def run_every_flow(world: World, recorder: Recorder) -> None:
         world.advance(days=8)
         tick(world)
     world.get("/")
+    coached = {
+        "requester_name": "Ada",
+        "requester_email": ADA,
+        "connector_email": GRACE,
+        "target_name": "Alan",
+    }
+    # The form's note coach reads the requester's ledger for their last note (BatchGetItem).
+    world.post_form("/", {**coached, "blurb": "Hello [name], could we talk one day soon?"})
     world.request("GET", "/docs")
     for name in ("sns_bounce", "sns_complaint"):
         lambdas.invoke("FeedbackFunction", json.loads((EVENTS / f"{name}.json").read_text()))

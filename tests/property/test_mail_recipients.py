@@ -40,6 +40,13 @@ TO = {
     Kind.TARGET_ASK: [Role.TARGET],
     Kind.TARGET_REMINDER: [Role.TARGET],
     Kind.INTRODUCTION: [Role.REQUESTER, Role.TARGET],
+    # a proposal's own messages: the person asked second is held in the requester's place
+    Kind.CONFIRM_PROPOSAL: [Role.CONNECTOR],
+    Kind.PROPOSAL_NOT_POSSIBLE: [Role.CONNECTOR],
+    Kind.PROPOSAL_CLOSED: [Role.CONNECTOR],
+    Kind.SECOND_ASK: [Role.REQUESTER],
+    Kind.SECOND_REMINDER: [Role.REQUESTER],
+    Kind.TARGET_FOLLOWUP: [Role.TARGET],
 }
 CC = {Kind.INTRODUCTION: [Role.CONNECTOR]}
 REPLY_TO = {
@@ -47,6 +54,8 @@ REPLY_TO = {
     Kind.CONNECTOR_REMINDER: [Role.REQUESTER],
     Kind.TARGET_ASK: [Role.CONNECTOR],
     Kind.TARGET_REMINDER: [Role.CONNECTOR],
+    Kind.SECOND_ASK: [Role.CONNECTOR],
+    Kind.SECOND_REMINDER: [Role.CONNECTOR],
     Kind.INTRODUCTION: [Role.REQUESTER, Role.TARGET],
     Kind.THANKS: [Role.REQUESTER],
 }

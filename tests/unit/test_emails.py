@@ -17,13 +17,15 @@ from warm_intro.domain.errors import InvalidInput
 from warm_intro.domain.messages import SPECS
 from warm_intro.domain.model import Kind, Person, Role, Target
 from warm_intro.domain.validation import check_email
-from warm_intro.views.emails import compose
+from warm_intro.views.emails import UNPROVEN, compose
 
 REPLY_TO = {
     Kind.CONNECTOR_ASK: ["ada@example.org"],
     Kind.CONNECTOR_REMINDER: ["ada@example.org"],
     Kind.TARGET_ASK: ["grace@example.org"],
     Kind.TARGET_REMINDER: ["grace@example.org"],
+    Kind.SECOND_ASK: ["grace@example.org"],
+    Kind.SECOND_REMINDER: ["grace@example.org"],
     Kind.INTRODUCTION: ["ada@example.org", "alan@example.net"],
     Kind.THANKS: ["ada@example.org"],
 }
@@ -138,8 +140,8 @@ def test_user_text_is_escaped_in_html_and_makes_no_links(kind):
     page = Page(html)
     assert "script" not in page.tags and "b" not in page.tags
     assert f"{BASE}/link/forged" not in page.hrefs
-    assert set(page.hrefs) <= set(sample_links().values()) | {f"{BASE}/"}
-    if kind is Kind.CONFIRM_REQUEST:  # to an unproven address: none of a stranger's text at all
+    assert set(page.hrefs) <= set(sample_links().values()) | {f"{BASE}/", f"{BASE}/introduce"}
+    if kind in UNPROVEN:  # to an unproven address: none of a stranger's text at all
         assert "Lovelace" not in text + html and "script" not in text + html
     else:
         assert "&lt;b&gt;Lovelace&lt;/b&gt;" in html

@@ -18,7 +18,7 @@ from ..adapters.ledger import Ledgers
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash
 from ..domain.membership import vouching, without_connector, without_requester
-from ..domain.model import Intro, Role, State
+from ..domain.model import Flow, Intro, Role, State
 from ..settings import Settings
 
 
@@ -36,6 +36,10 @@ class Effect(StrEnum):
     REQUESTER_UNCONFIRMED = "they had asked for, not yet confirmed: refused politely if they confirm"
     REQUESTER_STILL_ALLOWED = "they had asked for: continue (the request policy still lets them ask)"
     TARGET = "for an introduction to them: continue (a target's membership doesn't matter)"
+    PROPOSAL = (
+        "in an introduction a member proposed: continue (its connector had to be a member to confirm it; "
+        "the two people need not be)"
+    )
 
 
 @dataclass
@@ -114,6 +118,8 @@ def _apply(repo: Repository, intro_id: str, role: Role, now: int, must_be_member
 
 def _effect(intro: Intro, role: Role, now: int, must_be_member: bool) -> tuple[Effect, Intro]:
     unconfirmed = intro.state is State.UNCONFIRMED
+    if intro.flow is Flow.PROPOSAL:  # an unconfirmed one is refused politely if its connector confirms
+        return Effect.PROPOSAL, intro
     if role is Role.CONNECTOR:
         if unconfirmed:
             return Effect.CONNECTOR_UNCONFIRMED, intro

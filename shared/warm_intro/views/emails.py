@@ -17,7 +17,7 @@ from email.parser import BytesParser
 from email.utils import formatdate, getaddresses, make_msgid
 
 from ..domain.messages import SPECS
-from ..domain.model import Intro, Kind, Person, Purpose, Role
+from ..domain.model import Flow, Intro, Kind, Person, Purpose, Role
 from ..domain.validation import plain_name
 from ..settings import Settings
 from .templating import render
@@ -29,12 +29,16 @@ REPLY_TO: dict[Kind, tuple[Role, ...]] = {
     Kind.CONNECTOR_REMINDER: (Role.REQUESTER,),
     Kind.TARGET_ASK: (Role.CONNECTOR,),
     Kind.TARGET_REMINDER: (Role.CONNECTOR,),
+    Kind.SECOND_ASK: (Role.CONNECTOR,),
+    Kind.SECOND_REMINDER: (Role.CONNECTOR,),
     Kind.INTRODUCTION: (Role.REQUESTER, Role.TARGET),
     Kind.THANKS: (Role.REQUESTER,),
 }
-REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER}
+REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER, Kind.SECOND_REMINDER}
 # Sent to an address nobody has proven yet: the name beside it is whatever a stranger typed, so it stays out.
-UNPROVEN = {Kind.CONFIRM_REQUEST}
+UNPROVEN = {Kind.CONFIRM_REQUEST, Kind.CONFIRM_PROPOSAL}
+# A proposal's own wording for the messages it shares with a request (templates/emails/proposal/).
+PROPOSAL_WORDING = {Kind.TARGET_ASK, Kind.TARGET_REMINDER, Kind.INTRODUCTION, Kind.THANKS}
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def compose(
     """`leave_out`: copied addresses that must not be mailed (bounced or complained)."""
     spec = SPECS[kind]
     people = envelope(kind, intro, leave_out)
-    template = f"emails/{kind.value}.jinja"
+    template = template_of(kind, intro)
     ctx = {**context(intro, links, settings), "reminder": kind in REMINDERS}
     # Bodies show names as typed (escaped in HTML); a header gets only what cannot read as an address.
     subject = render(
@@ -121,6 +125,12 @@ def compose(
     msg.set_content(text.strip() + "\n")
     msg.add_alternative(render(template, {**ctx, "layout": "emails/_layout.jinja"}), subtype="html")
     return msg
+
+
+def template_of(kind: Kind, intro: Intro) -> str:
+    if intro.flow is Flow.PROPOSAL and kind in PROPOSAL_WORDING:
+        return f"emails/proposal/{kind.value}.jinja"
+    return f"emails/{kind.value}.jinja"
 
 
 def _set_addresses(msg: EmailMessage, header: str, people: tuple[Person, ...]) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.membership import connector_gone
 from ..domain.model import Grant, Intro, Purpose, Role, State
+from ..domain.proposal import is_proposal
+from . import proposal_pages
 
 FORMS = {
     Purpose.CONFIRM: "confirm.html",
@@ -21,7 +23,13 @@ EASED = {Purpose.PAUSE: "pause", Purpose.WEEKLY: "one_a_week"}
 NEUTRAL = "This introduction won't happen right now"
 
 
+def form(intro: Intro, grant: Grant) -> str:
+    return (proposal_pages.FORMS if is_proposal(intro) else FORMS)[grant.purpose]
+
+
 def can_act(intro: Intro, grant: Grant) -> bool:
+    if is_proposal(intro):
+        return proposal_pages.can_act(intro, grant)
     match grant.purpose:
         case Purpose.CONFIRM:
             return seen_by_requester(intro).is_open
@@ -39,6 +47,8 @@ def can_act(intro: Intro, grant: Grant) -> bool:
 
 def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     """(title, lines) describing the request as this person may know it."""
+    if is_proposal(intro):
+        return proposal_pages.outcome(intro, grant)
     mine = _last_action(intro, grant.role, eased=grant.purpose in EASED)
     r, t = intro.requester.name, intro.target.name
     if mine == "opt_out" and grant.role is Role.SYSTEM:
@@ -94,6 +104,8 @@ def status(intro: Intro, grant: Grant) -> int:
     """200 while the link can act, or when its page tells of a success: the introduction made, or this
     person's own answer still the latest news. 410 once events have overtaken the link. A requester's
     status, like their page, follows only what they may know (domain.disclosure)."""
+    if is_proposal(intro):
+        return proposal_pages.status(intro, grant)
     if grant.role is Role.REQUESTER:
         return 410 if seen_by_requester(intro) in (Seen.CLOSED, Seen.LAPSED, Seen.NOT_POSSIBLE) else 200
     if (
