@@ -15,7 +15,7 @@ from .erasure import IN_FLIGHT, anonymise, forget_content, has_content, is_anony
 from .lifecycle import close, record, send
 from .membership import connector_gone
 from .model import Delivery, Intro, Kind, Message, Role, State
-from .proposal import FOLLOWUPS, SECOND, kind_for
+from .proposal import FOLLOWUPS, SECOND, is_proposal, kind_for
 from .rules import Timings
 
 REMINDERS = {
@@ -72,11 +72,12 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
         # Never past the moment the requester is told: an ask that waited for room gets less time.
         moments = {EXPIRY: min(expiry, visible_at(intro, t) or expiry)}
         # Counted from when the ask actually went out: an ask that waited is not chased at once.
-        # Nobody is reminded on behalf of a connector who is no longer a member, and a target only
-        # when the organisation turned that on (their ask said silence is fine).
+        # Nobody is reminded on behalf of a connector who is no longer a member, and a request's
+        # target only when the organisation turned that on (their ask said silence is fine); the two
+        # people of a connector's proposal keep their one reminder each.
         if (
             role not in intro.reminded
-            and (role is not Role.TARGET or t.remind_targets)
+            and (role is not Role.TARGET or t.remind_targets or is_proposal(intro))
             and not connector_gone(intro)
             and (sent := _sent_at(intro, ask)) is not None
         ):
