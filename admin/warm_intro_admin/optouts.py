@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from warm_intro.adapters.dynamodb import Repository
-from warm_intro.adapters.preferences import Preferences
+from warm_intro.adapters.optouts import OptOuts
 from warm_intro.domain.hashing import hashes
 
 from .target import AdminError, Target
@@ -23,7 +23,7 @@ def month(at: int) -> str:
 def counts(repo: Repository) -> tuple[list[str], dict[str, Counter[str]]]:
     """Kinds seen, and for each month (when the address was first suppressed) a count per kind; the
     opt-outs lifted at their owner's request are counted under "restored", in the month lifted."""
-    prefs = Preferences(repo)
+    prefs = OptOuts(repo)
     table: dict[str, Counter[str]] = {}
     for (kind, first_at), n in prefs.suppression_counts().items():
         table.setdefault(month(first_at), Counter())[kind] += n
@@ -57,7 +57,7 @@ def operator(t: Target) -> str:
 def restore(repo: Repository, hash_key: str, email: str, why: str, by: str, now: int) -> str:
     if not why.strip():
         raise AdminError('say why with --reason, e.g. --reason "asked by email on 2026-11-29"')
-    lifted, others = Preferences(repo).lift_opt_out(list(hashes(email, hash_key)), now, by, why.strip())
+    lifted, others = OptOuts(repo).lift_opt_out(list(hashes(email, hash_key)), now, by, why.strip())
     if not lifted:
         line = f"{email}: no opt-out on record; nothing changed"
     else:

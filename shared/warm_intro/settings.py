@@ -55,6 +55,8 @@ class Settings(BaseModel):
     dotless_domains: tuple[str, ...] = Field(
         (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
     )
+    limit_signin_hour: int = Field(3, ge=1, description="Sign-in links one address may be sent per hour")
+    limit_signin_ip_hour: int = Field(10, ge=1, description="Sign-in attempts per hour from one network")
 
     @field_validator("base_url")
     @classmethod

@@ -9,7 +9,7 @@ import pytest
 
 from tests.integration.steps import GRACE, awaiting_connector
 from warm_intro import runtime
-from warm_intro.adapters.preferences import Preferences
+from warm_intro.adapters.optouts import OptOuts
 from warm_intro.domain.hashing import address_hash
 from warm_intro_admin.cli import main
 
@@ -63,7 +63,7 @@ def test_restore_lifts_the_opt_out_under_another_spelling_and_logs_who_when_why(
     )
     assert code == 0 and "opt-out lifted" in out
     assert repo.suppressed([grace]) == set()
-    (entry,) = Preferences(repo).restorations()
+    (entry,) = OptOuts(repo).restorations()
     who = boto3.client("sts", region_name="us-east-1").get_caller_identity()["Arn"]
     assert (entry["by"], entry["why"], int(entry["at"])) == (who, "asked by email", world.now)
     assert GRACE not in str(entry)  # the log holds the hash, never the address
@@ -90,4 +90,4 @@ def test_restore_never_lifts_a_bounce_and_needs_a_reason(world, capsys, hash_key
     with pytest.raises(SystemExit) as exit_:
         main([*TABLE, "optouts", "restore", "gone@example.net"])
     assert exit_.value.code == 2
-    assert Preferences(repo).restorations() == []
+    assert OptOuts(repo).restorations() == []

@@ -10,8 +10,8 @@ import pytest
 
 from tests.integration.steps import GRACE, awaiting_connector, intro_id, tick
 from warm_intro import runtime
-from warm_intro.adapters.preferences import Preferences
-from warm_intro.domain.hashing import hashes
+from warm_intro.adapters import preferences
+from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import Delivery, Kind, State
 
 OTHERS = [(f"r{i}@example.org", f"Requester {i}") for i in range(4)]
@@ -37,7 +37,7 @@ def footer_link(world, which: str) -> str:
 
 
 def preference(world):
-    return Preferences(runtime.repository()).read(list(hashes(GRACE, world.settings.hash_key)))
+    return preferences.read(runtime.repository(), address_hash(GRACE, world.settings.hash_key))
 
 
 def confirmed_request(world, requester: tuple[str, str], target: str) -> str:
@@ -76,7 +76,7 @@ def test_opening_the_pause_link_changes_nothing_and_pressing_pauses_for_thirty_d
     link = footer_link(world, "pause")
     page = world.get(link)
     assert page.status == 200 and "Pause for 30 days" in page.text
-    assert preference(world).paused_until == 0  # GET never acts
+    assert preference(world).paused_until is None  # GET never acts
     answer = world.post_form(link, {"decision": "pause"})
     assert answer.status == 200 and "Paused for 30 days" in answer.text
     assert preference(world).paused_until == world.now + 30 * 86400
@@ -85,11 +85,13 @@ def test_opening_the_pause_link_changes_nothing_and_pressing_pauses_for_thirty_d
     assert (history.actor.value, history.action) == ("connector", "pause")
 
     paused = confirmed_request(world, OTHERS[0], "Ted")
-    assert world.intro(paused).state is State.REFUSED  # closed politely, like an opted-out connector's
-    assert world.intro(paused).outbox[Kind.CLOSED].status is Delivery.HELD  # told at the usual moment
+    assert world.intro(paused).outbox[Kind.CONNECTOR_ASK].status is Delivery.HELD  # waits out the pause
     assert asks_to_grace(world) == 1
+    world.advance(days=10, seconds=1)
+    tick(world)
+    assert world.intro(paused).state is State.EXPIRED and asks_to_grace(world) == 1  # closed politely
 
-    world.advance(days=30, seconds=1)
+    world.advance(days=20)
     tick(world)
     later = confirmed_request(world, OTHERS[1], "Una")
     assert world.intro(later).state is State.AWAITING_CONNECTOR and asks_to_grace(world) == 2
@@ -99,10 +101,10 @@ def test_at_most_one_a_week_holds_the_second_ask_until_the_week_has_room(members
     world = members
     awaiting_connector(world)
     link = footer_link(world, "weekly")
-    assert world.get(link).status == 200 and preference(world).per_week is None
+    assert world.get(link).status == 200 and preference(world).week_limit is None
     answer = world.post_form(link, {"decision": "one_a_week"})
     assert answer.status == 200 and "At most one ask a week" in answer.text
-    assert preference(world).per_week == 1
+    assert preference(world).week_limit == 1
     world.advance(days=7, seconds=1)  # a new week: one ask goes, the next waits
     first = confirmed_request(world, OTHERS[0], "Ted")
     second = confirmed_request(world, OTHERS[1], "Una")

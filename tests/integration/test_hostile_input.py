@@ -326,6 +326,7 @@ bodies = st.one_of(
 
 
 DOORS = ["/", "/intros", "/link/{token}", "/optout/{token}", "/admin/export", "/admin/erase"]
+DOORS += ["/me", "/me/signin/{token}", "/me/open/{token}", "/me/settings", "/me/erase", "/me/signout"]
 
 
 @pytest.mark.parametrize("door", DOORS)

@@ -63,8 +63,11 @@ def test_every_function_has_least_privilege_statements(name):
             assert "*" not in action, f"{name}: wildcard action {action}"
         for resource in as_list(statement["Resource"]):
             assert resource != "*" and "*" not in str(resource), f"{name}: wildcard resource {resource}"
-            if any(a == "dynamodb:Query" for a in as_list(statement["Action"])) and name != "AdminFunction":
-                # (the admin function queries one person's PERSON#<hash> partition of the table itself)
+            if any(a == "dynamodb:Query" for a in as_list(statement["Action"])) and name not in (
+                "AdminFunction",
+                "HomeFunction",
+            ):
+                # (the admin and home functions query one person's PERSON#<hash> partition of the table)
                 assert str(resource).endswith(tuple(f"/index/{i}" for i in ("due", "by_month"))), (
                     f"{name}: Query only on the index it needs, never the table"
                 )
@@ -77,14 +80,13 @@ def test_only_the_notifier_may_send_mail_and_only_as_the_organisation():
         for s in statements(f)
         if any(a.startswith("ses:") for a in as_list(s["Action"]))
     }
-    assert senders == {"NotifierFunction"}
-    (ses,) = [
-        s for s in statements(FUNCTIONS["NotifierFunction"]) if as_list(s["Action"])[0].startswith("ses:")
-    ]
-    assert sorted(r.rsplit(":", 1)[1].split("/")[0] for r in ses["Resource"]) == [
-        "configuration-set",
-        "identity",
-    ]
+    assert senders == {"NotifierFunction", "HomeFunction"}  # home: the sign-in link, while the person waits
+    for sender in senders:
+        (ses,) = [s for s in statements(FUNCTIONS[sender]) if as_list(s["Action"])[0].startswith("ses:")]
+        assert sorted(r.rsplit(":", 1)[1].split("/")[0] for r in ses["Resource"]) == [
+            "configuration-set",
+            "identity",
+        ]
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -238,7 +240,7 @@ def test_http_functions_never_name_the_api_in_their_environment():
 
 
 def test_snapstart_is_a_switch_on_the_public_http_functions_only():
-    assert PUBLIC_FUNCTIONS == {"IntakeFunction", "LinksFunction"}
+    assert PUBLIC_FUNCTIONS == {"IntakeFunction", "LinksFunction", "HomeFunction"}
     for name, function in FUNCTIONS.items():
         props = function["Properties"]
         if name in PUBLIC_FUNCTIONS:

@@ -1,111 +1,63 @@
-"""What people asked of the service about themselves, keyed by the keyed hash of their address, next to
-their opt-outs: never an address.
+"""A person's preferences and their own opt-out, keyed by address hash next to the opt-outs:
 
-    SUPPRESS#<hash>  sk SUPPRESS      opt-outs, bounces, complaints (adapters.dynamodb)
-    PREFER#<hash>    sk PREFER        a connector's pause (paused_until) and weekly cap (per_week)
-    AUDIT#restore    sk <at>#<hash>   an opt-out lifted at the person's own request: by whom, when, why
-"""
+PREFER#<hash>    sk PREFER     paused_until, week_limit
+SUPPRESS#<hash>  sk SUPPRESS   (adapters.dynamodb) reasons; "opted_out" is the person's own"""
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
+from botocore.exceptions import ClientError
 
-from ..domain.preferences import Preference
-from .dynamodb import Repository, dump, load
-from .ledger import connector_key
+from ..domain.preferences import Preferences
+from .dynamodb import Repository, dump, is_conflict, load
 
-
-def connector_hash(ledger_key: str) -> str:
-    """Whose connector ledger this is (adapters.ledger), as the hash their preference is kept under."""
-    return ledger_key.removeprefix(connector_key(""))
+OWN = "opted_out"
 
 
-class Preferences:
-    def __init__(self, repo: Repository):
-        self.client, self.table = repo.client, repo.table
+def _key(address_hash: str) -> dict:
+    return dump({"pk": f"PREFER#{address_hash}", "sk": "PREFER"})
 
-    def read(self, hashes: list[str]) -> Preference:
-        """One person's preference, looked up under every hash their address may be stored under."""
-        keys = [dump({"pk": f"PREFER#{h}", "sk": "PREFER"}) for h in dict.fromkeys(hashes)]
-        found = self.client.batch_get_item(RequestItems={self.table: {"Keys": keys, "ConsistentRead": True}})
-        items = [load(i) for i in found["Responses"].get(self.table, [])]
-        return Preference.merged(
-            Preference(int(i.get("paused_until", 0)), int(i["per_week"]) if "per_week" in i else None)
-            for i in items
+
+def read(repo: Repository, address_hash: str) -> Preferences:
+    found = repo.client.get_item(TableName=repo.table, Key=_key(address_hash), ConsistentRead=True)
+    item = load(found["Item"]) if "Item" in found else {}
+    return Preferences(
+        paused_until=int(item["paused_until"]) if "paused_until" in item else None,
+        week_limit=int(item["week_limit"]) if "week_limit" in item else None,
+    )
+
+
+def write(repo: Repository, address_hash: str, prefs: Preferences) -> None:
+    values = {k: v for k, v in vars(prefs).items() if v is not None}
+    if not values:
+        repo.client.delete_item(TableName=repo.table, Key=_key(address_hash))
+        return
+    item = {"pk": f"PREFER#{address_hash}", "sk": "PREFER", **values}
+    repo.client.put_item(TableName=repo.table, Item=dump(item))
+
+
+def opt_back_in(repo: Repository, address_hash: str) -> None:
+    """Undoes the person's own opt-out. A bounce or complaint recorded for the address stays: only
+    the mail system can lift those."""
+    key = dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"})
+    try:  # the only reason: the entry goes
+        repo.client.delete_item(
+            TableName=repo.table,
+            Key=key,
+            ConditionExpression="reasons = :own",
+            ExpressionAttributeValues={":own": {"SS": [OWN]}},
         )
-
-    def pause(self, address_hash: str, until: int) -> None:
-        """Idempotent: pausing again pauses from the latest click."""
-        self.client.update_item(
-            TableName=self.table,
-            Key=dump({"pk": f"PREFER#{address_hash}", "sk": "PREFER"}),
-            UpdateExpression="SET paused_until = :u",
-            ExpressionAttributeValues={":u": {"N": str(until)}},
+        return
+    except ClientError as error:
+        if not is_conflict(error):
+            raise
+    try:
+        repo.client.update_item(
+            TableName=repo.table,
+            Key=key,
+            UpdateExpression="DELETE reasons :own",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":own": {"SS": [OWN]}},
         )
-
-    def cap(self, address_hash: str, per_week: int) -> None:
-        self.client.update_item(
-            TableName=self.table,
-            Key=dump({"pk": f"PREFER#{address_hash}", "sk": "PREFER"}),
-            UpdateExpression="SET per_week = :n",
-            ExpressionAttributeValues={":n": {"N": str(per_week)}},
-        )
-
-    # opt-outs, for the administrator -----------------------------------------------------------
-
-    def suppression_counts(self) -> Counter[tuple[str, int]]:
-        """(reason, first_at) of every suppression, counted; a Scan, admin only. Never an address."""
-        counts: Counter[tuple[str, int]] = Counter()
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "FilterExpression": "sk = :s",
-            "ProjectionExpression": "reasons, first_at",
-            "ExpressionAttributeValues": {":s": {"S": "SUPPRESS"}},
-        }
-        while True:
-            page = self.client.scan(**kwargs)
-            for item in map(load, page["Items"]):
-                for reason in item.get("reasons", ()):
-                    counts[(reason, int(item.get("first_at", 0)))] += 1
-            if "LastEvaluatedKey" not in page:
-                return counts
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def lift_opt_out(self, hashes: list[str], now: int, by: str, why: str) -> tuple[int, set[str]]:
-        """Removes the reason "opted_out" under each hash (the item goes when nothing else is left)
-        and writes the audit entry. Returns how many opt-outs were lifted, and the other reasons
-        (bounces, complaints) that still hold."""
-        lifted, others = 0, set()
-        for h in dict.fromkeys(hashes):
-            key = dump({"pk": f"SUPPRESS#{h}", "sk": "SUPPRESS"})
-            found = self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True)
-            reasons = set(load(found["Item"]).get("reasons", ())) if "Item" in found else set()
-            if "opted_out" not in reasons:
-                others |= reasons
-                continue
-            left = reasons - {"opted_out"}
-            if left:
-                self.client.update_item(
-                    TableName=self.table,
-                    Key=key,
-                    UpdateExpression="DELETE reasons :r",
-                    ExpressionAttributeValues={":r": {"SS": ["opted_out"]}},
-                )
-            else:
-                self.client.delete_item(TableName=self.table, Key=key)
-            self.client.put_item(
-                TableName=self.table,
-                Item=dump({"pk": "AUDIT#restore", "sk": f"{now}#{h}", "at": now, "by": by, "why": why}),
-            )
-            lifted, others = lifted + 1, others | left
-        return lifted, others
-
-    def restorations(self) -> list[dict[str, Any]]:
-        found = self.client.query(
-            TableName=self.table,
-            KeyConditionExpression="pk = :p",
-            ExpressionAttributeValues={":p": {"S": "AUDIT#restore"}},
-            ConsistentRead=True,
-        )
-        return [load(i) for i in found["Items"]]
+    except ClientError as error:
+        if not is_conflict(error):
+            raise

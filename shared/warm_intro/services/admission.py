@@ -12,16 +12,17 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from ..adapters import preferences
 from ..adapters.agreements import Agreements
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, connector_key, requester_key, target_key
-from ..adapters.preferences import Preferences, connector_hash
-from ..domain import limits, preferences
+from ..domain import limits
 from ..domain.disclosure import blocks_until, seen_by_requester
 from ..domain.errors import Conflict
-from ..domain.hashing import address_hash, hashes, person_key
+from ..domain.hashing import address_hash, person_key
 from ..domain.lifecycle import Admission
 from ..domain.model import Intro
+from ..domain.preferences import connector_turn, own_limits, resume_at
 from ..settings import Settings
 from .membership import connector_address
 
@@ -62,15 +63,11 @@ def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> 
     # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
     if repo.suppressed([connector_hash]):
         return Admission(closes=True, **named), writes
-    # Their own footer choices (domain.preferences): a pause closes the ask like an opt-out does.
-    preference = Preferences(repo).read(list(hashes(connector_email, key)))
-    if preference.paused(now):
-        return Admission(closes=True, **named), writes
-    rules = preferences.rules_for(rules, preference)
-    connector, turn = limits.take_turn(found[c_key], rules, intro.id, now)
+    # The connector's own pause and weekly limit (set at /me) count like the organisation's cap.
+    prefs = preferences.read(repo, connector_hash)
+    connector, turn, due = connector_turn(found[c_key], rules, prefs, intro.id, now)
     if turn is limits.Turn.REFUSE:
         return Admission(closes=True, **named), writes
-    due = preferences.held_until(limits.next_room_at(connector, rules, now), preference)
     writes.append(ledgers.put(c_key, connector, due))
     return Admission(hold=turn is limits.Turn.HOLD, **named), writes
 
@@ -79,8 +76,8 @@ def on_approve(
     settings: Settings, repo: Repository, intro: Intro, target_email: str, now: int
 ) -> tuple[Admission, list[dict]]:
     target_hash = address_hash(target_email, settings.hash_key)
-    if repo.suppressed([target_hash]):
-        return Admission(closes=True), []
+    if repo.suppressed([target_hash]) or preferences.read(repo, target_hash).paused(now):
+        return Admission(closes=True), []  # a paused target can't be kept waiting: it closes politely
     ledgers = Ledgers(repo)
     t_key = target_key(target_hash)
     ledger, ok = limits.target_turn(ledgers.read(t_key)[t_key], settings.limits, now)
@@ -103,10 +100,10 @@ def release_held(settings: Settings, repo: Repository, now: int) -> int:
 
 def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> int:
     ledger, sent = ledgers.read(key)[key], 0
-    preference = Preferences(repo).read([connector_hash(key)])
-    rules = preferences.rules_for(rules, preference)
-    if preference.paused(now):  # nothing goes out during a pause; the queue is looked at again after it
-        ledgers.write(ledgers.put(key, ledger, preferences.held_until(now, preference)))
+    prefs = preferences.read(repo, key.removeprefix(connector_key("")))
+    rules = own_limits(rules, prefs)
+    if prefs.paused(now):  # still away: the queue waits for the end of the pause
+        ledgers.write(ledgers.put(key, ledger, resume_at(ledger, rules, prefs, now)))
         return 0
     for intro_id in ledger.held:
         intro = repo.get(intro_id)
@@ -114,9 +111,7 @@ def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> i
         if go and limits.room(ledger, rules, now) == 0:
             break
         ledger = limits.released(ledger, intro_id, now, sent=go)
-        write = ledgers.put(
-            key, ledger, preferences.held_until(limits.next_room_at(ledger, rules, now), preference)
-        )
+        write = ledgers.put(key, ledger, limits.next_room_at(ledger, rules, now))
         if go:
             repo.save(
                 limits.release_ask(intro, now), intro.version, also=[write], members=[intro.connector.email]

@@ -3,19 +3,19 @@ write, retried once against a fresh read when someone else wrote first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..adapters import preferences
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
-from ..adapters.preferences import Preferences
 from ..domain import tokens
 from ..domain.errors import AlreadyDecided, Conflict, InvalidLink, LimitReached, NotAllowed
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.membership import connector_gone
 from ..domain.model import Decision, Grant, Intro, Purpose, Role, State
-from ..domain.preferences import PAUSE
 from ..domain.proposal import is_proposal
+from ..domain.rules import DAY
 from ..domain.schedule import tick
 from ..settings import Settings
 from ..telemetry import count_events
@@ -115,11 +115,17 @@ def _gate(
     return GO, []
 
 
+PAUSE = 30 * DAY  # the footer's pause; a date of their own choosing is at /me
+
+
 def _prefer(repo: Repository, person: str, choice: Decision, now: int) -> None:
+    """The footer's choices write the same preferences as /me (domain.preferences)."""
+    held = preferences.read(repo, person)
     if choice is Decision.PAUSE:
-        Preferences(repo).pause(person, now + PAUSE)
+        held = replace(held, paused_until=max(held.paused_until or 0, now + PAUSE))
     else:
-        Preferences(repo).cap(person, 1)
+        held = replace(held, week_limit=1)
+    preferences.write(repo, person, held)
 
 
 def _address_of(intro: Intro, role: Role) -> str:

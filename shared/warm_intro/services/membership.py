@@ -15,8 +15,9 @@ from ..adapters.agreements import Agreements
 from ..adapters.aliases import Aliases
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
+from ..adapters.sessions import Sessions
 from ..domain.errors import Conflict
-from ..domain.hashing import address_hash
+from ..domain.hashing import address_hash, hashes
 from ..domain.membership import vouching, without_connector, without_requester
 from ..domain.model import Flow, Intro, Role, State
 from ..settings import Settings
@@ -91,6 +92,7 @@ def remove(
     removal = Removal(email, repo.remove_member(email))
     Aliases(repo, hash_key).drop(email)
     Agreements(repo).drop(email)
+    Sessions(repo).end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
     entries = Ledgers(repo).person_entries(address_hash(email, hash_key))
     for intro_id, role in dict.fromkeys((e["intro"], Role(e["role"])) for e in entries):

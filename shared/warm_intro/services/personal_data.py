@@ -18,6 +18,7 @@ from ..adapters.agreements import Agreements
 from ..adapters.aliases import Aliases
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, person_deletes, person_items
+from ..adapters.sessions import Sessions
 from ..domain import erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
@@ -82,6 +83,7 @@ def erase(hash_key: str, repo: Repository, email: str, now: int) -> Erased:
         Aliases(repo, hash_key).drop(address)
         Agreements(repo).drop(address)
     Ledgers(repo).drop_entries(entries)
+    Sessions(repo).end_all(hashes(email, hash_key))  # signed in at /me: signed out everywhere
     return Erased(changed, any(removed), bool(repo.suppressed([address_hash(email, hash_key)])))
 
 
