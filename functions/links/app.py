@@ -13,8 +13,9 @@ from warm_intro.domain.model import Decision
 from warm_intro.refusals import REFUSED, refusal
 from warm_intro.services import links, welcome
 from warm_intro.telemetry import metrics
-from warm_intro.views.link_pages import can_act, form, outcome
+from warm_intro.views.link_pages import can_act, form, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
+from warm_intro.views.wording import span
 from warm_intro.web import error_page, html
 
 logger = Logger()
@@ -27,7 +28,9 @@ app = APIGatewayHttpResolver()
 @app.head("/optout/<token>")
 def show(token: str):
     opened = links.open_link(runtime.repository(), token, runtime.now())
-    return _page(opened, status=link_status(opened.intro, opened.grant))
+    # An email's "Yes" or "No" link opens the page with that answer ready; only the press decides.
+    chosen = ready_choice(opened.grant, app.current_event.get_query_string_value("choice", ""))
+    return _page(opened, status=link_status(opened.intro, opened.grant), chosen=chosen)
 
 
 @app.post("/link/<token>")
@@ -45,8 +48,9 @@ def decide(token: str):
             token,
             decision,
             runtime.now(),
-            # The consent record: which page (links adds its purpose) and which wording the person saw.
-            via="page:v1" if form.get("decision") else "one-click:v1",
+            # The consent record: which page (links adds its purpose) and which wording the person saw
+            # (v2: the words of issue 18).
+            via="page:v2" if form.get("decision") else "one-click:v1",
             target_email=form.get("target_email"),
             note=form.get("note"),
         )
@@ -117,6 +121,8 @@ def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Respo
         "form": {},
         "errors": {},
         "just": False,
+        "chosen": None,
+        "retention": span(settings.content_retention_days, "day"),
         **extra,
     }
     if can_act(intro, grant):

@@ -15,14 +15,19 @@ from .proposal import kind_for, proposer
 
 ERASED_NAME = "(erased)"
 ERASED_EMAIL = "erased@erased.invalid"  # .invalid can never be delivered (RFC 2606)
-FREE_TEXT = ("blurb", "note", "private_note")
+FREE_TEXT = ("blurb", "note", "private_note", "acquaintance")
 IN_FLIGHT = frozenset({Delivery.PENDING, Delivery.RETRY, Delivery.SENDING, Delivery.HELD})
 EVERYONE = frozenset({Role.REQUESTER, Role.CONNECTOR, Role.TARGET})
 
 
 def has_content(intro: Intro) -> bool:
     return bool(
-        intro.blurb or intro.note or intro.private_note or intro.target.about or intro.requester.about
+        intro.blurb
+        or intro.note
+        or intro.private_note
+        or intro.acquaintance
+        or intro.target.about
+        or intro.requester.about
     )
 
 
@@ -36,6 +41,7 @@ def forget_content(intro: Intro, now: int) -> Intro:
         blurb="",
         note=None,
         private_note=None,
+        acquaintance=None,
         target=target,
         requester=replace(intro.requester, about=None),
         outbox=_cancelled(intro, IN_FLIGHT, now),
@@ -102,6 +108,7 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
         blurb="",
         note=None,
         private_note=None,
+        acquaintance=None,
         outbox=outbox,
         version=intro.version + 1,
         updated_at=now,

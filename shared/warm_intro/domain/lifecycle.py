@@ -54,8 +54,10 @@ def new_request(
     now: int,
     via: str,
     held: bool = False,
+    acquaintance: str | None = None,
 ) -> Intro:
-    """`held`: the confirmation waits for an earlier one to the same address (see domain.confirmations)."""
+    """`held`: the confirmation waits for an earlier one to the same address (see domain.confirmations).
+    `acquaintance`: how the requester knows the connector, in their words."""
     intro = Intro(
         id=intro_id,
         state=State.UNCONFIRMED,
@@ -65,6 +67,7 @@ def new_request(
         connector=Person(name="", email=connector_email),
         target=target,
         blurb=blurb,
+        acquaintance=acquaintance,
         asked_at=now,
     )
     return _record(_send(intro, now, Kind.CONFIRM_REQUEST, held=held), now, Role.REQUESTER, "request", via)

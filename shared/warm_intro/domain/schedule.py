@@ -62,6 +62,11 @@ def due_at(intro: Intro, t: Timings) -> int | None:
     return min(times) if times else None
 
 
+def closes_at(intro: Intro, t: Timings) -> int | None:
+    """When an open ask closes by itself if nobody answers (what its emails promise); None otherwise."""
+    return _moments(intro, t).get(EXPIRY)
+
+
 def _moments(intro: Intro, t: Timings) -> dict[str, int]:
     """When each thing the lifecycle waits for falls due, for the introduction as it stands."""
     if intro.state is State.UNCONFIRMED:

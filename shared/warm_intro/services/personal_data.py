@@ -163,6 +163,8 @@ def _view(intro: Intro, roles: set[Role]) -> dict:
         view["blurb"] = intro.blurb
     if shown & {Role.CONNECTOR, Role.TARGET} and intro.note:
         view["note_to_target"] = intro.note
+    if intro.acquaintance and (Role.REQUESTER in roles or Role.CONNECTOR in shown):
+        view["acquaintance"] = intro.acquaintance
     if Role.CONNECTOR in roles and intro.private_note:
         view["private_note"] = intro.private_note
     return view

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.membership import connector_gone
+from ..domain.messages import ANSWER_LINKS
 from ..domain.model import Grant, Intro, Purpose, Role, State
 from ..domain.proposal import is_proposal
 from . import proposal_pages
@@ -45,6 +46,12 @@ def can_act(intro: Intro, grant: Grant) -> bool:
             return _last_action(intro, grant.role) != "opt_out"
 
 
+def ready_choice(grant: Grant, value: str | None) -> str | None:
+    """The answer an email's link asked to have ready on its page, if its page offers it as a link."""
+    offered = {d.value for d in ANSWER_LINKS.get(grant.purpose, ())}
+    return value if value in offered else None
+
+
 def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     """(title, lines) describing the request as this person may know it."""
     if is_proposal(intro):
@@ -75,12 +82,13 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
         ]
     if grant.role is Role.REQUESTER:
         return _requester_outcome(intro)
-    if mine == "decline" and grant.role is Role.CONNECTOR:
-        return "You declined", [f"{r} will only hear that it won't happen right now, never that it was you."]
     if mine == "decline":
-        return "You declined", ["Nobody will be told it was you."]
+        return "You declined", [f"{r} never learns who said no, only that it won't happen right now."]
     if mine == "accept":
-        return "You said yes", [f"We've sent one email to you and {r}. Enjoy the conversation."]
+        return "You said yes", [
+            f"We're sending one email to you and {r}, who will see your address and write first.",
+            "Enjoy the conversation.",
+        ]
     if intro.state is State.INTRODUCED:  # the connector, in copy of the introduction they made possible
         return "They've been introduced", [
             f"{t} said yes, and you're in copy of the introduction. Thank you."
@@ -88,7 +96,9 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     if intro.state is State.WITHDRAWN and _last_action(intro, Role.REQUESTER) == "withdraw":
         return "This request was withdrawn", [f"{r} withdrew it. There's nothing more to do."]
     if mine == "approve" and intro.is_open:
-        return "Thank you for approving", [f"We've asked {t} privately. If they say yes, you'll be in copy."]
+        return "Thank you for approving", [
+            f"We'll ask {t} privately. If they say yes, you'll be in copy of the introduction."
+        ]
     if mine == "approve":  # declined, expired or closed after they approved: the same words for each
         return "This introduction won't happen right now", [
             "The request has closed. Nobody is told why, and there's nothing more for you to do. Thank you."
