@@ -12,7 +12,7 @@ from warm_intro.domain.actors import can_act
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.model import Decision
 from warm_intro.refusals import REFUSED, refusal
-from warm_intro.services import links
+from warm_intro.services import links, welcome
 from warm_intro.telemetry import metrics
 from warm_intro.views.link_pages import form, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
@@ -59,6 +59,31 @@ def decide(token: str):
         opened = links.open_link(repo, token, runtime.now())
         return _page(opened, status=422, form=form, errors={error.field: str(error)})
     return _page(opened, status=200, just=True)
+
+
+@app.get("/welcome/<token>")
+@app.head("/welcome/<token>")
+def show_welcome(token: str):
+    _, name, agreed = welcome.open_welcome(runtime.repository(), token, runtime.now())
+    return html(runtime.settings(), "welcome.html", name=name, agreed=agreed)
+
+
+@app.post("/welcome/<token>")
+def agree(token: str):
+    bodies.form(app.current_event, max_fields=10, any_type=True)
+    welcome.agree(runtime.repository(), token, runtime.now())
+    return html(
+        runtime.settings(),
+        "outcome.html",
+        title="Thank you: you're happy to be asked",
+        lines=[
+            "Members can now name you as someone who could introduce them.",
+            (
+                "You decide each time: every ask lets you decline, pause for 30 days, get at most one a "
+                "week, or stop them for good."
+            ),
+        ],
+    )
 
 
 @app.exception_handler(AlreadyDecided)

@@ -64,7 +64,7 @@ class Settings:
     followup_days: float = Field(7, gt=0)
     limit_requester_open: int = Field(3, ge=1)
     limit_requester_30d: int = Field(10, ge=1)
-    limit_connector_week: int = Field(5, ge=1)
+    limit_connector_week: int = Field(2, ge=1)
     connector_over_capacity: OverCapacity = OverCapacity.WAIT
     limit_target_30d: int = Field(3, ge=1)
     block_after_decline_days: int = Field(180, ge=0)
@@ -74,6 +74,10 @@ class Settings:
         3, ge=1, description="Confirmation mails one address may get a day (never two unanswered at once)"
     )
     intro_retention_days: float = Field(365, gt=0)
+    remind_targets: bool = Field(False, description="Whether a target who hasn't answered gets one reminder")
+    connector_policy: Literal["agreed", "any"] = Field(
+        "agreed", description="Who may be named as connector: members who agreed to be asked, or any member"
+    )
     dotless_domains: tuple[str, ...] = Field(
         (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
     )
@@ -234,6 +238,7 @@ TIMINGS = {
     "followup_days": "followup_days",
     "content_retention_days": "retention_days",
     "intro_retention_days": "intro_retention_days",
+    "remind_targets": "remind_targets",
 }
 LIMITS = {
     "limit_requester_open": "requester_open",

@@ -3,8 +3,9 @@ write, retried once against a fresh read when someone else wrote first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..adapters import preferences
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
 from ..domain import actors, tokens
@@ -13,6 +14,7 @@ from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.model import Decision, Grant, Intro, Role
 from ..domain.proposal import is_proposal
+from ..domain.rules import DAY
 from ..domain.schedule import tick
 from ..settings import Settings
 from ..telemetry import count_events
@@ -70,6 +72,8 @@ def answer(
         # A click on a message to several people (Role.SYSTEM) is nobody's in particular: no address.
         if choice is Decision.OPT_OUT and (email := actors.email_of(intro, grant.role)):
             repo.suppress(address_hash(email, settings.hash_key), "opted_out", now)
+        if choice in (Decision.PAUSE, Decision.ONE_A_WEEK) and (email := actors.email_of(intro, grant.role)):
+            _prefer(repo, address_hash(email, settings.hash_key), choice, now)
         try:
             repo.save(
                 updated,
@@ -109,3 +113,16 @@ def _gate(
         # The person index learns a corrected address in the same write (personal_data.with_index).
         return admission.on_approve(settings, repo, intro, email, now)
     return GO, []
+
+
+PAUSE = 30 * DAY  # the footer's pause; a date of their own choosing is at /me
+
+
+def _prefer(repo: Repository, person: str, choice: Decision, now: int) -> None:
+    """The footer's choices write the same preferences as /me (domain.preferences)."""
+    held = preferences.read(repo, person)
+    if choice is Decision.PAUSE:
+        held = replace(held, paused_until=max(held.paused_until or 0, now + PAUSE))
+    else:
+        held = replace(held, week_limit=1)
+    preferences.write(repo, person, held)

@@ -3,7 +3,7 @@ what became of the request, told from that person's side and never revealing who
 
 from __future__ import annotations
 
-from ..domain.actors import can_act, connector_gone, last_action
+from ..domain.actors import EASED, can_act, connector_gone, last_action
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.messages import ANSWER_LINKS
 from ..domain.model import Grant, Intro, Purpose, Role, State
@@ -16,6 +16,8 @@ FORMS = {
     Purpose.CONSENT: "consent.html",
     Purpose.FOLLOWUP: "followup.html",
     Purpose.OPTOUT: "optout.html",
+    Purpose.PAUSE: "pause.html",
+    Purpose.WEEKLY: "weekly.html",
 }
 
 NEUTRAL = "This introduction won't happen right now"
@@ -35,7 +37,7 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     """(title, lines) describing the request as this person may know it."""
     if is_proposal(intro):
         return proposal_pages.outcome(intro, grant)
-    mine = last_action(intro, grant.role)
+    mine = last_action(intro, grant.role, eased=grant.purpose in EASED)
     r, t = intro.requester.name, intro.target.name
     if mine == "opt_out" and grant.role is Role.SYSTEM:
         return "No more email about this introduction", ["Nothing more about it will be sent to any of you."]
@@ -46,6 +48,18 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     if mine == "opt_out":
         return "You won't be asked again", [
             "This service will not ask you for an introduction again, or send you any other email."
+        ]
+    if mine == "pause":
+        return "Paused for 30 days", [
+            (
+                "We won't ask you for an introduction for 30 days; requests naming you meanwhile close "
+                "politely, and nobody is told why."
+            ),
+            "A request already in your inbox is still yours to answer, or to leave.",
+        ]
+    if mine == "one_a_week":
+        return "At most one ask a week", [
+            "From now on we'll send you at most one introduction request a week.",
         ]
     if grant.role is Role.REQUESTER:
         return _requester_outcome(intro)
