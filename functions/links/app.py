@@ -8,14 +8,17 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import bodies, runtime
+from warm_intro.domain import languages
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
+from warm_intro.domain.languages import pickable
 from warm_intro.domain.model import Decision
 from warm_intro.services import links
 from warm_intro.telemetry import metrics
+from warm_intro.views.catalogs import N_, translations
 from warm_intro.views.link_pages import FORMS, can_act, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
 from warm_intro.views.wording import span
-from warm_intro.web import html, status_of
+from warm_intro.web import html, picked_language, status_of, visitor_language
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -29,7 +32,8 @@ def show(token: str):
     opened = links.open_link(runtime.repository(), token, runtime.now())
     # An email's "Yes" or "No" link opens the page with that answer ready; only the press decides.
     chosen = ready_choice(opened.grant, app.current_event.get_query_string_value("choice", ""))
-    return _page(opened, status=link_status(opened.intro, opened.grant), chosen=chosen)
+    language = picked_language(app.current_event) or _own_language(opened)
+    return _page(opened, language, status=link_status(opened.intro, opened.grant), chosen=chosen)
 
 
 @app.post("/link/<token>")
@@ -40,6 +44,7 @@ def decide(token: str):
     # A mail client's one-click POST carries List-Unsubscribe=One-Click and no decision (RFC 8058).
     decision = form.get("decision") or (Decision.OPT_OUT.value if "List-Unsubscribe" in form else "")
     repo, settings = runtime.repository(), runtime.settings()
+    language = pickable(form.get("language"))  # the page's language: this person's from now on
     try:
         opened = links.answer(
             repo,
@@ -51,74 +56,101 @@ def decide(token: str):
             via="page:v1" if form.get("decision") else "one-click:v1",
             target_email=form.get("target_email"),
             note=form.get("note"),
+            language=language,
         )
     except InvalidInput as error:
         opened = links.open_link(repo, token, runtime.now())
-        return _page(opened, status=422, form=form, errors={error.field: str(error)})
-    return _page(opened, status=200, just=True)
+        language = language or _own_language(opened)
+        return _page(opened, language, status=422, form=form, errors={error.field: str(error)})
+    return _page(opened, language or _own_language(opened), status=200, just=True)
 
 
 @app.exception_handler(AlreadyDecided)
 def already_decided(error: AlreadyDecided) -> Response:
     token = app.current_event.path_parameters.get("token", "") if app.current_event.path_parameters else ""
     opened = links.open_link(runtime.repository(), token, runtime.now())
-    return _page(
-        opened, status=409, notice="Nothing changed: this request had already been answered, or had closed."
+    language = _own_language(opened)
+    notice = translations(language).gettext(
+        "Nothing changed: this request had already been answered, or had closed."
     )
+    return _page(opened, language, status=409, notice=notice)
 
 
 # What went wrong, told so the person knows what to do next; never which part of a link was wrong.
 TROUBLE = {
     404: (
-        "This link doesn't work",
-        "It may have been cut short on its way here. Please open it straight from our email.",
+        N_("This link doesn't work"),
+        N_("It may have been cut short on its way here. Please open it straight from our email."),
     ),
     410: (
-        "This link has expired",
-        "Our links work for a limited time. If something still needs you, a newer email from us has a fresh link.",
+        N_("This link has expired"),
+        N_(
+            "Our links work for a limited time. "
+            "If something still needs you, a newer email from us has a fresh link."
+        ),
     ),
     400: (
-        "That choice isn't available",
-        "Please open the link again and press one of the buttons on its page.",
+        N_("That choice isn't available"),
+        N_("Please open the link again and press one of the buttons on its page."),
     ),
-    409: ("Someone answered at the same moment", "Please open the link again to see where things stand."),
+    409: (
+        N_("Someone answered at the same moment"),
+        N_("Please open the link again to see where things stand."),
+    ),
 }
 
 
 @app.exception_handler(DomainError)
 def link_error(error: DomainError) -> Response:
+    settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
+    _ = translations(language).gettext
     status = status_of(error)
-    title, line = TROUBLE.get(status, ("That didn't work", str(error)))
-    return html(runtime.settings(), "outcome.html", status, title=title, lines=[line])
+    title, line = TROUBLE.get(status, (N_("That didn't work"), str(error)))
+    return html(settings, "outcome.html", status, language=language, title=_(title), lines=[_(line)])
 
 
 @app.exception_handler(bodies.Unreadable)
 def unreadable(error: bodies.Unreadable) -> Response:
+    settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
+    _ = translations(language).gettext
     return html(
-        runtime.settings(),
+        settings,
         "outcome.html",
         status_of(error),
-        title="We couldn't read that answer",
+        language=language,
+        title=_("We couldn't read that answer"),
         lines=[
             str(error),
-            "Please open the link from our email again and press one of the buttons on its page.",
+            _("Please open the link from our email again and press one of the buttons on its page."),
         ],
     )
 
 
 @app.not_found
-def not_found(_) -> Response:
+def not_found(_error) -> Response:
+    settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
+    _ = translations(language).gettext
     return html(
-        runtime.settings(),
+        settings,
         "outcome.html",
         404,
-        title="Page not found",
-        lines=["There's nothing at this address."],
-        action=("/", "Ask for an introduction"),
+        language=language,
+        title=_("Page not found"),
+        lines=[_("There's nothing at this address.")],
+        action=("/", _("Ask for an introduction")),
     )
 
 
-def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Response:
+def _own_language(opened: links.Opened) -> str:
+    """The language this link's person chose before, else the organisation's (a connector or target
+    hears first in the organisation's language; a requester in the one their form was in)."""
+    return languages.of(opened.intro, opened.grant.role, runtime.settings().language)
+
+
+def _page(opened: links.Opened, language: str, status: int, notice: str = "", **extra) -> Response:
     intro, grant = opened.intro, opened.grant
     settings = runtime.settings()
     context = {
@@ -129,16 +161,17 @@ def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Respo
         "errors": {},
         "just": False,
         "chosen": None,
-        "retention": span(settings.content_retention_days, "day"),
+        "retention": span(settings.content_retention_days, "day", language),
         **extra,
     }
     if can_act(intro, grant):
-        return html(settings, FORMS[grant.purpose], status, **context)
-    title, lines = outcome(intro, grant)
+        return html(settings, FORMS[grant.purpose], status, language=language, **context)
+    title, lines = outcome(intro, grant, translations(language).gettext)
     return html(
         settings,
         "outcome.html",
         200 if extra.get("just") else status,
+        language=language,
         title=title,
         lines=lines,
         notice=notice,

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .domain.hashing import HashKey
+from .domain.languages import SHIPPED, is_shipped
 from .domain.rules import Limits, OverCapacity, Timings
 
 # Deployed, the functions get the name (ARN) of the hash key's secret, never the key.
@@ -55,6 +56,17 @@ class Settings(BaseModel):
         None,
         description="Who people write to about their data (the About page); empty: REPLY_TO, else SENDER",
     )
+
+    language: str = Field(
+        "en", description="The organisation's language: pages and mail for anyone who hasn't chosen their own"
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _shipped(cls, value: str) -> str:
+        if not is_shipped(value):
+            raise ValueError(f"LANGUAGE must be one of {', '.join(SHIPPED)}")
+        return value
 
     @field_validator("base_url")
     @classmethod

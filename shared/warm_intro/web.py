@@ -17,7 +17,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from . import bodies
 from .domain import errors
+from .domain.languages import negotiate, pickable
 from .settings import Settings
+from .views.catalogs import N_, translations
 from .views.templating import render
 
 CSS = (Path(__file__).resolve().parent / "static" / "site.css").read_text()
@@ -90,7 +92,11 @@ def security_headers(settings: Settings) -> dict[str, str]:
     }
 
 
-def html(settings: Settings, template: str, status: int = 200, **context) -> Response:
+def html(
+    settings: Settings, template: str, status: int = 200, language: str | None = None, **context
+) -> Response:
+    """`language`: the page's (see `visitor_language` and the link pages); else the organisation's."""
+    language = language or settings.language
     css, _ = _style(settings.accent_color)
     org = {"name": settings.org_name, "logo_url": settings.logo_url, "accent": settings.accent_color}
     body = render(
@@ -102,15 +108,29 @@ def html(settings: Settings, template: str, status: int = 200, **context) -> Res
             "about_url": f"{settings.base_url}/about",
             **context,
         },
+        language=language,
     )
-    return Response(status, "text/html; charset=utf-8", body, headers=security_headers(settings))
+    headers = {**security_headers(settings), "Content-Language": language}
+    return Response(status, "text/html; charset=utf-8", body, headers=headers)
+
+
+def picked_language(event) -> str | None:
+    """The language a person picked with the switch every page shows (?lang=), if it can be shown."""
+    return pickable(event.get_query_string_value("lang", "") or None)
+
+
+def visitor_language(event, settings: Settings) -> str:
+    """For someone we know nothing about: the language they picked, else the shipped one their browser
+    prefers, else the organisation's."""
+    headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+    return picked_language(event) or negotiate(headers.get("accept-language"), settings.language)
 
 
 # Browsers label every request with where it comes from. Sec-Fetch-Site (every current browser) is
 # read first; Origin is the fallback for older ones. A POST carrying neither is not a browser's form
 # (curl, a server-side integration) and is let through: it spends only its own network's allowance.
 SAME_SITE = frozenset({"same-origin", "none"})  # "none": typed or bookmarked by the person themself
-CROSS_SITE = "This form can only be sent from our own page. Nothing was sent."
+CROSS_SITE = N_("This form can only be sent from our own page. Nothing was sent.")
 
 
 def cross_site(headers: dict[str, str], host: str, settings: Settings) -> bool:
@@ -126,18 +146,20 @@ def cross_site(headers: dict[str, str], host: str, settings: Settings) -> bool:
     return origin.strip().lower() not in {o.lower() for o in (ours, f"https://{host}", f"http://{host}") if o}
 
 
-def refuse_cross_site(settings: Settings) -> Response:
+def refuse_cross_site(settings: Settings, language: str | None = None) -> Response:
     """The form's friendly answer; the JSON API raises CrossSite(CROSS_SITE) for its problem answer."""
+    _ = translations(language or settings.language).gettext
     return html(
         settings,
         "outcome.html",
         403,
-        title="Please use our own page",
+        language=language,
+        title=_("Please use our own page"),
         lines=[
-            CROSS_SITE,
-            "If you meant to ask for an introduction, open our request form and send it from there.",
+            _(CROSS_SITE),
+            _("If you meant to ask for an introduction, open our request form and send it from there."),
         ],
-        action=("/", "Open the request form"),
+        action=("/", _("Open the request form")),
     )
 
 

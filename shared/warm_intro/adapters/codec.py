@@ -47,6 +47,7 @@ def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
         "followup": intro.followup,
         "decided_at": intro.decided_at,
         "asked_at": intro.asked_at,
+        "languages": {role.value: code for role, code in intro.languages.items()} or None,
     }
     item.update({k: v for k, v in optional.items() if v is not None})
     if kinds := pending(intro):
@@ -98,6 +99,7 @@ def from_item(item: dict[str, Any]) -> Intro:
         followup=item.get("followup"),
         decided_at=_int(item.get("decided_at")),
         asked_at=_int(item.get("asked_at")),
+        languages={Role(role): code for role, code in item.get("languages", {}).items()},
     )
 
 

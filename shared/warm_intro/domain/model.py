@@ -154,6 +154,7 @@ class Intro:
     followup: str | None = None
     decided_at: int | None = None  # when the state became final
     asked_at: int | None = None  # when the current decider was asked
+    languages: dict[Role, str] = field(default_factory=dict)  # each person's own choice (domain.languages)
 
     def evolve(self, **changes) -> Intro:
         return replace(self, **changes)

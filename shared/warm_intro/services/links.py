@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
-from ..domain import tokens
+from ..domain import languages, tokens
 from ..domain.errors import AlreadyDecided, Conflict, InvalidLink, LimitReached, NotAllowed
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
@@ -51,8 +51,10 @@ def answer(
     via: str,
     target_email: str | None = None,
     note: str | None = None,
+    language: str | None = None,
 ) -> Opened:
-    """Apply the decision; returns the introduction as it now stands."""
+    """Apply the decision; returns the introduction as it now stands. `language`: the one the person
+    answered in, remembered for the mail they get next."""
     try:
         choice = Decision(decision)
     except ValueError:
@@ -67,6 +69,7 @@ def answer(
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
+        updated = languages.chosen(updated, grant.role, language)
         if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
         try:
