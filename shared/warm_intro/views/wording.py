@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from ..domain.languages import PSEUDO, SOURCE
@@ -25,9 +26,13 @@ def day(moment: int | None, language: str = SOURCE) -> str | None:
     """A moment as the day a person reads, e.g. "Tuesday 8 December" or "Dienstag, 8. Dezember" (UTC)."""
     if moment is None:
         return None
-    from babel.dates import format_skeleton
+    from babel import Locale
+    from babel.dates import format_date
 
-    return format_skeleton("MMMMEEEEd", datetime.fromtimestamp(moment, UTC), locale=_locale(language))
+    locale = Locale.parse(_locale(language))
+    # The locale's own order for weekday, day and month (CLDR's MMMMEd), with the weekday written out.
+    pattern = re.sub(r"E+", "EEEE", locale.datetime_skeletons["MMMMEd"].pattern)
+    return format_date(datetime.fromtimestamp(moment, UTC), pattern, locale=locale)
 
 
 def _locale(language: str) -> str:
