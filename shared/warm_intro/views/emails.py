@@ -144,9 +144,9 @@ def compose(
         msg["List-Unsubscribe"] = f"<{links[Purpose.OPTOUT]}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(text.strip() + "\n")
-    msg["Content-Language"] = lang
     html = render(template, {**ctx, "layout": "emails/_layout.jinja"}, language=lang)
     msg.add_alternative(html, subtype="html")
+    msg["Content-Language"] = lang  # after the parts exist: making them moves Content-* headers inside
     return msg
 
 
