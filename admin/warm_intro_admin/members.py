@@ -11,6 +11,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.errors import InvalidInput
+from warm_intro.domain.languages import SHIPPED, is_shipped
 from warm_intro.domain.validation import check_email, check_name
 from warm_intro.services import membership
 
@@ -24,6 +25,7 @@ class Row:
     line: int
     email: str
     name: str
+    language: str | None = None  # None: the file has no language column, so a stored one stays
 
 
 @dataclass
@@ -54,7 +56,9 @@ def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
     except csv.Error:
         columns = []
     if "email" not in columns:
-        raise AdminError(f"{path}: the first line must be a header naming the columns: email,name")
+        raise AdminError(
+            f"{path}: the first line must be a header naming the columns: email,name (and optionally language)"
+        )
     good: list[Row] = []
     rejected: list[tuple[int, str, str]] = []
     first_line: dict[str, int] = {}
@@ -73,6 +77,11 @@ def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
         except InvalidInput as error:
             rejected.append((line, raw, f"{error.field}: {error}"))
             continue
+        if "language" in columns:
+            row.language = record.get("language", "").strip().lower()
+            if row.language and not is_shipped(row.language):
+                rejected.append((line, raw, f"language: one of {', '.join(SHIPPED)}, or empty"))
+                continue
         if row.email in first_line:
             rejected.append((line, raw, f"duplicate of line {first_line[row.email]}"))
             continue
@@ -100,7 +109,7 @@ def import_csv(repo: Repository, path: Path, progress: bool | None = None) -> Re
     try:
         for row in rows:
             try:
-                changed = repo.put_member(row.email, row.name)
+                changed = repo.put_member(row.email, row.name, row.language)
             except (ClientError, BotoCoreError) as error:
                 done = report.changed + report.unchanged
                 raise AdminError(

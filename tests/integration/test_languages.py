@@ -122,3 +122,22 @@ def test_a_german_requester_a_french_organisation_and_a_target_who_reads_spanish
     thanks = mail(world, GRACE)
     assert thanks["headers"]["Content-Language"] == "fr"
     assert thanks["subject"] == "Merci : Ada Lovelace et Alan Turing ont pu échanger"
+
+
+def test_a_member_imported_with_a_language_is_asked_in_it(world):
+    repo = runtime.repository()
+    assert repo.put_member(GRACE, "Grace Hopper", "de") is True
+    assert repo.put_member(GRACE, "Grace Hopper", "de") is False  # nothing changed
+    assert repo.put_member(GRACE, "Grace Hopper") is False  # no language column: the stored one stays
+    assert repo.member_language(GRACE) == "de"
+    world.post_form("/", FORM)
+    world.deliver()
+    link = world.last_link(ADA)
+    world.post_form(link, {"decision": "confirm"})
+    world.deliver()
+    ask = mail(world, GRACE)
+    assert ask["headers"]["Content-Language"] == "de"
+    assert ask["subject"] == "Würden Sie Ada Lovelace mit Alan Turing bekannt machen?"
+    assert mail(world, ADA)["headers"]["Content-Language"] == "en"  # the requester: the form's language
+    assert repo.put_member(GRACE, "Grace Hopper", "") is True  # an empty cell forgets it
+    assert repo.member_language(GRACE) is None

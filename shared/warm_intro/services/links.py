@@ -70,6 +70,10 @@ def answer(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
         updated = languages.chosen(updated, grant.role, language)
+        if choice is Decision.CONFIRM and Role.CONNECTOR not in updated.languages:
+            # The members CSV may say which language the connector reads (members import).
+            spoken = repo.member_language(intro.connector.email)
+            updated = languages.chosen(updated, Role.CONNECTOR, spoken)
         if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
             repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
         try:
