@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import TEST_ENV  # noqa: F401 -- the tests' environment, pointed at moto
+from local import environment
+
+environment.use()  # the tests' environment, pointed at moto
 
 os.environ["POWERTOOLS_LOG_LEVEL"] = "INFO"  # as deployed: the log bytes are part of the cost
 

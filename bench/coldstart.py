@@ -27,9 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from local.environment import ENVIRONMENT
 from local.events import stream_event
-from tests.conftest import TEST_ENV
-from tests.support.events import load, with_token
+from local.samples import load, with_token
 
 from . import build
 
@@ -103,7 +103,7 @@ class Fixture:
         self.restore = None
 
     def prepare(self) -> None:
-        from tests.support.world import World
+        from local.world import World
         from warm_intro import runtime
         from warm_intro.adapters.codec import intro_key
         from warm_intro.adapters.dynamodb import dump
@@ -178,7 +178,7 @@ class Fixture:
     ) -> dict[str, str]:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            **TEST_ENV,
+            **ENVIRONMENT,
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_REGION": "us-east-1",

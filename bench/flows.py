@@ -8,12 +8,11 @@ from contextlib import contextmanager
 
 from moto import mock_aws
 
-from tests.support.world import World
+from local.world import START, World
 from warm_intro import runtime
 
 from .meter import Meter, Tally
 
-START = 1_790_000_000  # the tests' fixed moment
 REQUESTER, CONNECTOR, TARGET = "ada@example.org", "grace@example.org", "alan@example.net"
 
 

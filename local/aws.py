@@ -1,5 +1,6 @@
 """Creates, in whatever AWS the environment points at (moto here), what template.yaml would:
-the table with its stream and indexes, and the verified sender; then seeds the members."""
+the table with its stream and indexes, the verified sender, and the notifier's dead-letter queue;
+then seeds the members."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import csv
 from pathlib import Path
 
 import boto3
+
+from warm_intro_admin.target import local_dead_letters
 
 from . import template
 
@@ -18,6 +21,7 @@ def create_resources(table: str, sender: str, region: str = "us-east-1") -> None
     ses = boto3.client("ses", region_name=region)
     ses.verify_email_identity(EmailAddress=sender)
     ses.verify_domain_identity(Domain=sender.rpartition("@")[2])
+    dead_letter_queue(table, region)
 
 
 def read_members(path: Path) -> list[tuple[str, str]]:
@@ -28,4 +32,11 @@ def read_members(path: Path) -> list[tuple[str, str]]:
 def stream_arn(table: str, region: str = "us-east-1") -> str:
     return boto3.client("dynamodb", region_name=region).describe_table(TableName=table)["Table"][
         "LatestStreamArn"
+    ]
+
+
+def dead_letter_queue(table: str, region: str = "us-east-1") -> str:
+    """The URL of the queue the stream's OnFailure destination names (created if need be)."""
+    return boto3.client("sqs", region_name=region).create_queue(QueueName=local_dead_letters(table))[
+        "QueueUrl"
     ]

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from warm_intro.settings import env_var
 from warm_intro_admin.target import LOCAL_HASH_KEY, LOCAL_TABLE
 
 HERE = Path(__file__).resolve().parent
@@ -33,11 +34,11 @@ def configure(port: int, aws_port: int) -> None:
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-        "TABLE_NAME": LOCAL_TABLE,
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        "ORG_NAME": "Demo Community",
-        "SENDER": "intros@example.org",
-        "HASH_KEY": LOCAL_HASH_KEY,
+        env_var("table_name"): LOCAL_TABLE,
+        env_var("base_url"): f"http://127.0.0.1:{port}",
+        env_var("org_name"): "Demo Community",
+        env_var("sender"): "intros@example.org",
+        env_var("hash_key"): LOCAL_HASH_KEY,
         "POWERTOOLS_SERVICE_NAME": "warm-intro",
         "POWERTOOLS_METRICS_NAMESPACE": "WarmIntro",
         "POWERTOOLS_METRICS_DISABLED": "true",
@@ -100,7 +101,9 @@ def main() -> None:
     members = aws.read_members(Path(os.environ.get("LOCAL_MEMBERS", HERE / "members.csv")))
     for email, name in members:
         runtime.repository().put_member(email, name)
-    pump = StreamPump(aws.stream_arn(settings.table_name))
+    pump = StreamPump(
+        aws.stream_arn(settings.table_name), dead_letter_url=aws.dead_letter_queue(settings.table_name)
+    )
     gateway = Gateway()
     stop = threading.Event()
 

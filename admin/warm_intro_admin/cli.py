@@ -56,8 +56,8 @@ def members_remove(t: Target, args) -> int:
             args.email,
             t.hash_key(),
             runtime.now(),
-            t.setting("RequestPolicy", "members"),
-            t.setting("AllowedDomains", ""),
+            t.settings["request_policy"],
+            ",".join(t.settings["allowed_domains"]),
         )
     )
     return 0
@@ -72,7 +72,7 @@ def members_list(t: Target, args) -> int:
 def show_stats(t: Target, args) -> int:
     now = runtime.now()
     span = stats.months(args.to or stats.month_of(now), args.months)
-    cap = int(t.setting("LimitConnectorWeek", "5"))
+    cap = t.settings["limit_connector_week"]
     figures = stats.summarise(stats.collect(t.repository, span), now, cap)
     print(json.dumps({"months": span, **figures}, indent=2) if args.json else stats.render(figures, span))
     return 0

@@ -30,7 +30,18 @@ ORDER = [
     "withdrawals",
     "open",
 ]
-OPEN = {"unconfirmed", "awaiting_connector", "awaiting_target"}
+OPEN = {"unconfirmed", "awaiting_connector", "awaiting_target", "awaiting_second"}
+# Proposals ("you two should meet", issue 14) are counted apart: a request's figures mean what they did.
+PROPOSAL_ORDER = [
+    "proposals",
+    "confirmed",
+    "first_yes",
+    "introductions",
+    "declines",
+    "expiries",
+    "withdrawals",
+    "open",
+]
 
 
 def months(last: str, count: int) -> list[str]:
@@ -48,6 +59,8 @@ def month_of(epoch: int) -> str:
 
 
 def summarise(items: list[dict[str, Any]], now: int, cap: int) -> dict[str, Any]:
+    proposals = [item for item in items if item.get("flow") == "proposal"]
+    items = [item for item in items if item.get("flow") != "proposal"]
     counts = Counter({name: 0 for name in ORDER})
     waits: list[int] = []
     asks: Counter[str] = Counter()
@@ -79,7 +92,22 @@ def summarise(items: list[dict[str, Any]], now: int, cap: int) -> dict[str, Any]
         "median_days_to_introduction": median,
         "connector_cap_per_week": cap,
         "connectors_near_cap": [{"email": e, "asks_last_7_days": n} for e, n in near],
+        "proposals": summarise_proposals(proposals),
     }
+
+
+def summarise_proposals(items: list[dict[str, Any]]) -> dict[str, int]:
+    counts = Counter({name: 0 for name in PROPOSAL_ORDER})
+    for item in items:
+        history = item.get("history", [])
+        counts["proposals"] += 1
+        counts["confirmed"] += any(e["do"] == "confirm" and e.get("by") == "connector" for e in history)
+        counts["first_yes"] += any(e["do"] == "accept" and e.get("st") == "awaiting_second" for e in history)
+        state = item.get("state", "")
+        if state in FINAL:
+            counts[FINAL[state]] += 1
+        counts["open"] += state in OPEN
+    return {name: counts[name] for name in PROPOSAL_ORDER}
 
 
 def collect(repo: Repository, span: list[str]) -> list[dict[str, Any]]:
@@ -95,4 +123,7 @@ def render(figures: dict[str, Any], span: list[str]) -> str:
     cap = figures["connector_cap_per_week"]
     lines.append(f"Connectors near their cap ({cap} asks a week): {'none' if not near else ''}".rstrip())
     lines += [f"  {c['email']}: {c['asks_last_7_days']} asks in the last 7 days" for c in near]
+    proposals = figures["proposals"]
+    lines.append(f"Introductions members proposed {span[0]} to {span[-1]}:")
+    lines += [f"  {name:<15}{proposals[name]:>6}" for name in PROPOSAL_ORDER]
     return "\n".join(lines)

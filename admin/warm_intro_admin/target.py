@@ -5,41 +5,21 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
 
 from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.hashing import HashKey
-from warm_intro.domain.rules import Timings
-from warm_intro.settings import Settings
+from warm_intro.settings import PARAMETERS, env_var, from_parameters, timings_of
 
 LOCAL_ENDPOINT = "http://127.0.0.1:3001"
 LOCAL_TABLE = "intros-local"
 # The local server keeps its data in memory only; a fixed key lets export and erase work against it.
 LOCAL_HASH_KEY = "local-only-hash-key-not-a-secret"
-# Stack parameter -> Timings field: the repository computes each item's due time with the org's own timings.
-TIMINGS = {
-    "ReminderDays": "reminder_days",
-    "ExpiryDays": "expiry_days",
-    "UnconfirmedHours": "unconfirmed_hours",
-    "FollowupDays": "followup_days",
-    "ContentRetentionDays": "retention_days",
-    "IntroRetentionDays": "intro_retention_days",
-}
-
-ENV = {
-    "ReminderDays": "REMINDER_DAYS",
-    "ExpiryDays": "EXPIRY_DAYS",
-    "UnconfirmedHours": "UNCONFIRMED_HOURS",
-    "FollowupDays": "FOLLOWUP_DAYS",
-    "LimitConnectorWeek": "LIMIT_CONNECTOR_WEEK",
-    "ContentRetentionDays": "CONTENT_RETENTION_DAYS",
-    "IntroRetentionDays": "INTRO_RETENTION_DAYS",
-    "DotlessDomains": "DOTLESS_DOMAINS",
-    "RequestPolicy": "REQUEST_POLICY",
-    "AllowedDomains": "ALLOWED_DOMAINS",
-}
 
 
 class AdminError(Exception):
@@ -59,20 +39,24 @@ class Target:
     def client(self, service: str):
         return self.session.client(service, endpoint_url=self.endpoint)
 
+    @cached_property
+    def settings(self) -> dict[str, Any]:
+        """The organisation's settings (by Settings field) that its parameters give, read and
+        validated as the functions read them; the functions' defaults for the rest."""
+        try:
+            return from_parameters(self.parameters)
+        except ValidationError as error:
+            raise AdminError(f"{self.label} has a setting the functions would refuse:\n{error}") from error
+
     @property
     def repository(self) -> Repository:
-        timings = Timings(
-            **{name: float(self.parameters[p]) for p, name in TIMINGS.items() if p in self.parameters}
-        )
-        return Repository(self.client("dynamodb"), self.table, timings)
-
-    def setting(self, parameter: str, default: str) -> str:
-        return self.parameters.get(parameter, default)
+        # Each item's due time is computed with the organisation's own timings.
+        return Repository(self.client("dynamodb"), self.table, timings_of(self.settings))
 
     def hash_key(self) -> HashKey:
         """The key of the keyed address hashes: the stack's generated secret, else HASH_KEY; with the
         organisation's DotlessDomains, which decide a mailbox's hash too."""
-        domains = Settings._split(self.parameters.get("DotlessDomains", ""))
+        domains = self.settings["dotless_domains"]
         if self.stack:
             resource = self.client("cloudformation").describe_stack_resource(
                 StackName=self.stack, LogicalResourceId="HashKey"
@@ -128,7 +112,14 @@ def local() -> Target:
     """The local server's embedded moto: it accepts any credentials, so none are needed."""
     endpoint = local_endpoint()
     session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
-    return _checked(Target(session, LOCAL_TABLE, f"local server ({endpoint})", endpoint, _from_env()))
+    found = _checked(Target(session, LOCAL_TABLE, f"local server ({endpoint})", endpoint, _from_env()))
+    found.dead_letter_url = _queue_url(found, local_dead_letters(LOCAL_TABLE))
+    return found
+
+
+def local_dead_letters(table: str) -> str:
+    """The name of the queue where the local stream pump parks the batches it gave up on."""
+    return f"{table}-dead-letters"
 
 
 def local_endpoint() -> str:
@@ -146,7 +137,19 @@ def local_endpoint() -> str:
 
 def _from_env() -> dict[str, str]:
     """Without a stack to ask, the settings come from the variables the functions themselves read."""
-    return {p: os.environ[v] for p, v in ENV.items() if v in os.environ}
+    return {p: os.environ[env_var(f)] for p, f in PARAMETERS.items() if env_var(f) in os.environ}
+
+
+def _queue_url(target: Target, name: str) -> str | None:
+    try:
+        return target.client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] in (
+            "AWS.SimpleQueueService.NonExistentQueue",
+            "QueueDoesNotExist",
+        ):
+            return None
+        raise
 
 
 def _checked(target: Target) -> Target:

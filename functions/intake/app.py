@@ -12,23 +12,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from warm_intro import bodies, runtime
-from warm_intro.api import PROBLEMS, Accepted, IntroRequest
-from warm_intro.domain.errors import DomainError
+from warm_intro.api import PROBLEMS, Accepted, IntroRequest, ProposalRequest
+from warm_intro.domain import note_coach
 from warm_intro.domain.languages import is_shipped, pickable
-from warm_intro.services import intake
+from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
+from warm_intro.services import intake, notes, proposals
 from warm_intro.telemetry import metrics
 from warm_intro.views.wording import span
-from warm_intro.web import (
-    CROSS_SITE,
-    CrossSite,
-    cross_site,
-    field_errors,
-    html,
-    json_errors,
-    refuse_cross_site,
-    status_of,
-    visitor_language,
-)
+from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site, visitor_language
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
@@ -37,6 +28,7 @@ app.enable_swagger(
 )
 
 ACCEPTED = "Thank you. If everything is in order, we've emailed the requester a link to confirm."
+PROPOSED = "Thank you. If everything is in order, we've emailed the connector a link to confirm."
 
 
 @app.post(
@@ -59,11 +51,70 @@ def create_intro(body: Annotated[IntroRequest, Body()]) -> Response[Accepted]:
     return Response(202, "application/json", Accepted(status="received", message=ACCEPTED))
 
 
+@app.post(
+    "/proposals",
+    summary="Propose an introduction between two people",
+    description="A member proposes that two people meet. The connector confirms by email; then each "
+    "person is asked privately, the second only after the first says yes. Same answer whoever they are.",
+    responses={
+        202: {
+            "description": "Received; the connector must confirm by email.",
+            "content": {"application/json": {"model": Accepted}},
+        },
+        **PROBLEMS,
+    },
+)
+def create_proposal(body: Annotated[ProposalRequest, Body()]) -> Response[Accepted]:
+    if cross_site(
+        app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()
+    ):
+        raise CrossSite(CROSS_SITE)
+    proposals.submit(
+        runtime.repository(), runtime.settings(), body, runtime.now(), via="proposal-api:v1", source=_source()
+    )
+    return Response(202, "application/json", Accepted(status="received", message=PROPOSED))
+
+
 @app.get("/", include_in_schema=False)
 def request_form():
     settings = runtime.settings()
     language = visitor_language(app.current_event, settings)
     return html(settings, "request_form.html", language=language, form={}, errors={})
+
+
+@app.get("/introduce", include_in_schema=False)
+def proposal_form():
+    return html(runtime.settings(), "propose_form.html", form={}, errors={})
+
+
+@app.post("/introduce", include_in_schema=False)
+def submit_proposal_form():
+    settings = runtime.settings()
+    if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, settings):
+        return refuse_cross_site(settings)
+    form: dict[str, str] = {}
+    try:
+        form = bodies.form(app.current_event, max_fields=20)
+        body = ProposalRequest.model_validate(_nest_proposal(form))
+        advice = note_coach.review(
+            body.note,
+            form.get("coached"),
+            meant_for=tuple(p.name for p in body.people),
+            last=notes.last_note(runtime.repository(), settings, body.connector.email),
+            proposal=True,
+        )
+        if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
+            coached = note_coach.fingerprint(body.note)
+            return html(settings, "propose_form.html", form=form, errors={}, advice=advice, coached=coached)
+        proposals.submit(
+            runtime.repository(), settings, body, runtime.now(), via="proposal-form:v1", source=_source()
+        )
+    except ValidationError as error:
+        errors = {_proposal_field(e["field"]): e["message"] for e in field_errors(error.errors())}
+        return html(settings, "propose_form.html", 422, form=form, errors=errors)
+    except REFUSED as error:
+        return html(settings, "propose_form.html", status_of(error), form=form, errors={"form": str(error)})
+    return html(settings, "propose_sent.html")
 
 
 @app.post("/", include_in_schema=False)
@@ -78,11 +129,28 @@ def submit_form():
         # The language the form was shown in: the requester's, for the page and for their mail.
         language = pickable(form.get("language")) or language
         body = IntroRequest.model_validate(_nest(form, language))
+        advice = note_coach.review(
+            body.blurb,
+            form.get("coached"),
+            meant_for=(body.target.name,),
+            last=notes.last_note(runtime.repository(), settings, body.requester.email),
+        )
+        if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
+            coached = note_coach.fingerprint(body.blurb)
+            return html(
+                settings,
+                "request_form.html",
+                language=language,
+                form=form,
+                errors={},
+                advice=advice,
+                coached=coached,
+            )
         intake.submit(runtime.repository(), settings, body, runtime.now(), via="form", source=_source())
     except ValidationError as error:
         errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
         return html(settings, "request_form.html", 422, language=language, form=form, errors=errors)
-    except (DomainError, bodies.Unreadable) as error:
+    except REFUSED as error:
         return html(
             settings,
             "request_form.html",
@@ -117,7 +185,7 @@ def about():
     )
 
 
-json_errors(app, pages=("/",))
+json_errors(app, pages=("/", "/introduce"))
 
 
 def _source() -> str:
@@ -139,6 +207,30 @@ def _nest(form: dict[str, str], language: str) -> dict:
             "\r\n", "\n"
         ),  # browsers send a textarea's line breaks as CRLF
     }
+
+
+def _nest_proposal(form: dict[str, str]) -> dict:
+    def person(p: str) -> dict:
+        return {
+            "name": form.get(f"{p}_name", ""),
+            "email": form.get(f"{p}_email", ""),
+            "about": form.get(f"{p}_about") or None,
+        }
+
+    return {
+        "connector": {"name": form.get("connector_name", ""), "email": form.get("connector_email", "")},
+        "people": [person("a"), person("b")],
+        "ask_first": 0 if form.get("ask_first") == "a" else 1,
+        "note": form.get("note", "").replace("\r\n", "\n"),
+    }
+
+
+def _proposal_field(path: str) -> str:
+    """A body path (people.0.email) as the form's field name (a_email)."""
+    parts = path.split(".")
+    if parts[0] == "people" and len(parts) > 2 and parts[1] in ("0", "1"):
+        return f"{'ab'[int(parts[1])]}_{parts[2]}"
+    return "_".join(parts) if parts[0] != "body" else "form"
 
 
 @metrics.log_metrics

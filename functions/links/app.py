@@ -12,13 +12,14 @@ from warm_intro.domain import languages
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.languages import pickable
 from warm_intro.domain.model import Decision
+from warm_intro.refusals import REFUSED, refusal
 from warm_intro.services import links
 from warm_intro.telemetry import metrics
-from warm_intro.views.catalogs import N_, translations
-from warm_intro.views.link_pages import FORMS, can_act, outcome, ready_choice
+from warm_intro.views.catalogs import translations
+from warm_intro.views.link_pages import can_act, form, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
 from warm_intro.views.wording import span
-from warm_intro.web import html, picked_language, status_of, visitor_language
+from warm_intro.web import error_page, html, picked_language, visitor_language
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -52,8 +53,9 @@ def decide(token: str):
             token,
             decision,
             runtime.now(),
-            # The consent record: which page (links adds its purpose) and which wording the person saw.
-            via="page:v1" if form.get("decision") else "one-click:v1",
+            # The consent record: which page (links adds its purpose) and which wording the person saw
+            # (v2: the words of issue 18).
+            via="page:v2" if form.get("decision") else "one-click:v1",
             target_email=form.get("target_email"),
             note=form.get("note"),
             language=language,
@@ -69,63 +71,16 @@ def decide(token: str):
 def already_decided(error: AlreadyDecided) -> Response:
     token = app.current_event.path_parameters.get("token", "") if app.current_event.path_parameters else ""
     opened = links.open_link(runtime.repository(), token, runtime.now())
+    answer = refusal(error)
     language = _own_language(opened)
-    notice = translations(language).gettext(
-        "Nothing changed: this request had already been answered, or had closed."
-    )
-    return _page(opened, language, status=409, notice=notice)
+    return _page(opened, language, status=answer.status, notice=translations(language).gettext(answer.text))
 
 
-# What went wrong, told so the person knows what to do next; never which part of a link was wrong.
-TROUBLE = {
-    404: (
-        N_("This link doesn't work"),
-        N_("It may have been cut short on its way here. Please open it straight from our email."),
-    ),
-    410: (
-        N_("This link has expired"),
-        N_(
-            "Our links work for a limited time. "
-            "If something still needs you, a newer email from us has a fresh link."
-        ),
-    ),
-    400: (
-        N_("That choice isn't available"),
-        N_("Please open the link again and press one of the buttons on its page."),
-    ),
-    409: (
-        N_("Someone answered at the same moment"),
-        N_("Please open the link again to see where things stand."),
-    ),
-}
-
-
-@app.exception_handler(DomainError)
-def link_error(error: DomainError) -> Response:
+# What went wrong, told so the person knows what to do next (refusals.REFUSALS), in the visitor's language.
+@app.exception_handler(list(REFUSED))
+def refused(error: DomainError | bodies.Unreadable) -> Response:
     settings = runtime.settings()
-    language = visitor_language(app.current_event, settings)
-    _ = translations(language).gettext
-    status = status_of(error)
-    title, line = TROUBLE.get(status, (N_("That didn't work"), str(error)))
-    return html(settings, "outcome.html", status, language=language, title=_(title), lines=[_(line)])
-
-
-@app.exception_handler(bodies.Unreadable)
-def unreadable(error: bodies.Unreadable) -> Response:
-    settings = runtime.settings()
-    language = visitor_language(app.current_event, settings)
-    _ = translations(language).gettext
-    return html(
-        settings,
-        "outcome.html",
-        status_of(error),
-        language=language,
-        title=_("We couldn't read that answer"),
-        lines=[
-            str(error),
-            _("Please open the link from our email again and press one of the buttons on its page."),
-        ],
-    )
+    return error_page(settings, error, language=visitor_language(app.current_event, settings))
 
 
 @app.not_found
@@ -165,7 +120,7 @@ def _page(opened: links.Opened, language: str, status: int, notice: str = "", **
         **extra,
     }
     if can_act(intro, grant):
-        return html(settings, FORMS[grant.purpose], status, language=language, **context)
+        return html(settings, form(intro, grant), status, language=language, **context)
     title, lines = outcome(intro, grant, translations(language).gettext)
     return html(
         settings,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .domain.errors import InvalidInput
 from .domain.languages import SHIPPED
@@ -19,6 +19,7 @@ from .domain.validation import (
     check_line,
     check_name,
     check_text,
+    normalise_email,
 )
 
 
@@ -138,3 +139,63 @@ PROBLEMS = {
     422: _problem("Some fields are not valid; `errors` names each one"),
     429: _problem("Too many requests from this address"),
 }
+
+
+class ProposedPerson(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Name = Field(examples=["Alan Turing"])
+    email: Email = Field(examples=["alan@example.net"])
+    about: Annotated[str | None, _checked(check_line, "about", optional=True, limit=ABOUT_MAX)] = Field(
+        default=None,
+        max_length=ABOUT_MAX,
+        description="What they do, in a few words",
+        examples=["codebreaker"],
+    )
+
+
+class ProposalRequest(BaseModel):
+    """A member's proposal that two people should meet ("you two should meet")."""
+
+    model_config = ConfigDict(extra="forbid")
+    connector: PersonIn = Field(description="You, the member proposing it; we email you a link to confirm.")
+    people: tuple[ProposedPerson, ProposedPerson] = Field(
+        description="The two people, each asked privately; the second is asked only after the first says yes."
+    )
+    ask_first: int = Field(
+        default=1,
+        ge=0,
+        le=1,
+        description="Which of `people` is asked first (0 or 1); by default the person named second.",
+    )
+    note: str = Field(
+        min_length=BLURB_MIN,
+        max_length=BLURB_MAX,
+        description=f"Why they should meet, as each of them will read it: {BLURB_MIN} to {BLURB_MAX} characters.",
+        examples=["Ada is starting a reading group in London; Alan has run one at Bletchley for years."],
+    )
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, v: str) -> str:
+        try:
+            text = check_text("note", v, BLURB_MAX)
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
+        if not text or len(text) < BLURB_MIN:
+            raise ValueError("Please write a few sentences: why these two should meet.")
+        return text
+
+    @model_validator(mode="after")
+    def _three_people(self) -> ProposalRequest:
+        addresses = [normalise_email(p.email) for p in (self.connector, *self.people)]
+        if len(set(addresses)) < 3:
+            raise ValueError("Please give two other people, each with their own address.")
+        return self
+
+    @property
+    def asked_first(self) -> ProposedPerson:
+        return self.people[self.ask_first]
+
+    @property
+    def asked_second(self) -> ProposedPerson:
+        return self.people[1 - self.ask_first]

@@ -1,6 +1,6 @@
 """Reading a request's body, whatever arrives. A body we can't read (bad base64, not UTF-8, too big,
 too many fields, JSON nested past reason, a content type no form sends) becomes `Unreadable`, which
-web.STATUS maps to a 4xx; never an exception from deep inside a parser."""
+refusals.REFUSALS maps to a 4xx; never an exception from deep inside a parser."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -52,6 +52,8 @@ class Settings(BaseModel):
     dotless_domains: tuple[str, ...] = Field(
         (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
     )
+    limit_signin_hour: int = Field(3, ge=1, description="Sign-in links one address may be sent per hour")
+    limit_signin_ip_hour: int = Field(10, ge=1, description="Sign-in attempts per hour from one network")
     contact_email: str | None = Field(
         None,
         description="Who people write to about their data (the About page); empty: REPLY_TO, else SENDER",
@@ -105,26 +107,11 @@ class Settings(BaseModel):
 
     @property
     def timings(self) -> Timings:
-        return Timings(
-            reminder_days=self.reminder_days,
-            expiry_days=self.expiry_days,
-            unconfirmed_hours=self.unconfirmed_hours,
-            followup_days=self.followup_days,
-            retention_days=self.content_retention_days,
-            intro_retention_days=self.intro_retention_days,
-        )
+        return timings_of(self.__dict__)
 
     @property
     def limits(self) -> Limits:
-        return Limits(
-            requester_open=self.limit_requester_open,
-            requester_per_30_days=self.limit_requester_30d,
-            connector_per_week=self.limit_connector_week,
-            connector_over_capacity=self.connector_over_capacity,
-            target_per_30_days=self.limit_target_30d,
-            block_after_decline_days=self.block_after_decline_days,
-            requests_per_ip_per_hour=self.limit_ip_hour,
-        )
+        return limits_of(self.__dict__)
 
     @classmethod
     def from_env(
@@ -133,7 +120,70 @@ class Settings(BaseModel):
         """HASH_KEY is given directly (locally, in tests) or, deployed, read from the secret HASH_KEY_SECRET
         names, so that the key itself never sits in a function's configuration."""
         environ = os.environ if environ is None else environ
-        values = {name: environ[name.upper()] for name in cls.model_fields if name.upper() in environ}
+        values = {name: environ[env_var(name)] for name in cls.model_fields if env_var(name) in environ}
         if "hash_key" not in values and environ.get(HASH_KEY_SECRET) and read_secret is not None:
             values["hash_key"] = read_secret(environ[HASH_KEY_SECRET])
         return cls.model_validate(values)
+
+
+# One mapping, template parameter -> environment variable -> settings field, for the functions, the
+# local server and the admin CLI. A field's variable is its name in upper case; its parameter is its
+# name in CamelCase unless named here (None: the stack's own resource or secret, not a parameter).
+PARAMETER_OF: dict[str, str | None] = {
+    "sender": "SenderAddress",
+    "table_name": None,
+    "config_set": None,
+    "hash_key": None,
+}
+# Settings field -> the domain's Timings or Limits field it sets.
+TIMINGS = {
+    "reminder_days": "reminder_days",
+    "expiry_days": "expiry_days",
+    "unconfirmed_hours": "unconfirmed_hours",
+    "followup_days": "followup_days",
+    "content_retention_days": "retention_days",
+    "intro_retention_days": "intro_retention_days",
+}
+LIMITS = {
+    "limit_requester_open": "requester_open",
+    "limit_requester_30d": "requester_per_30_days",
+    "limit_connector_week": "connector_per_week",
+    "connector_over_capacity": "connector_over_capacity",
+    "limit_target_30d": "target_per_30_days",
+    "block_after_decline_days": "block_after_decline_days",
+    "limit_ip_hour": "requests_per_ip_per_hour",
+}
+
+
+def env_var(field: str) -> str:
+    return field.upper()
+
+
+def parameter_of(field: str) -> str | None:
+    if field in PARAMETER_OF:
+        return PARAMETER_OF[field]
+    return "".join(part[:1].upper() + part[1:] for part in field.split("_"))
+
+
+# Template parameter -> settings field, for every setting a parameter gives.
+PARAMETERS: dict[str, str] = {p: f for f in Settings.model_fields if (p := parameter_of(f)) is not None}
+
+
+def timings_of(values: Mapping[str, Any]) -> Timings:
+    return Timings(**{to: values[name] for name, to in TIMINGS.items() if name in values})
+
+
+def limits_of(values: Mapping[str, Any]) -> Limits:
+    return Limits(**{to: values[name] for name, to in LIMITS.items() if name in values})
+
+
+def from_parameters(parameters: Mapping[str, str]) -> dict[str, Any]:
+    """Every setting a template parameter gives (by field name): the given parameters' values,
+    validated as Settings validates them, and the settings' defaults for the rest (a setting with no
+    default is left out unless given). For the admin CLI,
+    which has a stack's parameters but no table, sender or key to build a whole Settings with."""
+    shell = Settings.model_construct(hash_key="")
+    for parameter, value in parameters.items():
+        if parameter in PARAMETERS:
+            Settings.__pydantic_validator__.validate_assignment(shell, PARAMETERS[parameter], value)
+    return {name: shell.__dict__[name] for name in PARAMETERS.values() if name in shell.__dict__}

@@ -1,5 +1,5 @@
 """HTTP glue shared by the HTTP-facing functions: HTML responses with their security headers, and
-every domain error mapped to a status and a page (for links) or a JSON problem (for the API)."""
+every refusal in refusals.REFUSALS answered as a page (for links and forms) or a JSON problem (for the API)."""
 
 from __future__ import annotations
 
@@ -18,35 +18,12 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from . import bodies
 from .domain import errors
 from .domain.languages import negotiate, pickable
+from .refusals import CROSS_SITE, REFUSED, CrossSite, refusal, status_of
 from .settings import Settings
-from .views.catalogs import N_, translations
+from .views.catalogs import translations
 from .views.templating import render
 
 CSS = (Path(__file__).resolve().parent / "static" / "site.css").read_text()
-
-
-class CrossSite(errors.DomainError):
-    """A POST made by another web site's page (see `cross_site`)."""
-
-
-STATUS = {
-    errors.InvalidLink: 404,
-    errors.LinkExpired: 410,
-    errors.AlreadyDecided: 409,
-    errors.NotAllowed: 400,
-    errors.InvalidInput: 422,
-    errors.LimitReached: 429,
-    errors.RateLimited: 429,
-    errors.Conflict: 409,
-    CrossSite: 403,
-    bodies.TooLarge: 413,
-    bodies.UnsupportedType: 415,
-    bodies.Unreadable: 400,
-}
-
-
-def status_of(error: Exception) -> int:
-    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
 
 
 INK, PAPER, BLACK = "#1d1d1b", "#ffffff", "#000000"
@@ -130,7 +107,6 @@ def visitor_language(event, settings: Settings) -> str:
 # read first; Origin is the fallback for older ones. A POST carrying neither is not a browser's form
 # (curl, a server-side integration) and is let through: it spends only its own network's allowance.
 SAME_SITE = frozenset({"same-origin", "none"})  # "none": typed or bookmarked by the person themself
-CROSS_SITE = N_("This form can only be sent from our own page. Nothing was sent.")
 
 
 def cross_site(headers: dict[str, str], host: str, settings: Settings) -> bool:
@@ -149,18 +125,23 @@ def cross_site(headers: dict[str, str], host: str, settings: Settings) -> bool:
 def refuse_cross_site(settings: Settings, language: str | None = None) -> Response:
     """The form's friendly answer; the JSON API raises CrossSite(CROSS_SITE) for its problem answer."""
     _ = translations(language or settings.language).gettext
-    return html(
-        settings,
-        "outcome.html",
-        403,
-        language=language,
-        title=_("Please use our own page"),
-        lines=[
-            _(CROSS_SITE),
-            _("If you meant to ask for an introduction, open our request form and send it from there."),
-        ],
-        action=("/", _("Open the request form")),
+    return error_page(
+        settings, CrossSite(CROSS_SITE), language=language, action=("/", _("Open the request form"))
     )
+
+
+def error_page(
+    settings: Settings,
+    error: errors.DomainError | bodies.Unreadable,
+    language: str | None = None,
+    **context,
+) -> Response:
+    """The page for a refusal: its row's status, title and text (refusals.REFUSALS), in `language`
+    (the table's words are catalog messages; an error's own message is shown as it was written)."""
+    _ = translations(language or settings.language).gettext
+    row = refusal(error)
+    lines = [_(line) for line in row.lines(error)]
+    return html(settings, "outcome.html", row.status, language=language, title=_(row.title), lines=lines, **context)
 
 
 def problem(status: int, message: str, field_errors: list[dict] | None = None) -> Response:
@@ -203,7 +184,7 @@ def json_errors(app, pages: tuple[str, ...] = ()) -> None:
     def invalid_request(error: RequestValidationError) -> Response:
         return unreadable_body() or problem(422, "Some fields need attention.", field_errors(error.errors()))
 
-    @app.exception_handler([errors.DomainError, bodies.Unreadable])
+    @app.exception_handler(list(REFUSED))
     def refused(error: errors.DomainError | bodies.Unreadable) -> Response:
         return problem(status_of(error), str(error))
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.support.world import REQUEST
+from local.world import REQUEST
 from warm_intro import runtime
 from warm_intro.web import cross_site
 

@@ -10,7 +10,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.stub import ANY, Stubber
 
-from tests.support.world import LINK
+from local.world import LINK
 from warm_intro import runtime
 from warm_intro.domain.delivery import is_parked
 from warm_intro.domain.model import Delivery, Kind, State

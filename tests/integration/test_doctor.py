@@ -269,6 +269,7 @@ def test_a_healthy_stack_is_green_on_every_check(world):
         "alarm subscription",
         "IntakeFunction version",
         "LinksFunction version",
+        "HomeFunction version",
         "schedule",
         "scheduler runs",
         "hash key",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from tests.support.world import REQUEST
+from local.world import REQUEST
 from warm_intro import runtime
 from warm_intro.domain.hashing import address_hash
 

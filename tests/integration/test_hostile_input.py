@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from local.events import http_event
 from local.lambdas import invoke
+from local.world import REQUEST
 from tests.integration.steps import awaiting_target
-from tests.support.world import REQUEST
 
 SIGNED = {"iam": {"userArn": "arn:aws:iam::123456789012:user/admin", "callerId": "AIDAEXAMPLE"}}
 JSON_DOORS = ("/intros", "/admin/export", "/admin/erase")
@@ -329,6 +329,7 @@ bodies = st.one_of(
 
 
 DOORS = ["/", "/intros", "/link/{token}", "/optout/{token}", "/admin/export", "/admin/erase"]
+DOORS += ["/me", "/me/signin/{token}", "/me/open/{token}", "/me/settings", "/me/erase", "/me/signout"]
 
 
 @pytest.mark.parametrize("door", DOORS)

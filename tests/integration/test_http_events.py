@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from local.lambdas import invoke
-from tests.support.events import load, with_token
+from local.samples import load, with_token
 from warm_intro.domain.model import Delivery, Kind, State
 
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.support.world import REQUEST
+from local.world import REQUEST
 
 HOSTILE = '<script>alert(1)</script><a href="https://intros.example.org/link/forged">Accept here</a>'
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.support.world import LINK, REQUEST
+from local.world import LINK, REQUEST
 from warm_intro import runtime
 from warm_intro.adapters.ledger import Ledgers
 from warm_intro.domain.hashing import address_hash

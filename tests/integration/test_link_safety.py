@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.support.world import REQUEST
+from local.world import REQUEST
 from warm_intro import runtime
 
 from .steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, introduced, unconfirmed
@@ -27,7 +27,7 @@ def snapshot(world) -> bytes:
 
 
 def every_link(world) -> list[str]:
-    from tests.support.world import LINK
+    from local.world import LINK
 
     return sorted({u for m in world.mail() for u in LINK.findall(m["text"])})
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.support.world import REQUEST
+from local.world import REQUEST
 
 from .steps import ALAN, GRACE, awaiting_connector
 from .test_link_safety import snapshot

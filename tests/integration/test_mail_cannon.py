@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
+from local.world import REQUEST, World
 from tests.integration.steps import ADA, ALAN, GRACE, introduced, tick
-from tests.support.world import REQUEST, World
 from warm_intro import runtime
 from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import Delivery, Kind, State

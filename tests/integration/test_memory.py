@@ -17,6 +17,7 @@ def test_every_function_takes_its_memory_from_a_parameter():
     assert {name: memory_parameter(f) for name, f in FUNCTIONS.items()} == {
         "IntakeFunction": "HttpMemorySize",
         "LinksFunction": "HttpMemorySize",
+        "HomeFunction": "HttpMemorySize",
         "AdminFunction": "HttpMemorySize",
         "NotifierFunction": "NotifierMemorySize",
         "SchedulerFunction": "BackgroundMemorySize",

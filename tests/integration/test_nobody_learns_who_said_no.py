@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 from moto import mock_aws
 
 from local.lambdas import invoke
-from tests.support.fixtures import START
-from tests.support.world import LINK, REQUEST, World
+from local.world import LINK, REQUEST, START, World
 from warm_intro import runtime
 from warm_intro.services import personal_data
 
@@ -241,7 +240,7 @@ def _normalised(seen: list) -> list:
 
 
 def _event(name: str) -> dict:
-    from tests.support.events import load
+    from local.samples import load
 
     return load(f"{name}.json")
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.support.world import REQUEST
+from local.world import REQUEST
 from warm_intro.domain.validation import ABOUT_MAX, BLURB_MAX, BLURB_MIN, EMAIL_MAX, NAME_MAX
 
 _ips = itertools.count(1)
@@ -159,6 +160,15 @@ def test_each_limit_at_and_just_past_its_boundary_gets_the_documented_answer(wor
                     body=urlencode(as_form(body)).encode(),
                     source_ip=source(),
                 )
+                if accepted and (hinted := re.search(r'name="coached" value="(\w+)"', answer.text)):
+                    # The note coach's hints come first, never a block: the same text sent again goes.
+                    answer = world.request(
+                        "POST",
+                        "/",
+                        headers={"content-type": "application/x-www-form-urlencoded"},
+                        body=urlencode({**as_form(body), "coached": hinted.group(1)}).encode(),
+                        source_ip=source(),
+                    )
                 if accepted:
                     assert answer.status == 200 and "Check your email" in answer.text, (field, length)
                 else:

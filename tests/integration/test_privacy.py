@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from local.lambdas import Context
-from tests.support.world import LINK
+from local.world import LINK
 from warm_intro import runtime
 from warm_intro.domain.model import Kind, Role, State
 

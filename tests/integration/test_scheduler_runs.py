@@ -7,7 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from local.lambdas import Context, module
-from tests.support.events import load
+from local.samples import load
 from warm_intro import runtime
 from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.model import Delivery, Kind, State

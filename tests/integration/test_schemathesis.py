@@ -15,7 +15,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import negative_data_rejection, response_schema_conformance
 
-from tests.support.world import REQUEST
+from local.world import REQUEST
 
 CHECKS = [not_a_server_error, response_schema_conformance, negative_data_rejection]
 

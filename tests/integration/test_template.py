@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import fields
 
 import pytest
 
 from local import template
-from warm_intro.settings import HASH_KEY_SECRET, Settings
+from warm_intro.domain.rules import Limits, Timings
+from warm_intro.settings import (
+    HASH_KEY_SECRET,
+    LIMITS,
+    PARAMETERS,
+    TIMINGS,
+    Settings,
+    env_var,
+    parameter_of,
+)
 from warm_intro_admin.doctor import belongs_to
 
 T = template.load()
@@ -53,8 +63,11 @@ def test_every_function_has_least_privilege_statements(name):
             assert "*" not in action, f"{name}: wildcard action {action}"
         for resource in as_list(statement["Resource"]):
             assert resource != "*" and "*" not in str(resource), f"{name}: wildcard resource {resource}"
-            if any(a == "dynamodb:Query" for a in as_list(statement["Action"])) and name != "AdminFunction":
-                # (the admin function queries one person's PERSON#<hash> partition of the table itself)
+            if any(a == "dynamodb:Query" for a in as_list(statement["Action"])) and name not in (
+                "AdminFunction",
+                "HomeFunction",
+            ):
+                # (the admin and home functions query one person's PERSON#<hash> partition of the table)
                 assert str(resource).endswith(tuple(f"/index/{i}" for i in ("due", "by_month"))), (
                     f"{name}: Query only on the index it needs, never the table"
                 )
@@ -67,14 +80,13 @@ def test_only_the_notifier_may_send_mail_and_only_as_the_organisation():
         for s in statements(f)
         if any(a.startswith("ses:") for a in as_list(s["Action"]))
     }
-    assert senders == {"NotifierFunction"}
-    (ses,) = [
-        s for s in statements(FUNCTIONS["NotifierFunction"]) if as_list(s["Action"])[0].startswith("ses:")
-    ]
-    assert sorted(r.rsplit(":", 1)[1].split("/")[0] for r in ses["Resource"]) == [
-        "configuration-set",
-        "identity",
-    ]
+    assert senders == {"NotifierFunction", "HomeFunction"}  # home: the sign-in link, while the person waits
+    for sender in senders:
+        (ses,) = [s for s in statements(FUNCTIONS[sender]) if as_list(s["Action"])[0].startswith("ses:")]
+        assert sorted(r.rsplit(":", 1)[1].split("/")[0] for r in ses["Resource"]) == [
+            "configuration-set",
+            "identity",
+        ]
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -161,6 +173,58 @@ def test_every_setting_reaches_the_functions():
     assert env[HASH_KEY_SECRET] == "HashKey" and "HASH_KEY" not in env
 
 
+def references(value, names: set[str]) -> set[str]:
+    """The names (parameters or resources) a template value refers to: !Ref, !GetAtt or ${...}."""
+    if isinstance(value, str):
+        return {value.split(".")[0]} & names | set(re.findall(r"\$\{(\w+)", value)) & names
+    if isinstance(value, list):
+        return set().union(*(references(v, names) for v in value))
+    if isinstance(value, dict):
+        return set().union(*(references(v, names) for v in value.values()))
+    return set()
+
+
+# BASE_URL falls back to the custom domain's address when BaseUrl is empty: that parameter names a
+# domain for API Gateway first, and is no setting of its own.
+FALLBACKS = {"CustomDomain"}
+
+
+def test_every_parameter_that_configures_the_app_is_exactly_one_setting_and_back():
+    env = T["Globals"]["Function"]["Environment"]["Variables"]
+    parameters = set(T["Parameters"])
+    configuring = {p for value in env.values() for p in references(value, parameters)}
+    assert set(PARAMETERS) == configuring - FALLBACKS
+    assert sorted(PARAMETERS.values()) == sorted(set(PARAMETERS.values())), "one field per parameter"
+    for parameter, field in PARAMETERS.items():
+        assert references(env[env_var(field)], parameters) - FALLBACKS == {parameter}, field
+    for field in Settings.model_fields:
+        if parameter_of(field) is None:  # the stack's own resource, or (the hash key) its secret's ARN
+            variable = HASH_KEY_SECRET if field == "hash_key" else env_var(field)
+            assert references(env[variable], set(RESOURCES)) and not references(env[variable], parameters)
+        else:
+            assert PARAMETERS[parameter_of(field)] == field
+
+
+def test_the_domains_timings_and_limits_are_set_from_the_settings_alone():
+    constants = {"link_days", "retry_minutes"}  # the service's own rules, not an organisation's choice
+    assert sorted(TIMINGS.values()) == sorted({f.name for f in fields(Timings)} - constants)
+    assert sorted(LIMITS.values()) == sorted(f.name for f in fields(Limits))
+    assert set(TIMINGS) | set(LIMITS) <= set(PARAMETERS.values())
+    changed = {field: Settings.model_fields[field].default + 1 for field in TIMINGS}
+    changed |= {
+        field: Settings.model_fields[field].default + 1 for field in LIMITS if field.startswith("limit")
+    }
+    settings = Settings.from_env(
+        {"TABLE_NAME": "t", "SENDER": "s@example.org", "HASH_KEY": "k" * 16}
+        | {env_var(f): str(v) for f, v in changed.items()}
+    )
+    for field, value in changed.items():
+        assert (
+            getattr(settings.timings if field in TIMINGS else settings.limits, (TIMINGS | LIMITS)[field])
+            == value
+        )
+
+
 def test_every_parameter_is_used():
     text = template.TEMPLATE.read_text()
     for name in T["Parameters"]:
@@ -176,7 +240,7 @@ def test_http_functions_never_name_the_api_in_their_environment():
 
 
 def test_snapstart_is_a_switch_on_the_public_http_functions_only():
-    assert PUBLIC_FUNCTIONS == {"IntakeFunction", "LinksFunction"}
+    assert PUBLIC_FUNCTIONS == {"IntakeFunction", "LinksFunction", "HomeFunction"}
     for name, function in FUNCTIONS.items():
         props = function["Properties"]
         if name in PUBLIC_FUNCTIONS:

@@ -5,6 +5,8 @@ handlers (every decision, the clock's jobs, a held ask released, bounces, export
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,10 +14,10 @@ import pytest
 from moto import mock_aws
 
 from local import lambdas, template
-from tests.support.fixtures import START
-from tests.support.world import World
+from local.world import START, World
 from warm_intro import runtime
 
+from .home_steps import Browser
 from .steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, introduced, tick, unconfirmed
 
 FUNCTIONS = template.resources("AWS::Serverless::Function")
@@ -134,13 +136,49 @@ def run_every_flow(world: World, recorder: Recorder) -> None:
         world.advance(days=8)
         tick(world)
     world.get("/")
+    coached = {
+        "requester_name": "Ada",
+        "requester_email": ADA,
+        "connector_email": GRACE,
+        "target_name": "Alan",
+    }
+    # The form's note coach reads the requester's ledger for their last note (BatchGetItem).
+    world.post_form("/", {**coached, "blurb": "Hello [name], could we talk one day soon?"})
     world.request("GET", "/docs")
     for name in ("sns_bounce", "sns_complaint"):
         lambdas.invoke("FeedbackFunction", json.loads((EVENTS / f"{name}.json").read_text()))
+    members_home(world)
     lambdas.invoke("AdminFunction", admin_event("/admin/export", ALAN))
     lambdas.invoke("AdminFunction", admin_event("/admin/erase", ALAN))
     world.advance(days=400)  # closed introductions anonymised
     tick(world)
+
+
+def members_home(world: World) -> None:
+    """Sign in, the home page, opening an item, every setting, a download, sign-out and self-erasure."""
+    grace = Browser(world)
+    grace.sign_in(GRACE)
+    page = grace.get("/me").text
+    intro_id, role = re.search(
+        r'action="/me/open/([^"]+)">\s*<input[^>]+>\s*<input[^>]+value="(\w+)"', page
+    ).groups()
+    token = grace.csrf()
+    assert grace.post(f"/me/open/{intro_id}", {"csrf": token, "role": role}).status == 303
+    until = time.strftime("%Y-%m-%d", time.gmtime(world.now + 30 * 86400))
+    for change in (
+        {"action": "pause", "until": until},
+        {"action": "resume"},
+        {"action": "limit", "week_limit": "1"},
+        {"action": "never"},
+        {"action": "ask_again"},
+    ):
+        assert grace.post("/me/settings", {"csrf": token, **change}).status == 200
+    assert grace.get("/me/data").status == 200
+    assert grace.post("/me/signout", {"csrf": token}).status == 303
+    ada = Browser(world)
+    ada.sign_in(ADA)
+    erased = ada.post("/me/erase", {"csrf": ada.csrf("/me/erase"), "confirm": "erase"})
+    assert erased.status == 200
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from local.world import LINK
 from tests.integration.steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, tick, unconfirmed
-from tests.support.world import LINK
 from warm_intro.domain.model import Delivery, Kind, State
 
 

@@ -40,12 +40,21 @@ TO = {
     Kind.TARGET_ASK: [Role.TARGET],
     Kind.TARGET_REMINDER: [Role.TARGET],
     Kind.INTRODUCTION: [Role.REQUESTER, Role.TARGET],
+    # a proposal's own messages: the person asked second is held in the requester's place
+    Kind.CONFIRM_PROPOSAL: [Role.CONNECTOR],
+    Kind.PROPOSAL_NOT_POSSIBLE: [Role.CONNECTOR],
+    Kind.PROPOSAL_CLOSED: [Role.CONNECTOR],
+    Kind.SECOND_ASK: [Role.REQUESTER],
+    Kind.SECOND_REMINDER: [Role.REQUESTER],
+    Kind.TARGET_FOLLOWUP: [Role.TARGET],
 }
 CC = {Kind.INTRODUCTION: [Role.CONNECTOR]}
 # Never the requester on what the connector is asked: a "no" typed as a reply must not reach them.
 REPLY_TO = {
     Kind.TARGET_ASK: [Role.CONNECTOR],
     Kind.TARGET_REMINDER: [Role.CONNECTOR],
+    Kind.SECOND_ASK: [Role.CONNECTOR],
+    Kind.SECOND_REMINDER: [Role.CONNECTOR],
     Kind.INTRODUCTION: [Role.REQUESTER, Role.TARGET],
     Kind.THANKS: [Role.REQUESTER],
 }

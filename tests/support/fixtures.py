@@ -3,11 +3,10 @@ from __future__ import annotations
 import pytest
 from moto import mock_aws
 
+from local.world import START, World
 from warm_intro import runtime
 
-from .world import World
-
-START = 1_790_000_000  # a fixed moment (2026-09-21) so tests never depend on the real clock
+__all__ = ["START", "clock", "world"]
 
 
 @pytest.fixture

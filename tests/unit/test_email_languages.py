@@ -18,6 +18,28 @@ from warm_intro.views import emails
 from warm_intro.views.emails import compose
 
 EVERYONE = (Role.REQUESTER, Role.CONNECTOR, Role.TARGET)
+# A request's messages, every word in the catalogs. A proposal's own messages (issue 14) and the members'
+# sign-in mail (issue 15) are still written in English only: docs/languages.md lists them.
+TRANSLATED = [
+    Kind.CONFIRM_REQUEST,
+    Kind.NOT_POSSIBLE,
+    Kind.CONNECTOR_ASK,
+    Kind.TARGET_ASK,
+    Kind.INTRODUCTION,
+    Kind.CLOSED,
+    Kind.CONNECTOR_REMINDER,
+    Kind.TARGET_REMINDER,
+    Kind.FOLLOWUP,
+    Kind.THANKS,
+]
+NOT_YET = {
+    Kind.CONFIRM_PROPOSAL,
+    Kind.PROPOSAL_NOT_POSSIBLE,
+    Kind.SECOND_ASK,
+    Kind.SECOND_REMINDER,
+    Kind.PROPOSAL_CLOSED,
+    Kind.TARGET_FOLLOWUP,
+}
 TYPED = (
     INTRO.requester.name,
     INTRO.connector.name,
@@ -27,7 +49,7 @@ TYPED = (
     INTRO.note,
     SETTINGS.org_name,
 )
-ENGLISH_SUBJECT = {kind: str(compose(kind, INTRO, sample_links(), SETTINGS)["Subject"]) for kind in Kind}
+ENGLISH_SUBJECT = {kind: str(compose(kind, INTRO, sample_links(), SETTINGS)["Subject"]) for kind in TRANSLATED}
 
 
 def read(kind: Kind, intro=INTRO, settings=SETTINGS):
@@ -41,7 +63,7 @@ def speaking(code: str):
 
 
 @pytest.mark.parametrize("code", [c for c in SHIPPED if c != "en"])
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", TRANSLATED)
 def test_every_email_is_written_in_its_readers_language(kind, code):
     msg, text, html = read(kind, speaking(code))
     page = Visible(html)
@@ -57,7 +79,7 @@ def test_every_email_is_written_in_its_readers_language(kind, code):
 
 
 @pytest.mark.parametrize("code", list(PSEUDO))
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", TRANSLATED)
 def test_no_word_of_any_email_is_outside_a_catalog(kind, code, monkeypatch):
     monkeypatch.setattr(emails, "language", lambda *_: code)
     msg, text, html = read(kind)
@@ -66,6 +88,10 @@ def test_no_word_of_any_email_is_outside_a_catalog(kind, code, monkeypatch):
     assert untranslated(str(msg["Subject"]), TYPED) == []
     assert untranslated(text, TYPED) == [], "text part"
     assert untranslated(page.text, TYPED) == [], "HTML part"
+
+
+def test_every_kind_of_email_is_translated_or_listed_as_not_yet():
+    assert set(TRANSLATED) | NOT_YET == set(Kind) and not set(TRANSLATED) & NOT_YET
 
 
 def test_each_person_is_written_to_in_their_own_language():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ALIASED = ("IntakeFunction", "LinksFunction")
+ALIASED = ("IntakeFunction", "LinksFunction", "HomeFunction")
 FUNCTIONS = (
     "IntakeFunction",
     "LinksFunction",
@@ -12,6 +12,7 @@ FUNCTIONS = (
     "SchedulerFunction",
     "AdminFunction",
     "FeedbackFunction",
+    "HomeFunction",
 )
 SCHEDULE = (
     "SchedulerFunctionEvery5Minutes"  # SAM names the ScheduleV2 event's schedule after function and event

@@ -7,7 +7,20 @@ from time import gmtime, strftime
 from typing import Any
 
 from ..domain.delivery import pending
-from ..domain.model import Delivery, Event, Grant, Intro, Kind, Message, Person, Purpose, Role, State, Target
+from ..domain.model import (
+    Delivery,
+    Event,
+    Flow,
+    Grant,
+    Intro,
+    Kind,
+    Message,
+    Person,
+    Purpose,
+    Role,
+    State,
+    Target,
+)
 from ..domain.rules import Timings
 from ..domain.schedule import due_at
 
@@ -47,6 +60,7 @@ def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
         "followup": intro.followup,
         "decided_at": intro.decided_at,
         "asked_at": intro.asked_at,
+        "flow": None if intro.flow is Flow.REQUEST else intro.flow.value,  # requests stored as before
         "languages": {role.value: code for role, code in intro.languages.items()} or None,
     }
     item.update({k: v for k, v in optional.items() if v is not None})
@@ -99,12 +113,13 @@ def from_item(item: dict[str, Any]) -> Intro:
         followup=item.get("followup"),
         decided_at=_int(item.get("decided_at")),
         asked_at=_int(item.get("asked_at")),
+        flow=Flow(item.get("flow", Flow.REQUEST.value)),
         languages={Role(role): code for role, code in item.get("languages", {}).items()},
     )
 
 
 def _person(p: Person) -> dict[str, str]:
-    return {"name": p.name, "email": p.email}
+    return {"name": p.name, "email": p.email, **({"about": p.about} if p.about is not None else {})}
 
 
 def _message(m: Message) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from . import delivery
 from .lifecycle import record
 from .model import Intro, Kind, Role, State
+from .proposal import kind_for
 from .rules import DAY
 
 # Requests remembered as waiting, oldest first. Past this, a request still waits on its introduction
@@ -74,9 +75,14 @@ def drop(ledger: ConfirmationLedger, intro_id: str) -> ConfirmationLedger:
 
 
 def is_waiting(intro: Intro | None) -> bool:
-    return delivery.is_held(intro, Kind.CONFIRM_REQUEST, State.UNCONFIRMED)
+    return intro is not None and delivery.is_held(intro, _confirmation(intro), State.UNCONFIRMED)
 
 
 def release(intro: Intro, now: int) -> Intro:
     """The waiting confirmation goes out now."""
-    return record(delivery.release(intro, Kind.CONFIRM_REQUEST, now), now, Role.SYSTEM, "release")
+    return record(delivery.release(intro, _confirmation(intro), now), now, Role.SYSTEM, "release")
+
+
+def _confirmation(intro: Intro) -> Kind:
+    """A request's or a proposal's: one address has one unanswered confirmation at a time, of either."""
+    return kind_for(intro, Kind.CONFIRM_REQUEST)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .model import Delivery, Intro, Kind, Role, State
+from .model import Delivery, Intro, Kind, State
+from .proposal import kind_for, proposer
 from .rules import DAY, Timings
 
 
@@ -38,7 +39,9 @@ def window(t: Timings) -> int:
 
 
 def confirmed_at(intro: Intro) -> int | None:
-    return next((e.at for e in intro.history if e.actor is Role.REQUESTER and e.action == "confirm"), None)
+    """When whoever started it (the requester, or a proposal's connector) confirmed it."""
+    by = proposer(intro)
+    return next((e.at for e in intro.history if e.actor is by and e.action == "confirm"), None)
 
 
 def visible_at(intro: Intro, t: Timings) -> int | None:
@@ -48,18 +51,20 @@ def visible_at(intro: Intro, t: Timings) -> int | None:
 
 
 def withdrawn_at(intro: Intro) -> int | None:
-    return next((e.at for e in intro.history if e.actor is Role.REQUESTER and e.action == "withdraw"), None)
+    by = proposer(intro)
+    return next((e.at for e in intro.history if e.actor is by and e.action == "withdraw"), None)
 
 
 def neutral_close_pending(intro: Intro) -> bool:
     """Closed, but the requester has not been told yet: their page still says it is on its way."""
-    close = intro.outbox.get(Kind.CLOSED)
+    close = intro.outbox.get(kind_for(intro, Kind.CLOSED))
     return not intro.is_open and close is not None and close.status is Delivery.HELD
 
 
 def seen_by_requester(intro: Intro) -> Seen:
-    """What the requester sees of this request as it is stored now. The clock changes it only at
-    `visible_at`, by releasing the held close, so the answer never depends on who said no."""
+    """What the requester sees of this request as it is stored now (of a proposal: what its connector
+    sees). The clock changes it only at `visible_at`, by releasing the held close, so the answer never
+    depends on who said no."""
     if intro.state is State.INTRODUCED:
         return Seen.INTRODUCED
     if withdrawn_at(intro) is not None:
@@ -70,7 +75,7 @@ def seen_by_requester(intro: Intro) -> Seen:
         return Seen.ON_ITS_WAY
     if confirmed_at(intro) is None:
         return Seen.LAPSED
-    if intro.state is State.REFUSED and Kind.NOT_POSSIBLE in intro.outbox:
+    if intro.state is State.REFUSED and kind_for(intro, Kind.NOT_POSSIBLE) in intro.outbox:
         return Seen.NOT_POSSIBLE
     return Seen.CLOSED
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from .lifecycle import close, record
 from .messages import SPECS
 from .model import SENDABLE, Delivery, Intro, Kind, Message, Person, Role, State, Target
+from .proposal import kind_for, proposer
 
 ERASED_NAME = "(erased)"
 ERASED_EMAIL = "erased@erased.invalid"  # .invalid can never be delivered (RFC 2606)
@@ -20,7 +21,14 @@ EVERYONE = frozenset({Role.REQUESTER, Role.CONNECTOR, Role.TARGET})
 
 
 def has_content(intro: Intro) -> bool:
-    return bool(intro.blurb or intro.note or intro.private_note or intro.acquaintance or intro.target.about)
+    return bool(
+        intro.blurb
+        or intro.note
+        or intro.private_note
+        or intro.acquaintance
+        or intro.target.about
+        or intro.requester.about
+    )
 
 
 def forget_content(intro: Intro, now: int) -> Intro:
@@ -35,6 +43,7 @@ def forget_content(intro: Intro, now: int) -> Intro:
         private_note=None,
         acquaintance=None,
         target=target,
+        requester=replace(intro.requester, about=None),
         outbox=_cancelled(intro, IN_FLIGHT, now),
     )
     return intro.evolve(version=intro.version + 1, updated_at=now)
@@ -75,12 +84,14 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
     if not roles:
         return intro
     if intro.is_open:
-        if Role.REQUESTER in roles:
+        if proposer(intro) in roles:
             intro = close(intro, State.WITHDRAWN, now, None)
         else:
-            intro = close(intro, State.REFUSED, now, Kind.CLOSED)
+            intro = close(intro, State.REFUSED, now, kind_for(intro, Kind.CLOSED))
     people = {
-        "requester": _gone(intro.requester) if Role.REQUESTER in roles else intro.requester,
+        "requester": _gone(intro.requester)
+        if Role.REQUESTER in roles
+        else replace(intro.requester, about=None),
         "connector": _gone(intro.connector) if Role.CONNECTOR in roles else intro.connector,
         "target": Target(ERASED_NAME, ERASED_EMAIL if intro.target.email else None)
         if Role.TARGET in roles

@@ -1,4 +1,4 @@
-"""What can go wrong in the domain; mapped to HTTP answers in one place (views.errors)."""
+"""What can go wrong in the domain; mapped to HTTP answers in one place (refusals.REFUSALS)."""
 
 from __future__ import annotations
 
@@ -48,3 +48,17 @@ class Conflict(DomainError):
 
 class RateLimited(DomainError):
     pass
+
+
+# What the mail service answered, as the mailer port reports it (not refusals for a person: never
+# mapped to HTTP). Which one it was decides whether a message may be sent again (domain.delivery).
+class MailRefused(Exception):
+    """The mail service refused the message, or the request never left: nothing was sent."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class MailOutcomeUnknown(Exception):
+    """The request reached the mail service but its answer was lost: the message may have been sent."""

@@ -17,6 +17,7 @@ from .model import (
     Decision,
     Delivery,
     Event,
+    Flow,
     Grant,
     Intro,
     Kind,
@@ -26,6 +27,7 @@ from .model import (
     State,
     Target,
 )
+from .proposal import FOLLOWUPS, NEUTRAL_CLOSES, WAITING_ON, followed_up, is_proposal, kind_for, waiting_on
 from .validation import check_email, check_text, normalise_email
 
 
@@ -70,6 +72,33 @@ def new_request(
     return _record(_send(intro, now, Kind.CONFIRM_REQUEST, held=held), now, Role.REQUESTER, "request", via)
 
 
+def new_proposal(
+    intro_id: str,
+    connector: Person,
+    first: Target,
+    second: Person,
+    note: str,
+    now: int,
+    via: str,
+    held: bool = False,
+) -> Intro:
+    """A connector's "you two should meet": `first` is asked first, `second` only after their yes;
+    `note` is the connector's reason, which each of them reads as written. `held`: as for a request."""
+    intro = Intro(
+        id=intro_id,
+        state=State.UNCONFIRMED,
+        created_at=now,
+        updated_at=now,
+        requester=second,
+        connector=connector,
+        target=first,
+        blurb=note,
+        asked_at=now,
+        flow=Flow.PROPOSAL,
+    )
+    return _record(_send(intro, now, Kind.CONFIRM_PROPOSAL, held=held), now, Role.CONNECTOR, "propose", via)
+
+
 def decide(
     intro: Intro,
     grant: Grant,
@@ -87,28 +116,27 @@ def decide(
     if decision is Decision.OPT_OUT:
         return _opt_out(intro, grant.role, now, via)
     if decision is Decision.WITHDRAW:
-        return _withdraw(intro, now, via)
+        return _withdraw(intro, now, via, grant.role)
     if decision in (Decision.YES, Decision.NOT_YET, Decision.NO):
-        return _follow_up(intro, decision, now, via)
-    needed = {
-        Decision.CONFIRM: State.UNCONFIRMED,
-        Decision.APPROVE: State.AWAITING_CONNECTOR,
-        Decision.ACCEPT: State.AWAITING_TARGET,
-        Decision.DECLINE: State.AWAITING_CONNECTOR if grant.role is Role.CONNECTOR else State.AWAITING_TARGET,
-    }[decision]
-    if intro.state is not needed:
+        return _follow_up(intro, grant.role, decision, now, via)
+    # Each person decides only while the introduction waits on them (domain.proposal.WAITING_ON).
+    if WAITING_ON[intro.flow].get(intro.state) is not grant.role:
         raise AlreadyDecided(intro)
     match decision:
+        case Decision.CONFIRM if is_proposal(intro):
+            intro = _confirm_proposal(intro, now, admission)
         case Decision.CONFIRM:
             intro = _confirm(intro, now, admission)
         case Decision.APPROVE:
             intro = _approve(intro, now, target_email, note, admission)
+        case Decision.ACCEPT if intro.state is State.AWAITING_TARGET and is_proposal(intro):
+            intro = _ask_second(intro, now, admission)
         case Decision.ACCEPT:
             intro = _close(intro, State.INTRODUCED, now, Kind.INTRODUCTION)
         case _:
             if grant.role is Role.CONNECTOR:
                 intro = intro.evolve(private_note=check_text("note", note, 1000))
-            intro = _close(intro, State.DECLINED, now, Kind.CLOSED)
+            intro = _close(intro, State.DECLINED, now, kind_for(intro, Kind.CLOSED))
     return _record(intro, now, grant.role, decision.value, via)
 
 
@@ -121,6 +149,28 @@ def _confirm(intro: Intro, now: int, admission: Admission) -> Intro:
         return _close(intro, State.REFUSED, now, Kind.CLOSED)
     intro = intro.evolve(state=State.AWAITING_CONNECTOR, asked_at=now)
     return _send(intro, now, Kind.CONNECTOR_ASK, held=admission.hold)
+
+
+def _confirm_proposal(intro: Intro, now: int, admission: Admission) -> Intro:
+    """The connector proved their address: the person asked first is asked now, unless the connector
+    may not propose (told politely) or the first person cannot be asked (the neutral close)."""
+    if not admission.allowed:
+        return _close(intro, State.REFUSED, now, Kind.PROPOSAL_NOT_POSSIBLE)
+    if admission.connector_name:
+        intro = intro.evolve(connector=Person(admission.connector_name, intro.connector.email))
+    if admission.closes:
+        return _close(intro, State.REFUSED, now, Kind.PROPOSAL_CLOSED)
+    intro = intro.evolve(state=State.AWAITING_TARGET, asked_at=now)
+    return _send(intro, now, Kind.TARGET_ASK)
+
+
+def _ask_second(intro: Intro, now: int, admission: Admission) -> Intro:
+    """The first person said yes: only now is the second asked. If they cannot be asked, it ends as
+    any other close does, and the first person's yes is never passed on."""
+    if admission.closes:
+        return _close(intro, State.REFUSED, now, Kind.PROPOSAL_CLOSED)
+    intro = intro.evolve(state=State.AWAITING_SECOND, asked_at=now)
+    return _send(intro, now, Kind.SECOND_ASK)
 
 
 def approved_address(intro: Intro, target_email: str | None) -> str:
@@ -150,23 +200,24 @@ def _approve(
     return _send(intro, now, Kind.TARGET_ASK)
 
 
-def _withdraw(intro: Intro, now: int, via: str) -> Intro:
+def _withdraw(intro: Intro, now: int, via: str, role: Role) -> Intro:
+    """By whoever started it: the requester, or the connector who proposed it."""
+    close_kind = kind_for(intro, Kind.CLOSED)
     if neutral_close_pending(intro):
         # Closed, but the requester still sees it on its way: withdrawing works and reads as always.
         # The state stays what the others did; the neutral close they would have had is not sent.
-        close_ = replace(intro.outbox[Kind.CLOSED], status=Delivery.CANCELLED, at=now)
-        intro = _bump(intro.evolve(outbox={**intro.outbox, Kind.CLOSED: close_}), now)
-        return _record(intro, now, Role.REQUESTER, "withdraw", via)
+        close_ = replace(intro.outbox[close_kind], status=Delivery.CANCELLED, at=now)
+        intro = _bump(intro.evolve(outbox={**intro.outbox, close_kind: close_}), now)
+        return _record(intro, now, role, "withdraw", via)
     if not intro.is_open:
         raise AlreadyDecided(intro)
-    return _record(_close(intro, State.WITHDRAWN, now, None), now, Role.REQUESTER, "withdraw", via)
+    return _record(_close(intro, State.WITHDRAWN, now, None), now, role, "withdraw", via)
 
 
 def _opt_out(intro: Intro, role: Role, now: int, via: str) -> Intro:
     """Never ask me again. While this person is the one being asked, it is also a quiet 'no'."""
-    waiting_on = {State.AWAITING_CONNECTOR: Role.CONNECTOR, State.AWAITING_TARGET: Role.TARGET}
-    if waiting_on.get(intro.state) is role:
-        intro = _close(intro, State.DECLINED, now, Kind.CLOSED)
+    if intro.state is not State.UNCONFIRMED and waiting_on(intro) is role:
+        intro = _close(intro, State.DECLINED, now, kind_for(intro, Kind.CLOSED))
     elif role is Role.SYSTEM:  # a click on a message to several people: see domain.messages
         intro = _quiet(intro, now)
     else:
@@ -183,16 +234,19 @@ def _quiet(intro: Intro, now: int) -> Intro:
         else msg
         for kind, msg in intro.outbox.items()
     }
-    outbox.setdefault(Kind.FOLLOWUP, Message(Kind.FOLLOWUP, Delivery.CANCELLED, at=now))
+    for kind in FOLLOWUPS[intro.flow]:
+        outbox.setdefault(kind, Message(kind, Delivery.CANCELLED, at=now))
     return _bump(intro.evolve(outbox=outbox), now)
 
 
-def _follow_up(intro: Intro, decision: Decision, now: int, via: str) -> Intro:
-    if intro.state is not State.INTRODUCED or intro.followup is not None:
+def _follow_up(intro: Intro, role: Role, decision: Decision, now: int, via: str) -> Intro:
+    """Each person asked "did you connect?" answers once; the first yes thanks the connector."""
+    if intro.state is not State.INTRODUCED or followed_up(intro, role):
         raise AlreadyDecided(intro)
-    intro = intro.evolve(followup=decision.value)
+    if intro.followup is None or decision is Decision.YES:
+        intro = intro.evolve(followup=decision.value)
     intro = _send(intro, now, Kind.THANKS) if decision is Decision.YES else _bump(intro, now)
-    return _record(intro, now, Role.REQUESTER, f"connected:{decision.value}", via)
+    return _record(intro, now, role, f"connected:{decision.value}", via)
 
 
 def _close(intro: Intro, state: State, now: int, message: Kind | None) -> Intro:
@@ -206,7 +260,7 @@ def _close(intro: Intro, state: State, now: int, message: Kind | None) -> Intro:
         for kind, msg in intro.outbox.items()
     }
     intro = intro.evolve(state=state, decided_at=now, outbox=outbox)
-    return _send(intro, now, message, held=message is Kind.CLOSED) if message else _bump(intro, now)
+    return _send(intro, now, message, held=message in NEUTRAL_CLOSES) if message else _bump(intro, now)
 
 
 def _record(intro: Intro, now: int, actor: Role, action: str, via: str) -> Intro:

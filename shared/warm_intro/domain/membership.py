@@ -15,10 +15,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .lifecycle import close, record
-from .model import SENDABLE, Delivery, Intro, Kind, Role, State
+from .model import SENDABLE, Delivery, Flow, Intro, Kind, Role, State
 
 CONNECTOR_REMOVED, REQUESTER_REMOVED = "connector_removed", "requester_removed"
 ASKED = frozenset({State.AWAITING_CONNECTOR, State.AWAITING_TARGET})
+# A proposal's connector must be a member when it first asks someone; its people need never be.
+PROPOSAL_VOUCHING = {State.AWAITING_TARGET: (Role.CONNECTOR,)}
 
 
 def connector_gone(intro: Intro) -> bool:
@@ -45,7 +47,7 @@ def without_connector(intro: Intro, now: int) -> Intro:
 
 def without_requester(intro: Intro, now: int) -> Intro:
     """The requester may no longer ask. Returns the same object when it changes nothing."""
-    if intro.state not in ASKED:
+    if intro.state not in ASKED or intro.flow is Flow.PROPOSAL:  # a proposal has no requester
         return intro
     return record(close(intro, State.REFUSED, now, None), now, Role.SYSTEM, REQUESTER_REMOVED)
 
@@ -55,6 +57,8 @@ def vouching(before: Intro, after: Intro) -> tuple[Role, ...]:
     whoever's standing lets the request ask someone new or make the introduction."""
     if after.state is before.state:
         return ()
+    if after.flow is Flow.PROPOSAL:
+        return PROPOSAL_VOUCHING.get(after.state, ())
     return {
         State.AWAITING_CONNECTOR: (Role.REQUESTER, Role.CONNECTOR),
         State.AWAITING_TARGET: (Role.REQUESTER, Role.CONNECTOR),

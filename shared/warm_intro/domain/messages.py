@@ -40,6 +40,10 @@ class MessageSpec:
         people = self.to + self.cc
         return people[0] if len(people) == 1 else Role.SYSTEM
 
+    def link_role(self, purpose: Purpose) -> Role:
+        """Whose grant a link of this message is: its one recipient's, or the opt-out's owner."""
+        return self.optout_role if purpose is OPTOUT else self.to[0]
+
 
 SPECS: dict[Kind, MessageSpec] = {
     Kind.CONFIRM_REQUEST: MessageSpec(
@@ -64,4 +68,20 @@ SPECS: dict[Kind, MessageSpec] = {
         (Role.REQUESTER,), links=(Purpose.FOLLOWUP, OPTOUT), only_while=State.INTRODUCED
     ),
     Kind.THANKS: MessageSpec((Role.CONNECTOR,)),
+    # A proposal (domain.proposal): the connector confirms and hears the neutral close; the person
+    # asked second is held in the requester's place; both are asked "did you connect?".
+    Kind.CONFIRM_PROPOSAL: MessageSpec(
+        (Role.CONNECTOR,), links=(Purpose.CONFIRM, OPTOUT), only_while=State.UNCONFIRMED
+    ),
+    Kind.PROPOSAL_NOT_POSSIBLE: MessageSpec((Role.CONNECTOR,)),
+    Kind.SECOND_ASK: MessageSpec(
+        (Role.REQUESTER,), links=(Purpose.CONSENT, OPTOUT), only_while=State.AWAITING_SECOND
+    ),
+    Kind.SECOND_REMINDER: MessageSpec(
+        (Role.REQUESTER,), links=(Purpose.CONSENT, OPTOUT), only_while=State.AWAITING_SECOND
+    ),
+    Kind.PROPOSAL_CLOSED: MessageSpec((Role.CONNECTOR,)),
+    Kind.TARGET_FOLLOWUP: MessageSpec(
+        (Role.TARGET,), links=(Purpose.FOLLOWUP, OPTOUT), only_while=State.INTRODUCED
+    ),
 }

@@ -15,13 +15,26 @@ class State(StrEnum):
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
     REFUSED = "refused"
+    AWAITING_SECOND = "awaiting_second"  # a proposal: the first person said yes, the second is asked
 
     @property
     def is_open(self) -> bool:
         return self in OPEN_STATES
 
 
-OPEN_STATES = frozenset({State.UNCONFIRMED, State.AWAITING_CONNECTOR, State.AWAITING_TARGET})
+OPEN_STATES = frozenset(
+    {State.UNCONFIRMED, State.AWAITING_CONNECTOR, State.AWAITING_TARGET, State.AWAITING_SECOND}
+)
+
+
+class Flow(StrEnum):
+    """Who started the introduction. A request: the requester asks a connector for an introduction
+    to a target. A proposal ("you two should meet"): the connector proposes it and confirms their own
+    address; the person asked first is held in the target's place and the person asked second in the
+    requester's, so every message, index, export and erasure that reads those places covers both."""
+
+    REQUEST = "request"
+    PROPOSAL = "proposal"
 
 
 class Role(StrEnum):
@@ -75,6 +88,13 @@ class Kind(StrEnum):
     TARGET_REMINDER = "target_reminder"
     FOLLOWUP = "followup"
     THANKS = "thanks"
+    # A proposal's own messages, where its recipients differ from a request's (domain.messages).
+    CONFIRM_PROPOSAL = "confirm_proposal"
+    PROPOSAL_NOT_POSSIBLE = "proposal_not_possible"
+    SECOND_ASK = "second_ask"
+    SECOND_REMINDER = "second_reminder"
+    PROPOSAL_CLOSED = "proposal_closed"
+    TARGET_FOLLOWUP = "target_followup"
 
 
 class Delivery(StrEnum):
@@ -95,6 +115,7 @@ SENDABLE = frozenset({Delivery.PENDING, Delivery.RETRY})
 class Person:
     name: str
     email: str
+    about: str | None = None  # a proposal's line about the person asked second ("what they do")
 
 
 @dataclass(frozen=True)
@@ -154,6 +175,7 @@ class Intro:
     followup: str | None = None
     decided_at: int | None = None  # when the state became final
     asked_at: int | None = None  # when the current decider was asked
+    flow: Flow = Flow.REQUEST
     languages: dict[Role, str] = field(default_factory=dict)  # each person's own choice (domain.languages)
 
     def evolve(self, **changes) -> Intro:

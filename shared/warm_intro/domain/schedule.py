@@ -15,11 +15,13 @@ from .erasure import IN_FLIGHT, anonymise, forget_content, has_content, is_anony
 from .lifecycle import close, record, send
 from .membership import connector_gone
 from .model import Delivery, Intro, Kind, Message, Role, State
+from .proposal import FOLLOWUPS, SECOND, kind_for
 from .rules import Timings
 
 REMINDERS = {
     State.AWAITING_CONNECTOR: (Role.CONNECTOR, Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER),
     State.AWAITING_TARGET: (Role.TARGET, Kind.TARGET_ASK, Kind.TARGET_REMINDER),
+    State.AWAITING_SECOND: (SECOND, Kind.SECOND_ASK, Kind.SECOND_REMINDER),
 }
 QUIET_EXPIRY, EXPIRY, REMINDER, FOLLOWUP = "quiet_expiry", "expiry", "reminder", "followup"
 TELL = "tell"  # the held neutral close goes to the requester (domain.disclosure.visible_at)
@@ -35,12 +37,15 @@ def tick(intro: Intro, now: int, t: Timings) -> Intro:
     if QUIET_EXPIRY in moments:
         intro = record(close(intro, State.EXPIRED, now, None), now, Role.SYSTEM, "expire")
     elif EXPIRY in moments:  # the same neutral close as a decline: nothing says who was silent
-        intro = record(close(intro, State.EXPIRED, now, Kind.CLOSED), now, Role.SYSTEM, "expire")
+        intro = record(
+            close(intro, State.EXPIRED, now, kind_for(intro, Kind.CLOSED)), now, Role.SYSTEM, "expire"
+        )
     elif REMINDER in moments:
         role, _, reminder = REMINDERS[intro.state]
         intro = send(intro, now, reminder).evolve(reminded=intro.reminded | {role})
     elif FOLLOWUP in moments:
-        intro = send(intro, now, Kind.FOLLOWUP)
+        for kind in FOLLOWUPS[intro.flow]:
+            intro = send(intro, now, kind)
     if _moments(intro, t).get(TELL, now + 1) <= now:  # also right after an expiry at this same tick
         intro = _tell(intro, now)
     if FORGET in moments:
@@ -101,7 +106,7 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
 
 
 def _tell(intro: Intro, now: int) -> Intro:
-    return record(delivery.release(intro, Kind.CLOSED, now), now, Role.SYSTEM, "tell")
+    return record(delivery.release(intro, kind_for(intro, Kind.CLOSED), now), now, Role.SYSTEM, "tell")
 
 
 def _stuck_at(msg: Message, t: Timings) -> int | None:

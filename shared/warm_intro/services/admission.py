@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from ..adapters import preferences
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, connector_key, requester_key, target_key
 from ..domain import limits
@@ -20,6 +21,7 @@ from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, person_key
 from ..domain.lifecycle import Admission
 from ..domain.model import Intro
+from ..domain.preferences import connector_turn, own_limits, resume_at
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,10 +57,12 @@ def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> 
     # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
     if repo.suppressed([connector_hash]):
         return Admission(closes=True, connector_name=connector_name), writes
-    connector, turn = limits.take_turn(found[c_key], rules, intro.id, now)
+    # The connector's own pause and weekly limit (set at /me) count like the organisation's cap.
+    prefs = preferences.read(repo, connector_hash)
+    connector, turn, due = connector_turn(found[c_key], rules, prefs, intro.id, now)
     if turn is limits.Turn.REFUSE:
         return Admission(closes=True, connector_name=connector_name), writes
-    writes.append(ledgers.put(c_key, connector, limits.next_room_at(connector, rules, now)))
+    writes.append(ledgers.put(c_key, connector, due))
     return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD), writes
 
 
@@ -66,8 +70,8 @@ def on_approve(
     settings: Settings, repo: Repository, intro: Intro, target_email: str, now: int
 ) -> tuple[Admission, list[dict]]:
     target_hash = address_hash(target_email, settings.hash_key)
-    if repo.suppressed([target_hash]):
-        return Admission(closes=True), []
+    if repo.suppressed([target_hash]) or preferences.read(repo, target_hash).paused(now):
+        return Admission(closes=True), []  # a paused target can't be kept waiting: it closes politely
     ledgers = Ledgers(repo)
     t_key = target_key(target_hash)
     ledger, ok = limits.target_turn(ledgers.read(t_key)[t_key], settings.limits, now)
@@ -90,6 +94,11 @@ def release_held(settings: Settings, repo: Repository, now: int) -> int:
 
 def _release(repo: Repository, ledgers: Ledgers, key: str, rules, now: int) -> int:
     ledger, sent = ledgers.read(key)[key], 0
+    prefs = preferences.read(repo, key.removeprefix(connector_key("")))
+    rules = own_limits(rules, prefs)
+    if prefs.paused(now):  # still away: the queue waits for the end of the pause
+        ledgers.write(ledgers.put(key, ledger, resume_at(ledger, rules, prefs, now)))
+        return 0
     for intro_id in ledger.held:
         intro = repo.get(intro_id)
         go = limits.is_held(intro)

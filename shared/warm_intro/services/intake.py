@@ -13,6 +13,7 @@ from ..domain.errors import Conflict, RateLimited
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import new_request
 from ..domain.model import Intro, Person, Role, Target
+from ..domain.proposal import proposer_email
 from ..domain.rules import DAY, HOUR
 from ..domain.tokens import new_id
 from ..settings import Settings
@@ -78,10 +79,10 @@ def network(source: str) -> str:
 def confirmation_answered(
     settings: Settings, repo: Repository, intro: Intro, confirmed: bool, now: int
 ) -> list[dict]:
-    """The requester answered `intro`'s confirmation mail: the writes that free their address for the
+    """The requester (or a proposal's connector) answered `intro`'s confirmation mail: the writes that free their address for the
     next one and, after a confirmation (never a withdrawal: "this wasn't me" must not bring more
     mail), release the oldest request still waiting (see domain.confirmations)."""
-    key = confirmation_ledger.ledger_key(address_hash(intro.requester.email, settings.hash_key))
+    key = confirmation_ledger.ledger_key(address_hash(proposer_email(intro), settings.hash_key))
     window = settings.timings.unconfirmed
     ledger = confirmations.answered(confirmation_ledger.read(repo, key), intro.id, now, window)
     release: list[dict] = []

@@ -13,10 +13,11 @@ from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.membership import connector_gone
 from ..domain.model import Decision, Grant, Intro, Purpose, Role, State
+from ..domain.proposal import is_proposal
 from ..domain.schedule import tick
 from ..settings import Settings
 from ..telemetry import count_events
-from . import admission, intake, personal_data
+from . import admission, intake, personal_data, proposals
 from .membership import members_vouching
 
 
@@ -65,7 +66,8 @@ def answer(
         if grant.purpose is Purpose.REVIEW and connector_gone(intro):
             raise AlreadyDecided(intro)
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
-        where = f"{grant.purpose.value}-{via}"  # e.g. consent-page:v1: the page and wording they answered on
+        # e.g. consent-page:v1, proposal-consent-page:v1: the page and wording they answered on
+        where = f"{'proposal-' if is_proposal(intro) else ''}{grant.purpose.value}-{via}"
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
@@ -95,6 +97,8 @@ def answer(
 def _gate(
     settings: Settings, repo: Repository, intro: Intro, choice: Decision, target_email: str | None, now: int
 ) -> tuple[Admission, list[dict]]:
+    if is_proposal(intro):
+        return proposals.gate(settings, repo, intro, choice, now)
     if choice in (Decision.CONFIRM, Decision.WITHDRAW) and intro.state is State.UNCONFIRMED:
         released = intake.confirmation_answered(settings, repo, intro, choice is Decision.CONFIRM, now)
         if choice is Decision.WITHDRAW:

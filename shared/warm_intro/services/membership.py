@@ -13,10 +13,11 @@ from enum import StrEnum
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
+from ..adapters.sessions import Sessions
 from ..domain.errors import Conflict
-from ..domain.hashing import address_hash
+from ..domain.hashing import address_hash, hashes
 from ..domain.membership import vouching, without_connector, without_requester
-from ..domain.model import Intro, Role, State
+from ..domain.model import Flow, Intro, Role, State
 from ..settings import Settings
 
 
@@ -34,6 +35,10 @@ class Effect(StrEnum):
     REQUESTER_UNCONFIRMED = "they had asked for, not yet confirmed: refused politely if they confirm"
     REQUESTER_STILL_ALLOWED = "they had asked for: continue (the request policy still lets them ask)"
     TARGET = "for an introduction to them: continue (a target's membership doesn't matter)"
+    PROPOSAL = (
+        "in an introduction a member proposed: continue (its connector had to be a member to confirm it; "
+        "the two people need not be)"
+    )
 
 
 @dataclass
@@ -72,6 +77,7 @@ def remove(
 ) -> Removal:
     """Idempotent: running it again for someone already removed finishes what a crash left undone."""
     removal = Removal(email, repo.remove_member(email))
+    Sessions(repo).end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
     entries = Ledgers(repo).person_entries(address_hash(email, hash_key))
     for intro_id, role in dict.fromkeys((e["intro"], Role(e["role"])) for e in entries):
@@ -99,6 +105,8 @@ def _apply(repo: Repository, intro_id: str, role: Role, now: int, must_be_member
 
 def _effect(intro: Intro, role: Role, now: int, must_be_member: bool) -> tuple[Effect, Intro]:
     unconfirmed = intro.state is State.UNCONFIRMED
+    if intro.flow is Flow.PROPOSAL:  # an unconfirmed one is refused politely if its connector confirms
+        return Effect.PROPOSAL, intro
     if role is Role.CONNECTOR:
         if unconfirmed:
             return Effect.CONNECTOR_UNCONFIRMED, intro

@@ -16,11 +16,13 @@ from time import gmtime, strftime
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, person_deletes, person_items
+from ..adapters.sessions import Sessions
 from ..domain import erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes, same_mailbox
 from ..domain.model import Delivery, Intro, Kind, Role, State
+from ..domain.proposal import is_proposal
 from ..domain.validation import check_email
 
 
@@ -76,6 +78,7 @@ def erase(hash_key: str, repo: Repository, email: str, now: int) -> Erased:
     spelled |= {member for member, _ in repo.members() if same_mailbox(member, email, hash_key)}
     removed = [repo.remove_member(address) for address in sorted(spelled)]
     Ledgers(repo).drop_entries(entries)
+    Sessions(repo).end_all(hashes(email, hash_key))  # signed in at /me: signed out everywhere
     return Erased(changed, any(removed), bool(repo.suppressed([address_hash(email, hash_key)])))
 
 
@@ -127,7 +130,12 @@ def _is(email: str, key: str):
 
 def _view(intro: Intro, roles: set[Role]) -> dict:
     """What this person gave or was shown, and their own decisions; never who else said no."""
-    shown = roles & {Role.REQUESTER} | {r for r in roles & {Role.CONNECTOR, Role.TARGET} if _asked(intro, r)}
+    if is_proposal(intro):
+        shown = {r for r in roles if r is Role.CONNECTOR or _asked(intro, r)}
+    else:
+        shown = roles & {Role.REQUESTER} | {
+            r for r in roles & {Role.CONNECTOR, Role.TARGET} if _asked(intro, r)
+        }
     seen = _visible(intro, roles, shown)
     people = {
         "requester": vars(intro.requester),
@@ -164,6 +172,16 @@ def _visible(intro: Intro, roles: set[Role], shown: set[Role]) -> dict[str, set[
     seen: dict[str, set[str]] = {role.value: set(everything) for role in roles}
     for who in ("requester", "connector", "target"):
         seen.setdefault(who, set())
+    if is_proposal(intro):  # the connector typed it all; each person asked saw the other's name and line
+        if Role.CONNECTOR in shown:
+            seen = {who: set(everything) for who in seen}
+        for me, other in ((Role.TARGET, "requester"), (Role.REQUESTER, "target")):
+            if me in shown:
+                seen[other] |= {"name", "about"}
+                seen["connector"] |= everything
+        if intro.state is State.INTRODUCED and shown & {Role.REQUESTER, Role.TARGET}:
+            seen = {who: set(everything) for who in seen}
+        return seen
     if Role.REQUESTER in roles:
         seen["connector"] |= {"email"}
         seen["target"] |= {"name", "about"}
@@ -179,8 +197,9 @@ def _visible(intro: Intro, roles: set[Role], shown: set[Role]) -> dict[str, set[
 
 
 def _asked(intro: Intro, role: Role) -> bool:
-    """Whether the ask ever went out to this connector or target (held, cancelled or suppressed: no)."""
-    kind = Kind.CONNECTOR_ASK if role is Role.CONNECTOR else Kind.TARGET_ASK
+    """Whether the ask ever went out to this connector or target, or to a proposal's second person
+    (held, cancelled or suppressed: no)."""
+    kind = {Role.CONNECTOR: Kind.CONNECTOR_ASK, Role.REQUESTER: Kind.SECOND_ASK}.get(role, Kind.TARGET_ASK)
     msg = intro.outbox.get(kind)
     return msg is not None and msg.status not in (Delivery.HELD, Delivery.CANCELLED, Delivery.SUPPRESSED)
 
@@ -188,7 +207,12 @@ def _asked(intro: Intro, role: Role) -> bool:
 def _seen_state(intro: Intro, roles: set[Role], shown: set[Role]) -> str:
     """A request that ended without an introduction reads `closed`, whatever ended it, unless this
     person ended it themselves. Where an open request stands is the requester's to see only up to
-    their own step: whether the connector has passed it on is not theirs to know."""
+    their own step: whether the connector has passed it on is not theirs to know. In a proposal
+    everyone sees it as its connector does (domain.disclosure), unless they ended it themselves."""
+    if is_proposal(intro):
+        ended = next((e for e in intro.history if not e.state.is_open), None)
+        mine = ended is not None and ended.actor in roles and intro.state is not State.INTRODUCED
+        return intro.state.value if mine else seen_by_requester(intro).value
     if Role.REQUESTER in roles and not shown & {Role.CONNECTOR, Role.TARGET}:
         return seen_by_requester(intro).value  # the one home of what a requester may know, and when
     if intro.state is State.INTRODUCED:

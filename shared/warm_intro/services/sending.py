@@ -6,27 +6,19 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
-
 from ..adapters.dynamodb import Repository
 from ..adapters.mailer import Mailer
 from ..domain import delivery, tokens
-from ..domain.errors import Conflict
+from ..domain.errors import Conflict, MailRefused
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import close, record
 from ..domain.messages import SPECS
 from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role, State
+from ..domain.proposal import kind_for
 from ..settings import Settings
 from ..views.emails import compose, envelope, recipients
 
-ROLE_OF = {
-    Purpose.CONFIRM: Role.REQUESTER,
-    Purpose.FOLLOWUP: Role.REQUESTER,
-    Purpose.REVIEW: Role.CONNECTOR,
-    Purpose.CONSENT: Role.TARGET,
-}
-# SES refused, or the request never left this machine: either way nothing was sent.
-NOT_SENT = (ClientError, EndpointConnectionError, ConnectTimeoutError)
+ASKED = (State.AWAITING_CONNECTOR, State.AWAITING_TARGET, State.AWAITING_SECOND)
 
 
 class SendFailed(Exception):
@@ -55,11 +47,11 @@ def deliver(
     try:
         people = envelope(kind, intro, leave_out)
         ses_id = mailer.send(message, [p.email for p in people.to], [p.email for p in people.cc])
-    except NOT_SENT as error:
+    except MailRefused as error:  # nothing was sent; MailOutcomeUnknown leaves the claim standing
         after = _update(repo, intro, lambda i: delivery.refused(i, kind, now) if _sending(i, kind) else None)
         if after is not None and after.outbox[kind].status is Delivery.FAILED:
             return Delivery.FAILED  # parked for an operator: retrying the record would change nothing
-        raise SendFailed(f"{kind.value} for {intro.id}: {_code(error)}") from error
+        raise SendFailed(f"{kind.value} for {intro.id}: {error.reason}") from error
     _update(repo, intro, lambda i: delivery.sent(i, kind, now, ses_id) if _sending(i, kind) else None)
     return Delivery.SENT
 
@@ -112,7 +104,7 @@ def _links(
     links: dict[Purpose, str] = {}
     for purpose in SPECS[kind].links:
         token, digest = tokens.mint(intro_id)
-        role = ROLE_OF.get(purpose, SPECS[kind].optout_role)
+        role = SPECS[kind].link_role(purpose)
         grants[digest] = Grant(role=role, purpose=purpose, expires_at=now + settings.timings.link)
         links[purpose] = link_url(settings, purpose, token)
     return grants, links
@@ -124,17 +116,14 @@ def _suppressed(intro: Intro, kind: Kind, now: int) -> Intro | None:
         return None
     intro = delivery.suppressed(intro, kind, now)
     asking = SPECS[kind].only_while
-    if asking in (State.AWAITING_CONNECTOR, State.AWAITING_TARGET) and intro.state is asking:
-        intro = record(close(intro, State.REFUSED, now, Kind.CLOSED), now, Role.SYSTEM, "undeliverable")
+    if asking in ASKED and intro.state is asking:
+        closed = kind_for(intro, Kind.CLOSED)
+        intro = record(close(intro, State.REFUSED, now, closed), now, Role.SYSTEM, "undeliverable")
     return intro
 
 
 def _sending(intro: Intro, kind: Kind) -> bool:
     return kind in intro.outbox and intro.outbox[kind].status is Delivery.SENDING
-
-
-def _code(error: Exception) -> str:
-    return error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
 
 
 def _update(repo: Repository, intro: Intro, change) -> Intro | None:

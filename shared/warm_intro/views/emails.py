@@ -19,7 +19,7 @@ from email.utils import formatdate, getaddresses, make_msgid
 
 from ..domain import languages
 from ..domain.messages import ANSWER_LINKS, SPECS
-from ..domain.model import Intro, Kind, Person, Purpose, Role
+from ..domain.model import Flow, Intro, Kind, Person, Purpose, Role
 from ..domain.schedule import closes_at
 from ..domain.validation import plain_name
 from ..settings import Settings
@@ -34,14 +34,18 @@ from .wording import day, span
 REPLY_TO: dict[Kind, tuple[Role, ...]] = {
     Kind.TARGET_ASK: (Role.CONNECTOR,),
     Kind.TARGET_REMINDER: (Role.CONNECTOR,),
+    Kind.SECOND_ASK: (Role.CONNECTOR,),
+    Kind.SECOND_REMINDER: (Role.CONNECTOR,),
     Kind.INTRODUCTION: (Role.REQUESTER, Role.TARGET),
     Kind.THANKS: (Role.REQUESTER,),
 }
-REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER}
+REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER, Kind.SECOND_REMINDER}
 # Asks that read as the connector's own, because they are: From "<connector> via <organisation>".
-FROM_CONNECTOR = {Kind.TARGET_ASK, Kind.TARGET_REMINDER}
+FROM_CONNECTOR = {Kind.TARGET_ASK, Kind.TARGET_REMINDER, Kind.SECOND_ASK, Kind.SECOND_REMINDER}
 # Sent to an address nobody has proven yet: the name beside it is whatever a stranger typed, so it stays out.
-UNPROVEN = {Kind.CONFIRM_REQUEST}
+UNPROVEN = {Kind.CONFIRM_REQUEST, Kind.CONFIRM_PROPOSAL}
+# A proposal's own wording for the messages it shares with a request (templates/emails/proposal/).
+PROPOSAL_WORDING = {Kind.TARGET_ASK, Kind.TARGET_REMINDER, Kind.INTRODUCTION, Kind.THANKS}
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def compose(
     """`leave_out`: copied addresses that must not be mailed (bounced or complained)."""
     spec = SPECS[kind]
     people = envelope(kind, intro, leave_out)
-    template = f"emails/{kind.value}.jinja"
+    template = template_of(kind, intro)
     lang = language(kind, intro, settings)
     ctx = {**context(intro, links, settings, lang), "reminder": kind in REMINDERS}
     # Bodies show names as typed (escaped in HTML); a header gets only what cannot read as an address.
@@ -148,6 +152,12 @@ def compose(
     msg.add_alternative(html, subtype="html")
     msg["Content-Language"] = lang  # after the parts exist: making them moves Content-* headers inside
     return msg
+
+
+def template_of(kind: Kind, intro: Intro) -> str:
+    if intro.flow is Flow.PROPOSAL and kind in PROPOSAL_WORDING:
+        return f"emails/proposal/{kind.value}.jinja"
+    return f"emails/{kind.value}.jinja"
 
 
 def _set_addresses(msg: EmailMessage, header: str, people: tuple[Person, ...]) -> None:

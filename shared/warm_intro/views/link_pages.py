@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.membership import connector_gone
-from ..domain.messages import ANSWER_LINKS
 from ..domain.model import Grant, Intro, Purpose, Role, State
+from ..domain.proposal import is_proposal
+from . import proposal_pages
 from .catalogs import N_
 
 FORMS = {
@@ -27,7 +28,13 @@ def _english(message: str) -> str:
 NEUTRAL = N_("This introduction won't happen right now")
 
 
+def form(intro: Intro, grant: Grant) -> str:
+    return (proposal_pages.FORMS if is_proposal(intro) else FORMS)[grant.purpose]
+
+
 def can_act(intro: Intro, grant: Grant) -> bool:
+    if is_proposal(intro):
+        return proposal_pages.can_act(intro, grant)
     match grant.purpose:
         case Purpose.CONFIRM:
             return seen_by_requester(intro).is_open
@@ -41,14 +48,11 @@ def can_act(intro: Intro, grant: Grant) -> bool:
             return _last_action(intro, grant.role) != "opt_out"
 
 
-def ready_choice(grant: Grant, value: str | None) -> str | None:
-    """The answer an email's link asked to have ready on its page, if its page offers it as a link."""
-    offered = {d.value for d in ANSWER_LINKS.get(grant.purpose, ())}
-    return value if value in offered else None
-
-
 def outcome(intro: Intro, grant: Grant, _: Callable[[str], str] = _english) -> tuple[str, list[str]]:
-    """(title, lines) describing the request as this person may know it, in the language `_` translates to."""
+    """(title, lines) describing the request as this person may know it, in the language `_` translates to
+    (a proposal's pages are English only so far)."""
+    if is_proposal(intro):
+        return proposal_pages.outcome(intro, grant)
     mine = _last_action(intro, grant.role)
     names = {"r": intro.requester.name, "t": intro.target.name}
     if mine == "opt_out" and grant.role is Role.SYSTEM:
@@ -101,6 +105,8 @@ def status(intro: Intro, grant: Grant) -> int:
     """200 while the link can act, or when its page tells of a success: the introduction made, or this
     person's own answer still the latest news. 410 once events have overtaken the link. A requester's
     status, like their page, follows only what they may know (domain.disclosure)."""
+    if is_proposal(intro):
+        return proposal_pages.status(intro, grant)
     if grant.role is Role.REQUESTER:
         return 410 if seen_by_requester(intro) in (Seen.CLOSED, Seen.LAPSED, Seen.NOT_POSSIBLE) else 200
     if (

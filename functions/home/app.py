@@ -1,0 +1,300 @@
+"""Members' home at /me: sign in by email link, then see what waits for you, your requests and
+introductions, and your settings. GET and HEAD only show; every POST that changes anything carries
+the session's CSRF token and must come from our own pages."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import time
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from warm_intro import bodies, runtime
+from warm_intro.domain import sessions
+from warm_intro.domain.errors import DomainError, InvalidInput
+from warm_intro.domain.preferences import Preferences
+from warm_intro.domain.rules import OverCapacity
+from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite
+from warm_intro.services import home, my_settings, signin
+from warm_intro.telemetry import metrics
+from warm_intro.views.home_pages import lists
+from warm_intro.web import cross_site, error_page, html, security_headers
+
+logger = Logger()
+app = APIGatewayHttpResolver()
+
+
+class SignedOut(DomainError):
+    """No session, or one that ended: the page asks to sign in again."""
+
+
+# sign in --------------------------------------------------------------------------------------------
+
+
+@app.get("/me")
+@app.head("/me")
+def me():
+    session = _session()
+    if session is None:
+        return html(runtime.settings(), "me.html")
+    found = home.items(runtime.repository(), session, runtime.settings().hash_key, runtime.now())
+    return html(runtime.settings(), "home.html", email=session.email, csrf=session.csrf, **lists(found))
+
+
+@app.post("/me")
+def ask_for_link():
+    _same_site()
+    form = bodies.form(app.current_event, max_fields=5)
+    event = app.current_event
+    settings = runtime.settings()
+    mailed = signin.request_link(
+        runtime.repository(),
+        runtime.mailer(),
+        settings,
+        form.get("email", ""),
+        event.request_context.http.source_ip,
+        # API Gateway routes only its own domain names here, so this is never a stranger's Host.
+        settings.base_url or f"https://{event.request_context.domain_name}",
+        runtime.now(),
+    )
+    logger.info("sign-in asked", extra={"mailed": mailed})
+    return html(settings, "me_sent.html", minutes=sessions.SIGNIN_SECONDS // 60)
+
+
+@app.get("/me/signin/<token>")
+@app.head("/me/signin/<token>")
+def signin_page(token: str):
+    signin.check_signin(runtime.repository(), token, runtime.now())
+    return html(runtime.settings(), "me_signin.html")
+
+
+@app.post("/me/signin/<token>")
+def sign_in(token: str):
+    _same_site()
+    session_id = signin.sign_in(runtime.repository(), runtime.settings(), token, runtime.now())
+    return _redirect("/me", sessions.set_cookie(session_id, _secure()))
+
+
+@app.post("/me/signout")
+def sign_out():
+    form, _ = _guard()
+    del form
+    signin.sign_out(runtime.repository(), _session_id() or "")
+    return _redirect("/me", sessions.clear_cookie(_secure()))
+
+
+# the home page ----------------------------------------------------------------------------------------
+
+
+@app.post("/me/open/<intro_id>")
+def open_item(intro_id: str):
+    form, session = _guard()
+    token = home.open_item(
+        runtime.repository(),
+        session,
+        runtime.settings().hash_key,
+        intro_id,
+        form.get("role", ""),
+        runtime.now(),
+    )
+    return _redirect(f"/link/{token}")
+
+
+# settings -------------------------------------------------------------------------------------------
+
+
+@app.get("/me/settings")
+def show_settings():
+    session = _signed_in()
+    return _settings_page(session)
+
+
+@app.post("/me/settings")
+def change_settings():
+    form, session = _guard()
+    repo, settings, now = runtime.repository(), runtime.settings(), runtime.now()
+    action = form.get("action", "")
+    try:
+        if action == "pause":
+            my_settings.pause(repo, settings, session, _day(form.get("until", "")), now)
+        elif action == "resume":
+            my_settings.pause(repo, settings, session, None, now)
+        elif action == "limit":
+            my_settings.limit(repo, settings, session, _number(form.get("week_limit", "")), now)
+        elif action == "never":
+            my_settings.never_ask(repo, settings, session, now)
+        elif action == "ask_again":
+            my_settings.ask_again(repo, settings, session)
+        else:
+            raise InvalidInput("action", "Please press one of the buttons on the page.")
+    except InvalidInput as error:
+        return _settings_page(session, 422, form=form, errors={error.field: str(error)})
+    return _settings_page(session, notice="Saved.")
+
+
+@app.get("/me/data")
+def download():
+    session = _signed_in()
+    data = my_settings.export(runtime.repository(), runtime.settings(), session)
+    headers = {
+        **security_headers(runtime.settings()),
+        "Content-Disposition": 'attachment; filename="my-introductions.json"',
+    }
+    return Response(200, "application/json", json.dumps(data, indent=2, ensure_ascii=False), headers=headers)
+
+
+@app.get("/me/erase")
+def erase_page():
+    session = _signed_in()
+    return html(runtime.settings(), "home_erase.html", csrf=session.csrf)
+
+
+@app.post("/me/erase")
+def erase():
+    form, session = _guard()
+    if form.get("confirm") != "erase":
+        return html(runtime.settings(), "home_erase.html", 422, csrf=session.csrf)
+    my_settings.erase(runtime.repository(), runtime.settings(), session, runtime.now())
+    answer = html(
+        runtime.settings(),
+        "outcome.html",
+        title="You've been erased",
+        lines=[
+            "Your name and address are gone from this service, and you're signed out.",
+            "Copies in people's mailboxes are theirs; we can't reach them.",
+        ],
+        action=("/", "Back to the start"),
+    )
+    answer.cookies.append(sessions.clear_cookie(_secure()))
+    return answer
+
+
+# errors -------------------------------------------------------------------------------------------------
+
+
+@app.exception_handler(SignedOut)
+def signed_out(_: SignedOut) -> Response:
+    return _redirect("/me", sessions.clear_cookie(_secure()))
+
+
+@app.exception_handler(list(REFUSED))
+def refused(error: DomainError | bodies.Unreadable) -> Response:
+    """Every refusal from the one table (refusals.REFUSALS), with the way back to the home."""
+    return error_page(runtime.settings(), error, action=("/me", "Your introductions"))
+
+
+@app.not_found
+def not_found(_) -> Response:
+    return html(
+        runtime.settings(),
+        "outcome.html",
+        404,
+        title="Page not found",
+        lines=["There's nothing at this address."],
+        action=("/me", "Your introductions"),
+    )
+
+
+# helpers ------------------------------------------------------------------------------------------------
+
+
+def _secure() -> bool:
+    """Served over https (always, deployed): the cookie is Secure and `__Host-` prefixed."""
+    return not runtime.settings().base_url.startswith("http://")
+
+
+def _session_id() -> str | None:
+    event = app.current_event
+    cookies = list(event.get("cookies") or [])
+    if not cookies and (header := {k.lower(): v for k, v in (event.headers or {}).items()}.get("cookie")):
+        cookies = [header]
+    return sessions.session_id_from(cookies, _secure())
+
+
+def _session() -> sessions.Session | None:
+    return signin.current(runtime.repository(), _session_id(), runtime.now())
+
+
+def _signed_in() -> sessions.Session:
+    session = _session()
+    if session is None:
+        raise SignedOut("Please sign in.")
+    return session
+
+
+def _same_site() -> None:
+    event = app.current_event
+    if cross_site(event.headers, event.request_context.domain_name, runtime.settings()):
+        raise CrossSite(CROSS_SITE)
+
+
+def _guard() -> tuple[dict[str, str], sessions.Session]:
+    """Every state-changing form: from our own site, signed in, with this session's CSRF token."""
+    _same_site()
+    session = _signed_in()
+    form = bodies.form(app.current_event, max_fields=10)
+    if not sessions.csrf_ok(session, form.get("csrf")):
+        raise CrossSite("This form has expired or was not sent from our page. Nothing was changed.")
+    return form, session
+
+
+def _redirect(location: str, cookie: str | None = None) -> Response:
+    return Response(
+        303,
+        "text/html; charset=utf-8",
+        "",
+        headers={**security_headers(runtime.settings()), "Location": location},
+        cookies=[cookie] if cookie else None,
+    )
+
+
+def _settings_page(session: sessions.Session, status: int = 200, **extra) -> Response:
+    settings = runtime.settings()
+    mine = my_settings.mine(runtime.repository(), settings, session)
+    prefs: Preferences = mine.prefs
+    paused = prefs.paused(runtime.now())
+    waits = settings.connector_over_capacity is OverCapacity.WAIT
+    return html(
+        settings,
+        "home_settings.html",
+        status,
+        email=session.email,
+        csrf=session.csrf,
+        paused_until=time.strftime("%Y-%m-%d", time.gmtime(prefs.paused_until)) if paused else None,
+        pause_effect=(
+            "Asks for you as a connector wait until then; anyone asking to meet you hears, politely, that it won't happen right now."
+            if waits
+            else "Requests that would ask you close politely, without saying why."
+        ),
+        member=mine.member,
+        week_limit=min(prefs.week_limit or mine.org_week_limit, mine.org_week_limit),
+        own_limit=prefs.week_limit is not None,
+        org_week_limit=mine.org_week_limit,
+        opted_out=mine.opted_out,
+        form=extra.pop("form", {}),
+        errors=extra.pop("errors", {}),
+        notice=extra.pop("notice", ""),
+    )
+
+
+def _day(text: str) -> int:
+    try:
+        return calendar.timegm(time.strptime(text.strip(), "%Y-%m-%d"))
+    except ValueError:
+        raise InvalidInput("until", "Please give a date like 2026-12-31.") from None
+
+
+def _number(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InvalidInput("week_limit", "Please give a whole number.") from None
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,111 @@
+"""Signing in by email link, and the session behind the cookie.
+
+`request_link` answers the same whoever typed whichever address: a link is mailed only to someone
+the service already knows (a member, or anyone with a request or an ask), within a per-address and
+a per-network hourly limit, and never to a suppressed address. Nothing it returns says which."""
+
+from __future__ import annotations
+
+import logging
+
+from ..adapters.dynamodb import Repository
+from ..adapters.ledger import Ledgers
+from ..adapters.mailer import Mailer
+from ..adapters.sessions import Sessions
+from ..domain import sessions
+from ..domain.errors import InvalidInput, InvalidLink, MailOutcomeUnknown, MailRefused
+from ..domain.hashing import address_hash, hashes, same_mailbox
+from ..domain.model import Delivery, Flow, Kind, Role
+from ..domain.rules import HOUR
+from ..domain.tokens import digest
+from ..domain.validation import check_email
+from ..settings import Settings
+from ..views import signin_email
+from .intake import network
+
+log = logging.getLogger(__name__)
+
+
+def request_link(
+    repo: Repository, mailer: Mailer, settings: Settings, email: str, source: str, base: str, now: int
+) -> bool:
+    """Whether a link was mailed; for tests and logs only, never for the answer."""
+    try:
+        email = check_email("email", email)
+    except InvalidInput:  # an unreadable address gets the same answer as any other
+        return False
+    key = settings.hash_key
+    hashed = address_hash(email, key)
+    # Both limits count every attempt, known or not, so hitting one says nothing about the address.
+    ip = address_hash(network(source), key)
+    ip_ok = repo.count_hit(f"signin-ip:{ip}", now // HOUR, settings.limit_signin_ip_hour)
+    if not ip_ok or not repo.count_hit(f"signin:{hashed}", now // HOUR, settings.limit_signin_hour):
+        return False
+    if repo.suppressed([hashed]) or not known(repo, settings, email):
+        return False
+    secret, stored, expires_at = sessions.new_signin(now)
+    Sessions(repo).put_signin(stored, email, expires_at)
+    try:
+        mailer.send(signin_email.compose(settings, email, f"{base}/me/signin/{secret}"), to=[email])
+    except (MailRefused, MailOutcomeUnknown):
+        # An error page here would tell a stranger the address is known; the person can ask again.
+        log.warning("sign-in link not sent", exc_info=True)
+        return False
+    return True
+
+
+def known(repo: Repository, settings: Settings, email: str) -> bool:
+    """A member, a requester, or a connector or target whose ask went out. A proposal's two people
+    are not known through it (the second may never have been asked): only its connector, a member."""
+    if repo.member_name(email) is not None:
+        return True
+    entries = [e for h in hashes(email, settings.hash_key) for e in Ledgers(repo).person_entries(h)]
+    for entry in entries[:20]:  # an ask that went out proves it; a typed-in, never-asked target does not
+        intro = repo.get(entry["intro"])
+        if intro is None or intro.flow is not Flow.REQUEST:
+            continue
+        if entry["role"] == Role.REQUESTER.value:
+            return True
+        kind = Kind.CONNECTOR_ASK if entry["role"] == Role.CONNECTOR.value else Kind.TARGET_ASK
+        msg = intro.outbox.get(kind)
+        if msg is not None and msg.status is Delivery.SENT:
+            return True
+    return False
+
+
+def check_signin(repo: Repository, secret: str, now: int) -> None:
+    """The page behind a sign-in link only shows a button; an unusable link says so (never why)."""
+    if not sessions.well_formed(secret) or not Sessions(repo).signin_exists(digest(secret), now):
+        raise InvalidLink("This sign-in link doesn't work any more.")
+
+
+def sign_in(repo: Repository, settings: Settings, secret: str, now: int) -> str:
+    """Spends the link and opens a session; returns the session id for the cookie."""
+    email = Sessions(repo).take_signin(digest(secret), now) if sessions.well_formed(secret) else None
+    if email is None:
+        raise InvalidLink("This sign-in link doesn't work any more.")
+    session_id, stored, session = sessions.new_session(email, address_hash(email, settings.hash_key), now)
+    Sessions(repo).put_session(stored, session)
+    return session_id
+
+
+def current(repo: Repository, session_id: str | None, now: int) -> sessions.Session | None:
+    if not session_id:
+        return None
+    found = Sessions(repo).session(digest(session_id))
+    return found if found is not None and found.valid_at(now) else None
+
+
+def sign_out(repo: Repository, session_id: str) -> None:
+    found = Sessions(repo).session(digest(session_id))
+    if found is not None:
+        Sessions(repo).end(digest(session_id), found.address_hash)
+
+
+def end_all(repo: Repository, hash_key: str, email: str) -> int:
+    """Every session of this person, under any hash their address may be kept under."""
+    return Sessions(repo).end_all(hashes(email, hash_key))
+
+
+def is_me(session: sessions.Session, email: str | None, hash_key: str) -> bool:
+    return bool(email) and same_mailbox(session.email, email, hash_key)

@@ -1,0 +1,109 @@
+"""Which page a proposal's link shows: its form while the link can still act, otherwise what became
+of it, told from that person's side. The connector, like a requester, sees only what
+domain.disclosure lets them see; the person asked first, having said yes, sees the same."""
+
+from __future__ import annotations
+
+from ..domain.disclosure import Seen, seen_by_requester
+from ..domain.model import Grant, Intro, Purpose, Role, State
+from ..domain.proposal import FIRST, followed_up, waiting_on
+
+FORMS = {
+    Purpose.CONFIRM: "proposal_confirm.html",
+    Purpose.CONSENT: "proposal_consent.html",
+    Purpose.FOLLOWUP: "proposal_followup.html",
+    Purpose.OPTOUT: "proposal_optout.html",
+}
+NEUTRAL = "This introduction won't happen right now"
+
+
+def can_act(intro: Intro, grant: Grant) -> bool:
+    match grant.purpose:
+        case Purpose.CONFIRM:  # confirm, then withdraw at any time before the introduction
+            return seen_by_requester(intro).is_open
+        case Purpose.CONSENT:
+            return waiting_on(intro) is grant.role
+        case Purpose.FOLLOWUP:
+            return intro.state is State.INTRODUCED and not followed_up(intro, grant.role)
+        case _:
+            return _last_action(intro, grant.role) != "opt_out"
+
+
+def other(intro: Intro, role: Role) -> str:
+    """The name of the other person, to whoever of the two is looking."""
+    return intro.requester.name if role is FIRST else intro.target.name
+
+
+def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
+    """(title, lines) describing the proposal as this person may know it."""
+    mine = _last_action(intro, grant.role)
+    if mine == "opt_out" and grant.role is Role.SYSTEM:
+        return "No more email about this introduction", ["Nothing more about it will be sent to any of you."]
+    if mine == "opt_out":
+        return "You won't be asked again", [
+            "This service will not ask you for an introduction again, or send you any other email."
+        ]
+    if grant.role is Role.CONNECTOR:
+        return _connector_outcome(intro)
+    them = other(intro, grant.role)
+    if mine and mine.startswith("connected:"):
+        return "Thank you for telling us", ["It helps us make good introductions."]
+    if mine == "decline":
+        return "You declined", ["Nobody will be told it was you."]
+    if intro.state is State.INTRODUCED:
+        return "You've been introduced", [f"We've sent one email to you and {them}. Enjoy the conversation."]
+    if mine == "accept" and seen_by_requester(intro) is Seen.ON_ITS_WAY:
+        return "Thank you for saying yes", [
+            f"If {them} says yes too, we'll introduce you both by email. If not, nobody will say why."
+        ]
+    if mine == "accept":  # closed after their yes: the same words whoever, or whatever, ended it
+        return NEUTRAL, [
+            "It has closed. Nobody is told why, and there's nothing more for you to do. Thank you."
+        ]
+    return "This introduction has closed", ["There's nothing more to do. Thank you."]
+
+
+def status(intro: Intro, grant: Grant) -> int:
+    """As for a request (views.link_pages.status): 200 while the link can act or tells of a success,
+    410 once events have overtaken it; the connector's, like their page, from domain.disclosure."""
+    if grant.role is Role.CONNECTOR and grant.purpose is not Purpose.OPTOUT:
+        return 410 if seen_by_requester(intro) in (Seen.CLOSED, Seen.LAPSED, Seen.NOT_POSSIBLE) else 200
+    if (
+        can_act(intro, grant)
+        or intro.state is State.INTRODUCED
+        or _last_action(intro, grant.role) == "opt_out"
+    ):
+        return 200
+    return 200 if intro.history and intro.history[-1].actor is grant.role else 410
+
+
+def _connector_outcome(intro: Intro) -> tuple[str, list[str]]:
+    a, b = intro.target.name, intro.requester.name
+    match seen_by_requester(intro):
+        case Seen.INTRODUCED:
+            return "They've been introduced", [
+                f"{a} and {b} both said yes, and you're in copy of the introduction. Thank you."
+            ]
+        case Seen.WITHDRAWN:
+            return "You withdrew this introduction", ["Nobody will be asked about it again."]
+        case Seen.LAPSED:
+            return "This introduction lapsed", [
+                "It wasn't confirmed in time, so nothing was sent to anyone. You're welcome to propose it again."
+            ]
+        case Seen.NOT_POSSIBLE:
+            return "We couldn't pass this introduction on", [
+                "Introductions here can only be proposed by members.",
+                "Nobody else has been contacted.",
+            ]
+        case Seen.CLOSED:
+            return NEUTRAL, [
+                "That's common and says nothing about you or them. Nobody is told who said no, you included."
+            ]
+        case _:
+            return "Your introduction is on its way", [
+                "We'll email you when there's news, and in any case when it closes."
+            ]
+
+
+def _last_action(intro: Intro, role: Role) -> str | None:
+    return next((e.action for e in reversed(intro.history) if e.actor is role), None)

@@ -1,0 +1,142 @@
+"""Members' home end to end over HTTP against the local server: sign in from the outbox, each list,
+a setting's effect on the next ask, the download, erasure ending the session."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import time
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.support.server import LocalServer
+
+pytestmark = pytest.mark.e2e
+
+SIGNIN = re.compile(r"http://127\.0\.0\.1:\d+/me/signin/[A-Za-z0-9_\-]+")
+LINK = re.compile(r"http://127\.0\.0\.1:\d+/link/[A-Za-z0-9_.\-]+")
+ADA, GRACE = "ada@example.org", "grace@example.org"
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = LocalServer(LIMIT_CONFIRM_DAY="50")
+    yield srv
+    srv.stop()
+
+
+class Client:
+    """A browser's part that matters here: one cookie, no redirects followed."""
+
+    def __init__(self, server: LocalServer):
+        self.server, self.cookie = server, None
+
+    def send(self, method: str, path: str, fields: dict | None = None, headers: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=15)
+        sent = dict(headers or {})
+        if self.cookie:
+            sent["Cookie"] = self.cookie
+        body = None
+        if fields is not None:
+            body = urlencode(fields).encode()
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=sent)
+        answer = conn.getresponse()
+        text = answer.read().decode()
+        headers = {k.lower(): v for k, v in answer.getheaders()}
+        if "set-cookie" in headers:
+            pair = headers["set-cookie"].split(";", 1)[0]
+            self.cookie = None if pair.endswith("=") else pair
+        conn.close()
+        return answer.status, headers, text
+
+    def csrf(self, path: str = "/me") -> str:
+        return re.search(r'name="csrf" value="([^"]+)"', self.send("GET", path)[2]).group(1)
+
+    def sign_in(self, email: str) -> dict:
+        before = len(self.server.outbox())
+        status, _, first = self.send("POST", "/me", {"email": email})
+        assert status == 200 and "Check your email" in first
+        mail = self.server.wait_for_mail(before + 1)
+        (link,) = [u for m in mail[before:] if email in m["to"][0] for u in SIGNIN.findall(m["text"])]
+        path = link.split(str(self.server.port), 1)[1]
+        assert self.send("GET", path)[0] == 200  # opening it spends nothing
+        status, headers, _ = self.send("POST", path)
+        assert status == 303 and headers["location"] == "/me"
+        return headers
+
+
+def newest(server, address: str, before: int, pattern=LINK) -> str:
+    mail = server.wait_for_mail(before + 1)
+    for message in reversed(mail[before:]):
+        if any(address in a for a in message["to"]) and (found := pattern.findall(message["text"])):
+            return found[0].split(str(server.port), 1)[1]
+    raise AssertionError(f"nothing to {address}")
+
+
+def request(server, target: str) -> None:
+    before = len(server.outbox())
+    status, _, _ = server.post_json(
+        "/intros",
+        {
+            "requester": {"name": "Ada Lovelace", "email": ADA},
+            "connector_email": GRACE,
+            "target": {"name": target, "email": f"{target.split()[0].lower()}@example.net"},
+            "blurb": "I'm Ada; I write about engines and would value twenty minutes of your time.",
+        },
+    )
+    assert status == 202
+    link = newest(server, ADA, before)
+    before = len(server.outbox())
+    assert server.post_form(link, {"decision": "confirm"})[0] == 200
+
+
+def test_sign_in_see_the_lists_answer_from_home_and_the_cookie_is_http_only_and_lax(server):
+    request(server, "Alan Turing")
+    grace = Client(server)
+    headers = grace.sign_in(GRACE)
+    flags = {f.strip() for f in headers["set-cookie"].split(";")[1:]}
+    assert flags == {"Path=/", "Max-Age=604800", "HttpOnly", "SameSite=Lax"}  # plain http here: no Secure
+    deadline = time.monotonic() + 20
+    while "asks you to introduce them to Alan Turing" not in (page := grace.send("GET", "/me")[2]):
+        assert time.monotonic() < deadline, page
+        time.sleep(0.3)
+    intro = re.search(r'action="/me/open/([^"]+)"', page).group(1)
+    status, headers, _ = grace.send("POST", f"/me/open/{intro}", {"csrf": grace.csrf(), "role": "connector"})
+    assert status == 303 and headers["location"].startswith(f"/link/{intro}.")
+    assert server.post_form(headers["location"], {"decision": "approve"})[0] == 200
+    assert "Thank you for approving" in grace.send("GET", "/me")[2]
+    ada = Client(server)
+    ada.sign_in(ADA)
+    assert "On its way" in ada.send("GET", "/me")[2]
+    evil = grace.send("POST", "/me/signout", {"csrf": grace.csrf()}, {"Origin": "https://evil.example"})
+    assert evil[0] == 403
+    assert grace.send("POST", "/me/signout", {"csrf": grace.csrf()})[0] == 303
+    assert "Sign in to your introductions" in grace.send("GET", "/me")[2]
+
+
+def test_a_pause_set_at_home_holds_the_next_ask_then_download_and_erase(server):
+    grace = Client(server)
+    grace.sign_in(GRACE)
+    until = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
+    saved = grace.send("POST", "/me/settings", {"csrf": grace.csrf(), "action": "pause", "until": until})
+    assert saved[0] == 200 and f"Asks are paused until {until}" in saved[2]
+    before = len(server.outbox())
+    request(server, "Joan Clarke")
+    time.sleep(2)  # the stream pump would have sent the ask by now
+    assert not [m for m in server.outbox()[before:] if "Joan Clarke" in m["subject"]]
+    status, headers, body = grace.send("GET", "/me/data")
+    assert status == 200 and headers["content-disposition"].startswith("attachment")
+    assert json.loads(body)["preferences"]["paused_until"] > time.time()
+    cookie = grace.cookie
+    erased = grace.send("POST", "/me/erase", {"csrf": grace.csrf("/me/erase"), "confirm": "erase"})
+    assert erased[0] == 200 and grace.cookie is None
+    stale = Client(server)
+    stale.cookie = cookie
+    assert "Sign in to your introductions" in stale.send("GET", "/me")[2]
+    before = len(server.outbox())
+    Client(server).send("POST", "/me", {"email": GRACE})
+    time.sleep(1)
+    assert not [m for m in server.outbox()[before:] if GRACE in m["to"][0]]  # not known any more
