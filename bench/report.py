@@ -307,6 +307,16 @@ def _bill_md(r: dict) -> list[str]:
             f"{b['idle_scheduler_run']['log_bytes']} log bytes."
         ),
     ]
+    if "idle_shared_topic_key" in b:
+        shared = b["idle_shared_topic_key"]
+        out += [
+            "",
+            (
+                "With the topics on a key shared by several stacks (`TopicKeyArn` set to its ARN; "
+                f"docs/deploy.md), an idle organisation pays ${shared['total']:.2f} at list price and "
+                f"${shared['beyond_free_tier']:.2f} beyond the free tier."
+            ),
+        ]
     return out
 
 

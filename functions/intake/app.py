@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from warm_intro import bodies, runtime
+from warm_intro import bodies, openapi_docs, runtime
 from warm_intro.api import PROBLEMS, Accepted, IntroRequest, ProposalRequest
 from warm_intro.domain import note_coach
 from warm_intro.domain.languages import is_shipped, pickable
@@ -23,9 +23,6 @@ from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_c
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
-app.enable_swagger(
-    path="/docs", title="Warm introductions", description="Ask for a double-opt-in introduction."
-)
 
 ACCEPTED = "Thank you. If everything is in order, we've emailed the requester a link to confirm."
 PROPOSED = "Thank you. If everything is in order, we've emailed the connector a link to confirm."
@@ -49,6 +46,13 @@ def create_intro(body: Annotated[IntroRequest, Body()]) -> Response[Accepted]:
         raise CrossSite(CROSS_SITE)
     intake.submit(runtime.repository(), runtime.settings(), body, runtime.now(), via="api", source=_source())
     return Response(202, "application/json", Accepted(status="received", message=ACCEPTED))
+
+
+@app.get("/docs", include_in_schema=False)
+def docs():
+    return openapi_docs.page(
+        app, title="Warm introductions", description="Ask for a double-opt-in introduction."
+    )
 
 
 @app.post(

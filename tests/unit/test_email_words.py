@@ -101,6 +101,8 @@ def test_replies_to_the_connectors_ask_never_reach_the_requester(kind, org_reply
     reply_to = [a.addr_spec for a in msg["Reply-To"].addresses] if msg["Reply-To"] else []
     assert reply_to == ([org_reply] if org_reply else [])
     assert "ada@example.org" not in reply_to
+    if kind not in (Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER):
+        return  # a proposal's messages to the connector who started it ask nothing of them
     for part in (text, words(html)):
         assert "A reply to this email goes to Ada" not in part
         assert "replies to this email don't go to Ada Lovelace" in part
@@ -275,3 +277,13 @@ def test_every_answer_an_email_offers_is_one_its_page_takes_and_none_is_never_as
     for purpose, answers in ANSWER_LINKS.items():
         assert set(answers) <= set(DECISIONS_BY_PURPOSE[purpose]), purpose
         assert Decision.OPT_OUT not in answers  # that one has its own link, with its own page
+
+
+def test_the_sign_in_email_links_the_about_page_too():
+    from warm_intro.views import signin_email
+
+    msg = signin_email.compose(SETTINGS, "ada@example.org", f"{BASE}/me/signin/sample")
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert f"About this service and your data: {ABOUT}" in text.rsplit("\n-- \n", 1)[1]
+    assert (ABOUT, "About this service and your data") in Links(html).links

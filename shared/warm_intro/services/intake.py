@@ -4,10 +4,10 @@ whether the requester's address was already sent a confirmation."""
 from __future__ import annotations
 
 import ipaddress
+from typing import TYPE_CHECKING
 
 from ..adapters import confirmation_ledger
 from ..adapters.dynamodb import Repository
-from ..api import IntroRequest
 from ..domain import confirmations, languages
 from ..domain.errors import Conflict, RateLimited
 from ..domain.hashing import address_hash
@@ -19,6 +19,9 @@ from ..domain.tokens import new_id
 from ..settings import Settings
 from ..telemetry import count_events
 from . import personal_data
+
+if TYPE_CHECKING:  # the request models (pydantic) load with the intake's handler, not the links pages'
+    from ..api import IntroRequest
 
 
 def submit(

@@ -66,7 +66,7 @@ def answer(
         if grant.purpose is Purpose.REVIEW and connector_gone(intro):
             raise AlreadyDecided(intro)
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
-        # e.g. consent-page:v1, proposal-consent-page:v1: the page and wording they answered on
+        # e.g. consent-page:v2, proposal-consent-page:v2: the page and wording they answered on
         where = f"{'proposal-' if is_proposal(intro) else ''}{grant.purpose.value}-{via}"
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
