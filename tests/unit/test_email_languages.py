@@ -100,12 +100,12 @@ def test_each_person_is_written_to_in_their_own_language():
     assert emails.language(Kind.CLOSED, intro, SETTINGS) == "de"
     assert emails.language(Kind.TARGET_ASK, intro, SETTINGS) == "es"
     assert emails.language(Kind.CONNECTOR_ASK, intro, SETTINGS) == "en"  # not chosen: the organisation's
-    french = SETTINGS.model_copy(update={"language": "fr"})
+    french = replace(SETTINGS, language="fr")
     assert emails.language(Kind.CONNECTOR_ASK, intro, french) == "fr"
 
 
 def test_the_introduction_is_in_the_organisations_language_unless_all_three_share_another():
-    french = SETTINGS.model_copy(update={"language": "fr"})
+    french = replace(SETTINGS, language="fr")
     mixed = replace(INTRO, languages={Role.REQUESTER: "de", Role.TARGET: "de"})  # the connector: French
     assert read(Kind.INTRODUCTION, mixed, french)[0]["Content-Language"] == "fr"
     german = replace(INTRO, languages=dict.fromkeys(EVERYONE, "de"))

@@ -97,7 +97,7 @@ def test_every_footer_links_the_about_page_in_both_parts(kind):
 @pytest.mark.parametrize("kind", CONNECTOR_BEFORE_INTRODUCTION)
 @pytest.mark.parametrize("org_reply", [None, "office@example.org"])
 def test_replies_to_the_connectors_ask_never_reach_the_requester(kind, org_reply):
-    msg, text, html = read(kind, settings=SETTINGS.model_copy(update={"reply_to": org_reply}))
+    msg, text, html = read(kind, settings=replace(SETTINGS, reply_to=org_reply))
     reply_to = [a.addr_spec for a in msg["Reply-To"].addresses] if msg["Reply-To"] else []
     assert reply_to == ([org_reply] if org_reply else [])
     assert "ada@example.org" not in reply_to
