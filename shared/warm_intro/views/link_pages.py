@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.membership import connector_gone
+from ..domain.messages import ANSWER_LINKS
 from ..domain.model import Grant, Intro, Purpose, Role, State
 from ..domain.proposal import is_proposal
 from . import proposal_pages
@@ -46,6 +47,12 @@ def can_act(intro: Intro, grant: Grant) -> bool:
             return intro.state is State.INTRODUCED and intro.followup is None
         case _:
             return _last_action(intro, grant.role) != "opt_out"
+
+
+def ready_choice(grant: Grant, value: str | None) -> str | None:
+    """The answer an email's link asked to have ready on its page, if its page offers it as a link."""
+    offered = {d.value for d in ANSWER_LINKS.get(grant.purpose, ())}
+    return value if value in offered else None
 
 
 def outcome(intro: Intro, grant: Grant, _: Callable[[str], str] = _english) -> tuple[str, list[str]]:
