@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "prices": {**cost.PRICES, **bill.PRICE},
-        "memory_mb": {f: bill.memory_mb(f) for f in coldstart.FUNCTIONS + ["AdminFunction"]},
+        "memory_mb": {f: bill.memory_mb(f) for f in [*coldstart.FUNCTIONS, "AdminFunction"]},
         "paths": {
             path: {
                 "steps": [{"step": name, **t.as_dict()} for name, t in w.steps],

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import bodies, runtime
 from warm_intro.domain import languages
+from warm_intro.domain.actors import can_act
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.languages import pickable
 from warm_intro.domain.model import Decision
@@ -16,7 +17,7 @@ from warm_intro.refusals import REFUSED, refusal
 from warm_intro.services import links
 from warm_intro.telemetry import metrics
 from warm_intro.views.catalogs import translations
-from warm_intro.views.link_pages import can_act, form, outcome, ready_choice
+from warm_intro.views.link_pages import form, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
 from warm_intro.views.wording import span
 from warm_intro.web import error_page, html, picked_language, visitor_language

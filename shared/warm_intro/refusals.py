@@ -42,7 +42,9 @@ REFUSALS: dict[type[Exception], Refusal] = {
     errors.LinkExpired: Refusal(
         410,
         N_("This link has expired"),
-        N_("Our links work for a limited time. If something still needs you, a newer email from us has a fresh link."),
+        N_(
+            "Our links work for a limited time. If something still needs you, a newer email from us has a fresh link."
+        ),
     ),
     errors.AlreadyDecided: Refusal(
         409,
@@ -58,7 +60,9 @@ REFUSALS: dict[type[Exception], Refusal] = {
     errors.LimitReached: Refusal(429, N_("That didn't work"), tells=True),
     errors.RateLimited: Refusal(429, N_("That didn't work"), tells=True),
     errors.Conflict: Refusal(
-        409, N_("Someone answered at the same moment"), N_("Please open the link again to see where things stand.")
+        409,
+        N_("Someone answered at the same moment"),
+        N_("Please open the link again to see where things stand."),
     ),
     delivery.NothingToSend: Refusal(
         409,

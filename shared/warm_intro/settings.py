@@ -224,7 +224,11 @@ def _language(value: str) -> str:
 
 
 # Rules beyond a field's type and bounds, by field.
-RULES: dict[str, Callable[[Any], Any]] = {"base_url": _base_url, "accent_color": _colour, "language": _language}
+RULES: dict[str, Callable[[Any], Any]] = {
+    "base_url": _base_url,
+    "accent_color": _colour,
+    "language": _language,
+}
 
 
 # One mapping, template parameter -> environment variable -> settings field, for the functions, the

@@ -141,7 +141,9 @@ def error_page(
     _ = translations(language or settings.language).gettext
     row = refusal(error)
     lines = [_(line) for line in row.lines(error)]
-    return html(settings, "outcome.html", row.status, language=language, title=_(row.title), lines=lines, **context)
+    return html(
+        settings, "outcome.html", row.status, language=language, title=_(row.title), lines=lines, **context
+    )
 
 
 def problem(status: int, message: str, field_errors: list[dict] | None = None) -> Response:

@@ -185,7 +185,7 @@ def test_declining_says_the_requester_never_learns_who(world):
 
 def test_the_connectors_ask_in_the_mailbox_replies_to_nobody_but_the_organisation(world):
     awaiting_connector(world, acquaintance=LINE)
-    (ask,) = [m for m in world.mail_to(GRACE)]
+    (ask,) = world.mail_to(GRACE)
     assert "Reply-To" not in ask["headers"]  # no ReplyTo configured: replies go to the sender only
     assert ADA not in ask["headers"].get("Reply-To", "")
     assert LINE in ask["text"]

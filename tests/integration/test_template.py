@@ -238,7 +238,7 @@ def test_http_functions_never_name_the_api_in_their_environment():
 
 
 def test_snapstart_is_a_switch_on_the_public_http_functions_only():
-    assert PUBLIC_FUNCTIONS == {"IntakeFunction", "LinksFunction", "HomeFunction"}
+    assert {"IntakeFunction", "LinksFunction", "HomeFunction"} == PUBLIC_FUNCTIONS
     for name, function in FUNCTIONS.items():
         props = function["Properties"]
         if name in PUBLIC_FUNCTIONS:

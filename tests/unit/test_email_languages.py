@@ -49,7 +49,9 @@ TYPED = (
     INTRO.note,
     SETTINGS.org_name,
 )
-ENGLISH_SUBJECT = {kind: str(compose(kind, INTRO, sample_links(), SETTINGS)["Subject"]) for kind in TRANSLATED}
+ENGLISH_SUBJECT = {
+    kind: str(compose(kind, INTRO, sample_links(), SETTINGS)["Subject"]) for kind in TRANSLATED
+}
 
 
 def read(kind: Kind, intro=INTRO, settings=SETTINGS):

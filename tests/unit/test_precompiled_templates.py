@@ -21,7 +21,7 @@ PAGES = [
         "request_form.html",
         {"form": {"requester_name": "Ada <script>"}, "errors": {"form": "Too many & more"}},
     ),
-    ("request_sent.html", {"email": "ada@example.org", "confirm_within": "24 hours"}),
+    ("request_sent.html", {"email": "ada<b>@example.org", "confirm_within": "24 hours"}),
 ]
 
 

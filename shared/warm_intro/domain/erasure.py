@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .actors import addresses
 from .lifecycle import close, record
 from .messages import SPECS
 from .model import SENDABLE, Delivery, Intro, Kind, Message, Person, Role, State, Target
@@ -69,12 +70,7 @@ def anonymise(intro: Intro, now: int) -> Intro:
 
 def roles_of(intro: Intro, matches) -> set[Role]:
     """The roles whose address `matches` (a predicate on an address) in this introduction."""
-    people = {
-        Role.REQUESTER: intro.requester.email,
-        Role.CONNECTOR: intro.connector.email,
-        Role.TARGET: intro.target.email,
-    }
-    return {role for role, email in people.items() if email and matches(email)}
+    return {role for role, email in addresses(intro).items() if matches(email)}
 
 
 def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> Intro:

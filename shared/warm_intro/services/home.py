@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
-from ..domain import tokens
+from ..domain import actors, tokens
 from ..domain.errors import Conflict, InvalidLink
 from ..domain.hashing import hashes, same_mailbox
 from ..domain.model import Delivery, Flow, Grant, Intro, Kind, Purpose, Role
@@ -82,11 +82,7 @@ def open_item(repo: Repository, session: Session, hash_key: str, intro_id: str, 
 def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
     if intro.flow is not Flow.REQUEST:  # proposals ("you two should meet") are not on the home yet
         return False
-    email = {
-        Role.REQUESTER: intro.requester.email,
-        Role.CONNECTOR: intro.connector.email,
-        Role.TARGET: intro.target.email,
-    }[role]
+    email = actors.email_of(intro, role)
     if not email or not same_mailbox(email, session.email, hash_key):
         return False
     if role is Role.REQUESTER:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
 from ..adapters.sessions import Sessions
+from ..domain import actors
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes
 from ..domain.membership import vouching, without_connector, without_requester
@@ -57,7 +58,7 @@ def requester_needs_membership(policy: str, allowed_domains: tuple[str, ...], em
 
 def members_vouching(settings: Settings, before: Intro, after: Intro) -> list[str]:
     """The addresses whose member item must still exist when `after` is written over `before`."""
-    emails = {Role.REQUESTER: before.requester.email, Role.CONNECTOR: before.connector.email}
+    emails = actors.addresses(before)
     return [
         emails[role]
         for role in vouching(before, after)

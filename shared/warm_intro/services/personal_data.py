@@ -17,7 +17,7 @@ from time import gmtime, strftime
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, person_deletes, person_items
 from ..adapters.sessions import Sessions
-from ..domain import erasure
+from ..domain import actors, erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes, same_mailbox
@@ -111,12 +111,8 @@ def _intros(repo: Repository, entries: list[dict]) -> list[Intro]:
 
 
 def _addresses(intro: Intro) -> dict[Role, str]:
-    people = {
-        Role.REQUESTER: intro.requester.email,
-        Role.CONNECTOR: intro.connector.email,
-        Role.TARGET: intro.target.email,
-    }
-    return {r: e for r, e in people.items() if e and e != erasure.ERASED_EMAIL}
+    """A person's addresses, not the placeholder erasure leaves."""
+    return {r: e for r, e in actors.addresses(intro).items() if e != erasure.ERASED_EMAIL}
 
 
 def _key_of(write: dict) -> tuple:
@@ -218,10 +214,8 @@ def _seen_state(intro: Intro, roles: set[Role], shown: set[Role]) -> str:
     if intro.state is State.INTRODUCED:
         return intro.state.value
     if intro.is_open:
-        if (
-            shown & {Role.CONNECTOR, Role.TARGET}
-            or intro.state is State.UNCONFIRMED
-            and Role.REQUESTER in roles
+        if shown & {Role.CONNECTOR, Role.TARGET} or (
+            intro.state is State.UNCONFIRMED and Role.REQUESTER in roles
         ):
             return intro.state.value
         return "open"

@@ -18,6 +18,7 @@ from email.parser import BytesParser
 from email.utils import formatdate, getaddresses, make_msgid
 
 from ..domain import languages
+from ..domain.actors import person_of
 from ..domain.messages import ANSWER_LINKS, SPECS
 from ..domain.model import Flow, Intro, Kind, Person, Purpose, Role
 from ..domain.schedule import closes_at
@@ -56,10 +57,7 @@ class Envelope:
 
 
 def recipients(intro: Intro, roles: tuple[Role, ...]) -> list[Person]:
-    people = {Role.REQUESTER: intro.requester, Role.CONNECTOR: intro.connector}
-    if intro.target.email:
-        people[Role.TARGET] = Person(intro.target.name, intro.target.email)
-    return [people[r] for r in roles if r in people]
+    return [p for role in roles if (p := person_of(intro, role)) is not None]
 
 
 def envelope(kind: Kind, intro: Intro, leave_out: frozenset[str] = frozenset()) -> Envelope:

@@ -4,10 +4,11 @@ views.link_pages tells a connector or target). Never who declined."""
 
 from __future__ import annotations
 
+from ..domain.actors import can_act
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.model import Role
 from ..services.home import Item
-from .link_pages import can_act, outcome
+from .link_pages import outcome
 
 REQUEST_WORDS = {
     Seen.UNCONFIRMED: "Waiting for you to confirm it",

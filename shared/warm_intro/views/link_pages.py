@@ -1,12 +1,12 @@
-"""Which page a link shows: its form while the link can still act, otherwise what became of the
-request, told from that person's side and never revealing who said no."""
+"""Which page a link shows: its form while the link can still act (domain.actors.can_act), otherwise
+what became of the request, told from that person's side and never revealing who said no."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..domain.actors import can_act, connector_gone, last_action
 from ..domain.disclosure import Seen, seen_by_requester
-from ..domain.membership import connector_gone
 from ..domain.messages import ANSWER_LINKS
 from ..domain.model import Grant, Intro, Purpose, Role, State
 from ..domain.proposal import is_proposal
@@ -33,22 +33,6 @@ def form(intro: Intro, grant: Grant) -> str:
     return (proposal_pages.FORMS if is_proposal(intro) else FORMS)[grant.purpose]
 
 
-def can_act(intro: Intro, grant: Grant) -> bool:
-    if is_proposal(intro):
-        return proposal_pages.can_act(intro, grant)
-    match grant.purpose:
-        case Purpose.CONFIRM:
-            return seen_by_requester(intro).is_open
-        case Purpose.REVIEW:
-            return intro.state is State.AWAITING_CONNECTOR and not connector_gone(intro)
-        case Purpose.CONSENT:
-            return intro.state is State.AWAITING_TARGET
-        case Purpose.FOLLOWUP:
-            return intro.state is State.INTRODUCED and intro.followup is None
-        case _:
-            return _last_action(intro, grant.role) != "opt_out"
-
-
 def ready_choice(grant: Grant, value: str | None) -> str | None:
     """The answer an email's link asked to have ready on its page, if its page offers it as a link."""
     offered = {d.value for d in ANSWER_LINKS.get(grant.purpose, ())}
@@ -60,7 +44,7 @@ def outcome(intro: Intro, grant: Grant, _: Callable[[str], str] = _english) -> t
     (a proposal's pages are English only so far)."""
     if is_proposal(intro):
         return proposal_pages.outcome(intro, grant)
-    mine = _last_action(intro, grant.role)
+    mine = last_action(intro, grant.role)
     names = {"r": intro.requester.name, "t": intro.target.name}
     if mine == "opt_out" and grant.role is Role.SYSTEM:
         return _("No more email about this introduction"), [
@@ -89,7 +73,7 @@ def outcome(intro: Intro, grant: Grant, _: Callable[[str], str] = _english) -> t
         return _("They've been introduced"), [
             _("%(t)s said yes, and you're in copy of the introduction. Thank you.") % names
         ]
-    if intro.state is State.WITHDRAWN and _last_action(intro, Role.REQUESTER) == "withdraw":
+    if intro.state is State.WITHDRAWN and last_action(intro, Role.REQUESTER) == "withdraw":
         return _("This request was withdrawn"), [_("%(r)s withdrew it. There's nothing more to do.") % names]
     if mine == "approve" and intro.is_open:
         return _("Thank you for approving"), [
@@ -119,7 +103,7 @@ def status(intro: Intro, grant: Grant) -> int:
     if (
         can_act(intro, grant)
         or intro.state is State.INTRODUCED
-        or _last_action(intro, grant.role) == "opt_out"
+        or last_action(intro, grant.role) == "opt_out"
     ):
         return 200
     return 200 if intro.history and intro.history[-1].actor is grant.role else 410
@@ -154,7 +138,3 @@ def _requester_outcome(intro: Intro, _: Callable[[str], str]) -> tuple[str, list
             return _("Your request is on its way"), [
                 _("We'll email you when there's news, and in any case when it closes.")
             ]
-
-
-def _last_action(intro: Intro, role: Role) -> str | None:
-    return next((e.action for e in reversed(intro.history) if e.actor is role), None)
