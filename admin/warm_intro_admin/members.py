@@ -21,6 +21,7 @@ from warm_intro.adapters.agreements import Agreements
 from warm_intro.adapters.aliases import Aliases
 from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.errors import Conflict, InvalidInput
+from warm_intro.domain.languages import SHIPPED, is_shipped
 from warm_intro.domain.validation import check_email, check_name
 from warm_intro.services import membership
 
@@ -36,6 +37,7 @@ class Row:
     name: str
     aliases: tuple[str, ...] | None = None  # None: the file has no aliases column
     agreed: bool = False  # the organisation records that they agreed to be asked as connector
+    language: str | None = None  # None: the file has no language column, so a stored one stays
 
 
 @dataclass
@@ -66,7 +68,9 @@ def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
     except csv.Error:
         columns = []
     if "email" not in columns:
-        raise AdminError(f"{path}: the first line must be a header naming the columns: email,name")
+        raise AdminError(
+            f"{path}: the first line must be a header naming the columns: email,name (and optionally language)"
+        )
     good: list[Row] = []
     rejected: list[tuple[int, str, str]] = []
     first_line: dict[str, int] = {}
@@ -89,6 +93,11 @@ def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
         except InvalidInput as error:
             rejected.append((line, raw, f"{error.field}: {error}"))
             continue
+        if "language" in columns:
+            row.language = record.get("language", "").strip().lower()
+            if row.language and not is_shipped(row.language):
+                rejected.append((line, raw, f"language: one of {', '.join(SHIPPED)}, or empty"))
+                continue
         clash = next((a for a in (row.email, *(row.aliases or ())) if a in first_line), None)
         if clash is not None:
             why = "duplicate" if clash == row.email else f"alias {clash} is already an address"
@@ -132,7 +141,7 @@ def import_csv(
     try:
         for row in rows:
             try:
-                changed = repo.put_member(row.email, row.name)
+                changed = repo.put_member(row.email, row.name, row.language)
                 if aliases is not None and row.aliases is not None:
                     changed = aliases.set(row.email, list(row.aliases)) or changed
                 if row.agreed:

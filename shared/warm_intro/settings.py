@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, Literal
 
 from .domain.hashing import HashKey
+from .domain.languages import SHIPPED, is_shipped
 from .domain.rules import Limits, OverCapacity, Timings
 
 # Deployed, the functions get the name (ARN) of the hash key's secret, never the key.
@@ -87,6 +88,9 @@ class Settings:
     )
     limit_signin_hour: int = Field(3, ge=1, description="Sign-in links one address may be sent per hour")
     limit_signin_ip_hour: int = Field(10, ge=1, description="Sign-in attempts per hour from one network")
+    language: str = Field(
+        "en", description="The organisation's language: pages and mail for anyone who hasn't chosen their own"
+    )
 
     def __post_init__(self) -> None:
         errors = []
@@ -217,8 +221,18 @@ def _colour(value: str) -> str:
     return value
 
 
+def _language(value: str) -> str:
+    if not is_shipped(value):
+        raise ValueError(f"LANGUAGE must be one of {', '.join(SHIPPED)}")
+    return value
+
+
 # Rules beyond a field's type and bounds, by field.
-RULES: dict[str, Callable[[Any], Any]] = {"base_url": _base_url, "accent_color": _colour}
+RULES: dict[str, Callable[[Any], Any]] = {
+    "base_url": _base_url,
+    "accent_color": _colour,
+    "language": _language,
+}
 
 
 # One mapping, template parameter -> environment variable -> settings field, for the functions, the

@@ -182,6 +182,7 @@ class Intro:
     decided_at: int | None = None  # when the state became final
     asked_at: int | None = None  # when the current decider was asked
     flow: Flow = Flow.REQUEST
+    languages: dict[Role, str] = field(default_factory=dict)  # each person's own choice (domain.languages)
 
     def evolve(self, **changes) -> Intro:
         return replace(self, **changes)

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from ..adapters import confirmation_ledger
 from ..adapters.dynamodb import Repository
-from ..domain import confirmations
+from ..domain import confirmations, languages
 from ..domain.errors import Conflict, RateLimited
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import new_request
-from ..domain.model import Intro, Person, Target
+from ..domain.model import Intro, Person, Role, Target
 from ..domain.proposal import proposer_email
 from ..domain.rules import DAY, HOUR
 from ..domain.tokens import new_id
@@ -50,6 +50,7 @@ def submit(
             held=not now_ok,
             acquaintance=request.acquaintance,
         )
+        intro = languages.chosen(intro, Role.REQUESTER, request.language)
         ledger_write = confirmation_ledger.put(repo, key, ledger, expires_at=now + max(window, DAY) + DAY)
         try:
             repo.create(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from ..adapters import preferences
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
-from ..domain import actors, tokens
+from ..domain import actors, languages, tokens
 from ..domain.errors import Conflict, InvalidLink, LimitReached, NotAllowed
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
@@ -53,8 +53,10 @@ def answer(
     via: str,
     target_email: str | None = None,
     note: str | None = None,
+    language: str | None = None,
 ) -> Opened:
-    """Apply the decision; returns the introduction as it now stands."""
+    """Apply the decision; returns the introduction as it now stands. `language`: the one the person
+    answered in, remembered for the mail they get next."""
     try:
         choice = Decision(decision)
     except ValueError:
@@ -69,6 +71,11 @@ def answer(
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
+        updated = languages.chosen(updated, grant.role, language)
+        if choice is Decision.CONFIRM and Role.CONNECTOR not in updated.languages:
+            # The members CSV may say which language the connector reads (members import).
+            spoken = repo.member_language(intro.connector.email)
+            updated = languages.chosen(updated, Role.CONNECTOR, spoken)
         # A click on a message to several people (Role.SYSTEM) is nobody's in particular: no address.
         if choice is Decision.OPT_OUT and (email := actors.email_of(intro, grant.role)):
             repo.suppress(address_hash(email, settings.hash_key), "opted_out", now)
