@@ -4,6 +4,7 @@ new request is the same bytes: status, headers and body, for the JSON API and fo
 from __future__ import annotations
 
 import json
+from html import escape
 from urllib.parse import urlencode
 
 from local.world import REQUEST
@@ -62,6 +63,7 @@ def test_the_form_answers_every_request_with_the_same_page(world):
             }
         ).encode()
 
+    requests = cases(world)
     answers = {
         name: world.request(
             "POST",
@@ -70,9 +72,21 @@ def test_the_form_answers_every_request_with_the_same_page(world):
             body=form(body),
             source_ip=f"203.0.113.{n}",
         )
-        for n, (name, body) in enumerate(cases(world).items())
+        for n, (name, body) in enumerate(requests.items())
+    }
+    # The page names the address the confirmation went to: the requester's own, as they typed it. Beyond
+    # that, nothing in the answer may depend on who the connector or target is.
+    bodies = {
+        name: answers[name].body.replace(
+            escape(body["requester"]["email"]).encode(), b"<the requester's address>"
+        )
+        for name, body in requests.items()
     }
     first = answers["member"]
     assert first.status == 200
     for name, answer in answers.items():
-        assert (answer.status, answer.headers, answer.body) == (first.status, first.headers, first.body), name
+        assert (answer.status, answer.headers, bodies[name]) == (
+            first.status,
+            first.headers,
+            bodies["member"],
+        ), name
