@@ -14,11 +14,12 @@ from pydantic import ValidationError
 from warm_intro import bodies, openapi_docs, runtime
 from warm_intro.api import PROBLEMS, Accepted, IntroRequest, ProposalRequest
 from warm_intro.domain import note_coach
+from warm_intro.domain.languages import is_shipped, pickable
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
 from warm_intro.services import intake, notes, proposals
 from warm_intro.telemetry import metrics
 from warm_intro.views.wording import span
-from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site
+from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site, visitor_language
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
@@ -80,7 +81,9 @@ def create_proposal(body: Annotated[ProposalRequest, Body()]) -> Response[Accept
 
 @app.get("/", include_in_schema=False)
 def request_form():
-    return html(runtime.settings(), "request_form.html", form={}, errors={})
+    settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
+    return html(settings, "request_form.html", language=language, form={}, errors={})
 
 
 @app.get("/introduce", include_in_schema=False)
@@ -120,40 +123,52 @@ def submit_proposal_form():
 
 @app.post("/", include_in_schema=False)
 def submit_form():
-    if cross_site(
-        app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()
-    ):
-        return refuse_cross_site(runtime.settings())
+    settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
+    if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, settings):
+        return refuse_cross_site(settings, language)
     form: dict[str, str] = {}
     try:
         form = bodies.form(app.current_event, max_fields=20)
-        body = IntroRequest.model_validate(_nest(form))
+        # The language the form was shown in: the requester's, for the page and for their mail.
+        language = pickable(form.get("language")) or language
+        body = IntroRequest.model_validate(_nest(form, language))
         advice = note_coach.review(
             body.blurb,
             form.get("coached"),
             meant_for=(body.target.name,),
-            last=notes.last_note(runtime.repository(), runtime.settings(), body.requester.email),
+            last=notes.last_note(runtime.repository(), settings, body.requester.email),
         )
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
             coached = note_coach.fingerprint(body.blurb)
             return html(
-                runtime.settings(), "request_form.html", form=form, errors={}, advice=advice, coached=coached
+                settings,
+                "request_form.html",
+                language=language,
+                form=form,
+                errors={},
+                advice=advice,
+                coached=coached,
             )
-        intake.submit(
-            runtime.repository(), runtime.settings(), body, runtime.now(), via="form", source=_source()
-        )
+        intake.submit(runtime.repository(), settings, body, runtime.now(), via="form", source=_source())
     except ValidationError as error:
         errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
-        return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors)
+        return html(settings, "request_form.html", 422, language=language, form=form, errors=errors)
     except REFUSED as error:
         return html(
-            runtime.settings(), "request_form.html", status_of(error), form=form, errors={"form": str(error)}
+            settings,
+            "request_form.html",
+            status_of(error),
+            language=language,
+            form=form,
+            errors={"form": str(error)},
         )
     return html(
-        runtime.settings(),
+        settings,
         "request_sent.html",
+        language=language,
         email=body.requester.email,
-        confirm_within=span(runtime.settings().unconfirmed_hours, "hour"),
+        confirm_within=span(settings.unconfirmed_hours, "hour", language),
     )
 
 
@@ -161,14 +176,16 @@ def submit_form():
 def about():
     """The privacy notice: who runs the service, why people hear from it, what is kept, for how long."""
     settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
     return html(
         settings,
         "about.html",
+        language=language,
         contact=settings.contact,
-        expiry=span(settings.expiry_days, "day"),
-        confirm_within=span(settings.unconfirmed_hours, "hour"),
-        content_retention=span(settings.content_retention_days, "day"),
-        intro_retention=span(settings.intro_retention_days, "day"),
+        expiry=span(settings.expiry_days, "day", language),
+        confirm_within=span(settings.unconfirmed_hours, "hour", language),
+        content_retention=span(settings.content_retention_days, "day", language),
+        intro_retention=span(settings.intro_retention_days, "day", language),
     )
 
 
@@ -179,8 +196,9 @@ def _source() -> str:
     return app.current_event.request_context.http.source_ip
 
 
-def _nest(form: dict[str, str]) -> dict:
+def _nest(form: dict[str, str], language: str) -> dict:
     return {
+        "language": language if is_shipped(language) else None,
         "requester": {"name": form.get("requester_name", ""), "email": form.get("requester_email", "")},
         "connector_email": form.get("connector_email", ""),
         "acquaintance": form.get("acquaintance") or None,

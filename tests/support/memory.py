@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from time import gmtime, strftime
 
 from warm_intro.domain.errors import Conflict, MailRefused, NoLongerMember
+from warm_intro.domain.hashing import hashes
 from warm_intro.domain.model import Intro, Role
 from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import Timings
@@ -33,6 +34,9 @@ class Stored:
     intros: dict[str, Intro] = field(default_factory=dict)
     ledgers: dict[LedgerOf, tuple[Ledger, int | None]] = field(default_factory=dict)  # (ledger, due_at)
     members: dict[str, str] = field(default_factory=dict)
+    member_languages: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # the alias's keyed hash: the member's address
+    agreements: set[str] = field(default_factory=set)  # members happy to be asked as connector
     suppressions: dict[str, set[str]] = field(default_factory=dict)
     entries: set[Entry] = field(default_factory=set)
     hits: Counter[tuple[str, int]] = field(default_factory=Counter)
@@ -67,7 +71,10 @@ class MemoryStore:
     def get(self, intro_id: str) -> Intro | None:
         return self.stored.intros.get(intro_id)
 
-    def put_member(self, email: str, name: str) -> bool:
+    def put_member(self, email: str, name: str, agreed: bool = True) -> bool:
+        """`agreed`: happy to be asked as connector (ConnectorPolicy=agreed), as the demo's members are."""
+        if agreed:
+            self.stored.agreements.add(email)
         return self.begin(0).people.add_member(email, name)
 
     def write(self, intro: Intro, now: int = 0) -> Intro:
@@ -288,11 +295,33 @@ class MemoryPeople:
     def drop(self, entries: Iterable[Entry]) -> None:
         self.stored.entries.difference_update(entries)
 
-    def add_member(self, email: str, name: str) -> bool:
-        if self.stored.members.get(email) == name:
+    def add_member(self, email: str, name: str, language: str | None = None) -> bool:
+        same_language = language is None or self.stored.member_languages.get(email, "") == language
+        if self.stored.members.get(email) == name and same_language:
             return False
         self.stored.members[email] = name
+        if language:
+            self.stored.member_languages[email] = language
+        elif language == "":
+            self.stored.member_languages.pop(email, None)
         return True
+
+    def member_language(self, email: str) -> str | None:
+        self.unit.store.reads += 1
+        return self.stored.member_languages.get(email)
+
+    def primary_of(self, email: str, hash_key: str) -> str | None:
+        self.unit.store.reads += 1
+        found = sorted({self.stored.aliases[h] for h in hashes(email, hash_key) if h in self.stored.aliases})
+        return found[0] if found else None
+
+    def agreed(self, email: str) -> bool:
+        self.unit.store.reads += 1
+        return email in self.stored.agreements
+
+    def forget_member_details(self, email: str, hash_key: str) -> None:
+        self.stored.aliases = {h: m for h, m in self.stored.aliases.items() if m != email}
+        self.stored.agreements.discard(email)
 
     def remove_member(self, email: str) -> bool:
         return self.stored.members.pop(email, None) is not None

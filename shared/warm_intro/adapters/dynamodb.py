@@ -300,8 +300,11 @@ class Repository:
     def suppress(self, address_hash: str, reason: str, now: int) -> None:
         self._unit().people.suppress(address_hash, reason, now)
 
-    def put_member(self, email: str, name: str) -> bool:
-        return self._unit().people.add_member(email, name)
+    def put_member(self, email: str, name: str, language: str | None = None) -> bool:
+        return self._unit().people.add_member(email, name, language)
+
+    def member_language(self, email: str) -> str | None:
+        return self._unit().people.member_language(email)
 
     def remove_member(self, email: str) -> bool:
         return self._unit().people.remove_member(email)

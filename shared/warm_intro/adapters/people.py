@@ -18,7 +18,9 @@ from ..domain.model import Role
 from ..domain.preferences import Preferences
 from ..services.unit_of_work import Entry
 from . import preferences
-from .dynamodb import Table, Writes, dump, failed_condition, load, member_key
+from .agreements import Agreements
+from .aliases import Aliases
+from .dynamodb import Repository, Table, Writes, dump, failed_condition, load, member_key
 
 
 def _entry_key(person: str, intro_id: str, role: Role) -> dict[str, str]:
@@ -48,20 +50,57 @@ class DynamoPeople:
         )
         return found["Item"]["name"]["S"] if "Item" in found else None
 
-    def add_member(self, email: str, name: str) -> bool:
+    def member_language(self, email: str) -> str | None:
+        """The language a member reads, when the members CSV said (members import)."""
+        found = self.table.client.get_item(
+            TableName=self.table.name,
+            Key=dump(member_key(email)),
+            ProjectionExpression="#l",
+            ExpressionAttributeNames={"#l": "language"},
+        )
+        return found.get("Item", {}).get("language", {}).get("S")
+
+    def add_member(self, email: str, name: str, language: str | None = None) -> bool:
+        """Adds or renames a member; False when they were already there as given. `language`: the one
+        they read (domain.languages), "" to forget it, None to leave it as it is."""
+        names, values = {"#n": "name"}, {":e": email, ":n": name, ":k": "member"}
+        update, changed = "SET email = :e, #n = :n, kind = :k", "attribute_not_exists(pk) OR #n <> :n"
+        if language is not None:
+            names["#l"] = "language"
+        if language:
+            values[":l"] = language
+            update += ", #l = :l"
+            changed += " OR attribute_not_exists(#l) OR #l <> :l"
+        elif language == "":
+            update += " REMOVE #l"
+            changed += " OR attribute_exists(#l)"
         try:
-            self.table.client.put_item(
+            self.table.client.update_item(
                 TableName=self.table.name,
-                Item=dump({**member_key(email), "email": email, "name": name, "kind": "member"}),
-                ConditionExpression="attribute_not_exists(pk) OR #n <> :n",
-                ExpressionAttributeNames={"#n": "name"},
-                ExpressionAttributeValues={":n": {"S": name}},
+                Key=dump(member_key(email)),
+                UpdateExpression=update,
+                ConditionExpression=changed,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=dump(values),
             )
             return True
         except ClientError as error:
             if failed_condition(error):
                 return False
             raise
+
+    def primary_of(self, email: str, hash_key: str) -> str | None:
+        return Aliases(self._repository(), hash_key).primary_of(email)
+
+    def agreed(self, email: str) -> bool:
+        return Agreements(self._repository()).agreed(email)
+
+    def forget_member_details(self, email: str, hash_key: str) -> None:
+        Aliases(self._repository(), hash_key).drop(email)
+        Agreements(self._repository()).drop(email)
+
+    def _repository(self) -> Repository:
+        return Repository(self.table.client, self.table.name, self.table.timings)
 
     def remove_member(self, email: str) -> bool:
         answer = self.table.client.delete_item(

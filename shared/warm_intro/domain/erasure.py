@@ -106,6 +106,7 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
         private_note=None,
         acquaintance=None,
         outbox=outbox,
+        languages={role: code for role, code in intro.languages.items() if role not in roles},
     )
     return record(intro, now, Role.SYSTEM, action)
 

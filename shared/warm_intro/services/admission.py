@@ -19,6 +19,7 @@ from ..domain.lifecycle import Admission
 from ..domain.model import Intro
 from ..domain.preferences import connector_turn, own_limits, resume_at
 from ..settings import Settings
+from .membership import connector_address
 from .unit_of_work import Book, LedgerOf, Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -36,11 +37,15 @@ def requester_allowed(settings: Settings, uow: UnitOfWork, email: str) -> bool:
 def on_confirm(settings: Settings, uow: UnitOfWork, intro: Intro, now: int) -> Admission:
     """The requester's own limits are checked first, for everyone: whether the connector can be
     asked must change nothing the requester sees (a request that can't go ahead is held, as below)."""
-    connector_name = uow.people.member_name(intro.connector.email)
+    key, rules = settings.hash_key, settings.limits
+    connector_email = connector_address(uow, key, intro.connector.email)
+    connector_name = uow.people.member_name(connector_email)
     if connector_name is None or not requester_allowed(settings, uow, intro.requester.email):
         return Admission(allowed=False)
-    key, rules = settings.hash_key, settings.limits
-    connector_hash = address_hash(intro.connector.email, key)
+    if settings.connector_policy == "agreed" and not uow.people.agreed(connector_email):
+        return Admission(allowed=False)  # as for a non-member: nobody learns who agreed
+    named = {"connector_name": connector_name, "connector_email": connector_email}
+    connector_hash = address_hash(connector_email, key)
     r_ref = LedgerOf(Book.REQUESTER, address_hash(intro.requester.email, key))
     c_ref = LedgerOf(Book.CONNECTOR, connector_hash)
     found = uow.ledgers.read(r_ref, c_ref)
@@ -53,14 +58,14 @@ def on_confirm(settings: Settings, uow: UnitOfWork, intro: Intro, now: int) -> A
     uow.ledgers.save(r_ref, requester)
     # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
     if uow.people.suppressed([connector_hash]):
-        return Admission(closes=True, connector_name=connector_name)
+        return Admission(closes=True, **named)
     # The connector's own pause and weekly limit (set at /me) count like the organisation's cap.
     prefs = uow.people.preferences(connector_hash)
     connector, turn, due = connector_turn(found[c_ref], rules, prefs, intro.id, now)
     if turn is limits.Turn.REFUSE:
-        return Admission(closes=True, connector_name=connector_name)
+        return Admission(closes=True, **named)
     uow.ledgers.save(c_ref, connector, due_at=due)
-    return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD)
+    return Admission(hold=turn is limits.Turn.HOLD, **named)
 
 
 def on_approve(settings: Settings, uow: UnitOfWork, intro: Intro, target_email: str, now: int) -> Admission:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING
 
-from ..domain import confirmations
+from ..domain import confirmations, languages
 from ..domain.errors import RateLimited
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import new_request
-from ..domain.model import Intro, Person, Target
+from ..domain.model import Intro, Person, Role, Target
 from ..domain.proposal import proposer_email
 from ..domain.rules import DAY, HOUR
 from ..domain.tokens import new_id
@@ -47,6 +47,7 @@ def submit(store: Store, settings: Settings, request: IntroRequest, now: int, vi
             held=not now_ok,
             acquaintance=request.acquaintance,
         )
+        intro = languages.chosen(intro, Role.REQUESTER, request.language)
         uow.intros.add(intro)
         personal_data.index(uow, intro, settings.hash_key)
         uow.ledgers.save(ref, ledger, expires_at=_forgotten_at(window, now))

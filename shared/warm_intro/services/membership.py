@@ -54,9 +54,20 @@ def requester_needs_membership(policy: str, allowed_domains: tuple[str, ...], em
     return not (policy == "members_and_domains" and email.rpartition("@")[2] in allowed_domains)
 
 
+def connector_address(uow: UnitOfWork, hash_key: str, email: str) -> str:
+    """The member a request names as connector: the address itself when it is a member's, else the
+    member it is an alias of (under any spelling). Their ask goes to the member's own address: the one
+    the organisation lists, where they chose to get mail; their opt-out, preferences and limits are
+    kept under it, so they count once however they were named."""
+    if uow.people.member_name(email) is not None:
+        return email
+    return uow.people.primary_of(email, hash_key) or email
+
+
 def members_vouching(settings: Settings, before: Intro, after: Intro) -> list[str]:
-    """The addresses whose member item must still exist when `after` is written over `before`."""
-    emails = actors.addresses(before)
+    """The addresses whose member item must still exist when `after` is written over `before`
+    (the connector as `after` names them: a member's own address once an alias is resolved)."""
+    emails = {**actors.addresses(before), Role.CONNECTOR: after.connector.email}
     return [
         emails[role]
         for role in vouching(before, after)
@@ -78,6 +89,7 @@ def remove(
     uow = store.begin(now)
     people = uow.people
     removal = Removal(email, people.remove_member(email))
+    people.forget_member_details(email, hash_key)  # their aliases and agreement go with it
     uow.sessions.end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
     entries = people.entries(address_hash(email, hash_key))

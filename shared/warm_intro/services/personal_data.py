@@ -78,6 +78,8 @@ def erase(hash_key: str, store: Store, email: str, now: int) -> Erased:
     # Members are listed as the organisation typed them: any spelling of this mailbox goes (an admin-only Scan).
     spelled |= {member for member, _ in people.members() if same_mailbox(member, email, hash_key)}
     removed = [people.remove_member(address) for address in sorted(spelled)]
+    for address in spelled:  # their aliases and their agreement to be asked go with the membership
+        people.forget_member_details(address, hash_key)
     people.drop(entries)
     uow.sessions.end_all(hashes(email, hash_key))  # signed in at /me: signed out everywhere
     return Erased(changed, any(removed), bool(people.suppressed([address_hash(email, hash_key)])))

@@ -128,7 +128,19 @@ class People(Protocol):
     def drop(self, entries: Iterable[Entry]) -> None:
         """At once: the entries deleted."""
 
-    def add_member(self, email: str, name: str) -> bool:
+    def member_language(self, email: str) -> str | None:
+        """The language a member reads, when the members CSV said (members import)."""
+
+    def primary_of(self, email: str, hash_key: str) -> str | None:
+        """The member whose alias `email` is, under any spelling; None when it is nobody's alias."""
+
+    def agreed(self, email: str) -> bool:
+        """Whether the member agreed to be asked as connector (ConnectorPolicy=agreed)."""
+
+    def forget_member_details(self, email: str, hash_key: str) -> None:
+        """Drops a member's aliases and their agreement to be asked (removal, erasure)."""
+
+    def add_member(self, email: str, name: str, language: str | None = None) -> bool:
         """At once: adds or renames a member; False when they were already there with that name."""
         ...
 
