@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from .dynamodb import Repository, dump, is_conflict, load
+from .dynamodb import Repository, dump, failed_condition, load
 
 
 class Agreements:
@@ -70,6 +70,6 @@ class Agreements:
             )
             return True
         except ClientError as error:
-            if is_conflict(error):
+            if failed_condition(error):
                 return False
             raise
