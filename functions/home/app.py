@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from warm_intro import bodies, runtime
+from warm_intro import bodies, runtime, signed_in
 from warm_intro.domain import sessions
 from warm_intro.domain.errors import DomainError, InvalidInput
 from warm_intro.domain.preferences import Preferences
@@ -202,16 +202,11 @@ def not_found(_) -> Response:
 
 
 def _secure() -> bool:
-    """Served over https (always, deployed): the cookie is Secure and `__Host-` prefixed."""
-    return not runtime.settings().base_url.startswith("http://")
+    return signed_in.secure(runtime.settings())
 
 
 def _session_id() -> str | None:
-    event = app.current_event
-    cookies = list(event.get("cookies") or [])
-    if not cookies and (header := {k.lower(): v for k, v in (event.headers or {}).items()}.get("cookie")):
-        cookies = [header]
-    return sessions.session_id_from(cookies, _secure())
+    return signed_in.session_id(app.current_event, runtime.settings())
 
 
 def _session() -> sessions.Session | None:

@@ -11,9 +11,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from warm_intro import bodies, runtime
+from warm_intro import bodies, runtime, signed_in
 from warm_intro.api import PROBLEMS, Accepted, IntroRequest, ProposalRequest
 from warm_intro.domain import note_coach
+from warm_intro.domain.hashing import same_mailbox
+from warm_intro.domain.sessions import csrf_ok
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
 from warm_intro.services import intake, notes, proposals
 from warm_intro.telemetry import metrics
@@ -75,12 +77,16 @@ def create_proposal(body: Annotated[ProposalRequest, Body()]) -> Response[Accept
 
 @app.get("/", include_in_schema=False)
 def request_form():
-    return html(runtime.settings(), "request_form.html", form={}, errors={})
+    me = _me()
+    form = {"requester_email": me["signed_in"], "requester_name": me["name"]} if me else {}
+    return html(runtime.settings(), "request_form.html", form=form, errors={}, **me)
 
 
 @app.get("/introduce", include_in_schema=False)
 def proposal_form():
-    return html(runtime.settings(), "propose_form.html", form={}, errors={})
+    me = _me()
+    form = {"connector_email": me["signed_in"], "connector_name": me["name"]} if me else {}
+    return html(runtime.settings(), "propose_form.html", form=form, errors={}, **me)
 
 
 @app.post("/introduce", include_in_schema=False)
@@ -89,6 +95,7 @@ def submit_proposal_form():
     if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, settings):
         return refuse_cross_site(settings)
     form: dict[str, str] = {}
+    me = _me()
     try:
         form = bodies.form(app.current_event, max_fields=20)
         body = ProposalRequest.model_validate(_nest_proposal(form))
@@ -101,16 +108,27 @@ def submit_proposal_form():
         )
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
             coached = note_coach.fingerprint(body.note)
-            return html(settings, "propose_form.html", form=form, errors={}, advice=advice, coached=coached)
+            return html(
+                settings, "propose_form.html", form=form, errors={}, advice=advice, coached=coached, **me
+            )
+        proven = _proven(me, form, body.connector.email)
         proposals.submit(
-            runtime.repository(), settings, body, runtime.now(), via="proposal-form:v1", source=_source()
+            runtime.repository(),
+            settings,
+            body,
+            runtime.now(),
+            via="proposal-form:v1",
+            source=_source(),
+            proven=proven,
         )
     except ValidationError as error:
         errors = {_proposal_field(e["field"]): e["message"] for e in field_errors(error.errors())}
-        return html(settings, "propose_form.html", 422, form=form, errors=errors)
+        return html(settings, "propose_form.html", 422, form=form, errors=errors, **me)
     except REFUSED as error:
-        return html(settings, "propose_form.html", status_of(error), form=form, errors={"form": str(error)})
-    return html(settings, "propose_sent.html")
+        return html(
+            settings, "propose_form.html", status_of(error), form=form, errors={"form": str(error)}, **me
+        )
+    return html(settings, "propose_sent.html", proven=proven)
 
 
 @app.post("/", include_in_schema=False)
@@ -120,6 +138,7 @@ def submit_form():
     ):
         return refuse_cross_site(runtime.settings())
     form: dict[str, str] = {}
+    me = _me()
     try:
         form = bodies.form(app.current_event, max_fields=20)
         body = IntroRequest.model_validate(_nest(form))
@@ -132,22 +151,59 @@ def submit_form():
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
             coached = note_coach.fingerprint(body.blurb)
             return html(
-                runtime.settings(), "request_form.html", form=form, errors={}, advice=advice, coached=coached
+                runtime.settings(),
+                "request_form.html",
+                form=form,
+                errors={},
+                advice=advice,
+                coached=coached,
+                **me,
             )
+        proven = _proven(me, form, body.requester.email)
         intake.submit(
-            runtime.repository(), runtime.settings(), body, runtime.now(), via="form", source=_source()
+            runtime.repository(),
+            runtime.settings(),
+            body,
+            runtime.now(),
+            via="form",
+            source=_source(),
+            proven=proven,
         )
     except ValidationError as error:
         errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
-        return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors)
+        return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors, **me)
     except REFUSED as error:
         return html(
-            runtime.settings(), "request_form.html", status_of(error), form=form, errors={"form": str(error)}
+            runtime.settings(),
+            "request_form.html",
+            status_of(error),
+            form=form,
+            errors={"form": str(error)},
+            **me,
         )
-    return html(runtime.settings(), "request_sent.html")
+    return html(runtime.settings(), "request_sent.html", proven=proven)
 
 
 json_errors(app, pages=("/", "/introduce"))
+
+
+def _me() -> dict:
+    """The signed-in person, for the forms: their address and name filled in, and the session's CSRF
+    token, which a form must carry back for its sending to count as their confirmation."""
+    settings, repo = runtime.settings(), runtime.repository()
+    session = signed_in.session(app.current_event, repo, settings, runtime.now())
+    if session is None:
+        return {}
+    name = repo.member_name(session.email) or ""
+    return {"session": session, "signed_in": session.email, "name": name, "csrf": session.csrf}
+
+
+def _proven(me: dict, form: dict[str, str], starter: str) -> bool:
+    """Sent by the signed-in person, from our page, as themselves: the session proves the address.
+    Anything else (another address typed, a stale form) is confirmed by email as usual."""
+    if not me or not csrf_ok(me["session"], form.get("csrf")):
+        return False
+    return same_mailbox(me["signed_in"], starter, runtime.settings().hash_key)
 
 
 def _source() -> str:
