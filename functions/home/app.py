@@ -18,7 +18,7 @@ from warm_intro.domain.errors import DomainError, InvalidInput
 from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import OverCapacity
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite
-from warm_intro.services import home, my_settings, signin
+from warm_intro.services import directory, home, my_settings, signin
 from warm_intro.telemetry import metrics
 from warm_intro.views.home_pages import lists
 from warm_intro.web import cross_site, error_page, html, security_headers
@@ -128,6 +128,10 @@ def change_settings():
             my_settings.never_ask(repo, settings, session, now)
         elif action == "ask_again":
             my_settings.ask_again(repo, settings, session)
+        elif action == "findable":
+            directory.be_findable(repo, settings, session, form.get("line", ""))
+        elif action == "unfindable":
+            directory.stop(repo, settings.hash_key, session.email)
         else:
             raise InvalidInput("action", "Please press one of the buttons on the page.")
     except InvalidInput as error:
@@ -269,6 +273,7 @@ def _settings_page(session: sessions.Session, status: int = 200, **extra) -> Res
         own_limit=prefs.week_limit is not None,
         org_week_limit=mine.org_week_limit,
         opted_out=mine.opted_out,
+        findable=directory.my_line(runtime.repository(), settings, session) if mine.member else None,
         form=extra.pop("form", {}),
         errors=extra.pop("errors", {}),
         notice=extra.pop("notice", ""),

@@ -14,10 +14,11 @@ from pydantic import ValidationError
 from warm_intro import bodies, runtime, signed_in
 from warm_intro.api import PROBLEMS, Accepted, IntroRequest, ProposalRequest
 from warm_intro.domain import note_coach
+from warm_intro.domain.directory import PICKED
 from warm_intro.domain.hashing import same_mailbox
 from warm_intro.domain.sessions import csrf_ok
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
-from warm_intro.services import intake, notes, proposals
+from warm_intro.services import directory, intake, notes, proposals
 from warm_intro.telemetry import metrics
 from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site
 
@@ -79,7 +80,8 @@ def create_proposal(body: Annotated[ProposalRequest, Body()]) -> Response[Accept
 def request_form():
     me = _me()
     form = {"requester_email": me["signed_in"], "requester_name": me["name"]} if me else {}
-    return html(runtime.settings(), "request_form.html", form=form, errors={}, **me)
+    find = (app.current_event.get_query_string_value("find") or "")[:100]
+    return html(runtime.settings(), "request_form.html", form=form, errors={}, **me, **_finding(me, find))
 
 
 @app.get("/introduce", include_in_schema=False)
@@ -111,7 +113,7 @@ def submit_proposal_form():
             return html(
                 settings, "propose_form.html", form=form, errors={}, advice=advice, coached=coached, **me
             )
-        proven = _proven(me, form, body.connector.email)
+        proven = _proven(me, form, form.get("connector_email", ""))
         proposals.submit(
             runtime.repository(),
             settings,
@@ -139,9 +141,24 @@ def submit_form():
         return refuse_cross_site(runtime.settings())
     form: dict[str, str] = {}
     me = _me()
+    finding: dict = {}
     try:
         form = bodies.form(app.current_event, max_fields=20)
-        body = IntroRequest.model_validate(_nest(form))
+        nested, via = _nest(form), "form"
+        if picked := form.get("connector_id", ""):
+            finding = _finding(me, "", picked)
+            # Only for the signed-in member's own request, which needs no confirmation page: the
+            # connector's address is never shown before they pass the request on (domain.directory).
+            address = directory.resolve(runtime.repository(), picked) if finding.get("chosen") else None
+            if address is None or not _proven(me, form, form.get("requester_email", "")):
+                errors = {
+                    "connector_id": "Please search the members again and pick one, signed in as yourself."
+                }
+                return html(
+                    runtime.settings(), "request_form.html", 422, form=form, errors=errors, **me, **finding
+                )
+            nested["connector_email"], via = address, PICKED
+        body = IntroRequest.model_validate(nested)
         advice = note_coach.review(
             body.blurb,
             form.get("coached"),
@@ -158,20 +175,21 @@ def submit_form():
                 advice=advice,
                 coached=coached,
                 **me,
+                **finding,
             )
-        proven = _proven(me, form, body.requester.email)
+        proven = _proven(me, form, form.get("requester_email", ""))
         intake.submit(
             runtime.repository(),
             runtime.settings(),
             body,
             runtime.now(),
-            via="form",
+            via=via,
             source=_source(),
             proven=proven,
         )
     except ValidationError as error:
         errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
-        return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors, **me)
+        return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors, **me, **finding)
     except REFUSED as error:
         return html(
             runtime.settings(),
@@ -180,6 +198,7 @@ def submit_form():
             form=form,
             errors={"form": str(error)},
             **me,
+            **finding,
         )
     return html(runtime.settings(), "request_sent.html", proven=proven)
 
@@ -196,6 +215,19 @@ def _me() -> dict:
         return {}
     name = repo.member_name(session.email) or ""
     return {"session": session, "signed_in": session.email, "name": name, "csrf": session.csrf}
+
+
+def _finding(me: dict, find: str, picked: str = "") -> dict:
+    """The directory on the request form, for signed-in members only: what their search found, and
+    the listing they picked (by its opaque id), kept when the form comes back with hints or errors."""
+    if not me.get("name"):  # a member's name: only members search
+        return {}
+    repo = runtime.repository()
+    found = directory.search(repo, me["session"], find) if find else []
+    chosen = directory.listing(repo, picked) if picked else None
+    if chosen is not None and all(f.entry != chosen.entry for f in found):
+        found = [chosen, *found]
+    return {"can_find": True, "find": find, "found": found, "chosen": chosen.entry if chosen else ""}
 
 
 def _proven(me: dict, form: dict[str, str], starter: str) -> bool:

@@ -11,9 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..adapters.directory import Directory
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
 from ..adapters.sessions import Sessions
+from ..domain import directory
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes
 from ..domain.membership import vouching, without_connector, without_requester
@@ -78,6 +80,7 @@ def remove(
     """Idempotent: running it again for someone already removed finishes what a crash left undone."""
     removal = Removal(email, repo.remove_member(email))
     Sessions(repo).end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
+    Directory(repo).remove(directory.entry_id(str(address_hash(email, hash_key))))  # unlisted
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
     entries = Ledgers(repo).person_entries(address_hash(email, hash_key))
     for intro_id, role in dict.fromkeys((e["intro"], Role(e["role"])) for e in entries):

@@ -5,6 +5,7 @@ request, withdrawable while open). Never who declined."""
 
 from __future__ import annotations
 
+from ..domain.directory import address_hidden
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.model import Role
 from ..domain.proposal import is_proposal
@@ -48,7 +49,8 @@ def _title(item: Item, waiting: bool = False) -> str:
         them = proposal_pages.other(intro, role)
         return f"{c} thinks you and {them} should meet" if waiting else f"{them}, through {c}"
     if role is Role.REQUESTER:
-        return f"To meet {t}, through {intro.connector.email}"
+        through = intro.connector.name if address_hidden(intro) else intro.connector.email
+        return f"To meet {t}, through {through}"
     if role is Role.CONNECTOR:
         return f"{r} asks you to introduce them to {t}" if waiting else f"{r} and {t}"
     return f"{r} would like to meet you" if waiting else f"{r}, through {c}"
