@@ -25,6 +25,7 @@ test:
 lint:
 	@$(SETUP) --with-sam
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint
 	.venv/bin/cfn-lint template.yaml -a cfn_lint_serverless.rules
 	PATH="$(PY313_BIN):$$PATH" $(SAM) build --cached --parallel

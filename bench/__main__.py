@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "prices": {**cost.PRICES, **bill.PRICE},
-        "memory_mb": {f: bill.memory_mb(f) for f in coldstart.FUNCTIONS + ["AdminFunction"]},
+        "memory_mb": {f: bill.memory_mb(f) for f in [*coldstart.FUNCTIONS, "AdminFunction"]},
         "paths": {
             path: {
                 "steps": [{"step": name, **t.as_dict()} for name, t in w.steps],
@@ -107,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows,
         "per_1000_without_email": bill.per_thousand_without_email(rows),
     }
+    with bill.parameters(**bill.SHARED_TOPIC_KEY):
+        results["monthly_bill"]["idle_shared_topic_key"] = bill.monthly(
+            0, total, idle, init_ms, completed.stored_bytes
+        )
     print(report.bill_table(rows))
 
     results["backlog"] = backlog.run(tap, args.backlog)
@@ -197,6 +201,7 @@ def targets(results: dict, walks: dict) -> list[dict]:
     subjects = _sum(done).subjects
     without_email = results["cost_per_1000_completed"]["total_without_email"]
     idle = results["monthly_bill"]["rows"][0]
+    shared = results["monthly_bill"]["idle_shared_topic_key"]
     b = results["backlog"]
     out = [
         {"target": "at most 1 DynamoDB read per page view", "value": max(views), "met": max(views) <= 1},
@@ -226,6 +231,11 @@ def targets(results: dict, walks: dict) -> list[dict]:
             "target": "idle organisation <= $1/month beyond the free tier",
             "value": round(idle["beyond_free_tier"], 2),
             "met": idle["beyond_free_tier"] <= 1.0,
+        },
+        {
+            "target": "idle organisation <= $1/month beyond the free tier, topics on a shared key (TopicKeyArn)",
+            "value": round(shared["beyond_free_tier"], 2),
+            "met": shared["beyond_free_tier"] <= 1.0,
         },
         {
             "target": "idle organisation <= $3/month with the free tier used",

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from local import template
 
@@ -53,12 +55,30 @@ FREE = {  # a month, never expiring
 }
 
 
+# A shared customer-managed key (one for several stacks), as TopicKeyArn takes it: the stack creates no key.
+SHARED_TOPIC_KEY = {"TopicKeyArn": "arn:aws:kms:us-east-1:111122223333:key/shared-by-several-stacks"}
+_chosen: dict[str, str] = {}
+
+
+@contextmanager
+def parameters(**chosen: str) -> Iterator[None]:
+    """Price the stack deployed with these parameters instead of the defaults."""
+    before = dict(_chosen)
+    _chosen.update(chosen)
+    try:
+        yield
+    finally:
+        _chosen.clear()
+        _chosen.update(before)
+
+
 def defaults() -> dict:
-    return {name: spec.get("Default") for name, spec in template.load().get("Parameters", {}).items()}
+    found = {name: spec.get("Default") for name, spec in template.load().get("Parameters", {}).items()}
+    return found | _chosen
 
 
 def created(resource: dict) -> bool:
-    """Whether a resource exists with the default parameters (conditions of the form Equals [Ref, value])."""
+    """Whether a resource exists with the chosen (by default, the default) parameters (conditions of the form Equals [Ref, value])."""
     condition = resource.get("Condition")
     if not condition:
         return True

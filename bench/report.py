@@ -27,7 +27,7 @@ def calls(t: Tally | dict) -> str:
 def _table(headers: list[str], rows: list[list], title: str = "") -> str:
     cells = [[str(c) for c in r] for r in [headers, *rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return (f"\n{title}\n" if title else "\n") + "\n".join(lines)
 
@@ -213,12 +213,15 @@ def markdown(r: dict) -> str:
         "| step | HTTP | Lambda | AWS calls | RRU | WRU | GSI WRU | emails | recipients | log bytes | ms |",
         "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for s in r["paths"]["completed"]["steps"] + [{"step": "**total**", **r["paths"]["completed"]["total"]}]:
-        out.append(
-            f"| {s['step']} | {s['http_requests']} | {sum(s['invocations'].values())} | {calls(s['aws_calls'])} "
-            f"| {s['rru']:g} | {s['wru']:g} | {s['gsi_wru']:g} | {s['ses_messages']} | {s['ses_recipients']} "
-            f"| {s['log_bytes']} | {s['billed_ms']} |"
-        )
+    out.extend(
+        f"| {s['step']} | {s['http_requests']} | {sum(s['invocations'].values())} | {calls(s['aws_calls'])} "
+        f"| {s['rru']:g} | {s['wru']:g} | {s['gsi_wru']:g} | {s['ses_messages']} | {s['ses_recipients']} "
+        f"| {s['log_bytes']} | {s['billed_ms']} |"
+        for s in [
+            *r["paths"]["completed"]["steps"],
+            {"step": "**total**", **r["paths"]["completed"]["total"]},
+        ]
+    )
     out += [
         "",
         "## Cost per 1,000 introductions (USD)",
@@ -278,8 +281,10 @@ def _bill_md(r: dict) -> list[str]:
         "| item | " + " | ".join(f"{x['intros']:,} intros" for x in rows) + " |",
         "|---|" + "---:|" * len(rows),
     ]
-    for name in rows[0]["lines"]:
-        out.append(f"| {name} | " + " | ".join(f"{x['lines'][name]:.3f}" for x in rows) + " |")
+    out.extend(
+        f"| {name} | " + " | ".join(f"{x['lines'][name]:.3f}" for x in rows) + " |"
+        for name in rows[0]["lines"]
+    )
     out.append(
         "| **total, free tier already used** | " + " | ".join(f"**{x['total']:.2f}**" for x in rows) + " |"
     )
@@ -307,6 +312,16 @@ def _bill_md(r: dict) -> list[str]:
             f"{b['idle_scheduler_run']['log_bytes']} log bytes."
         ),
     ]
+    if "idle_shared_topic_key" in b:
+        shared = b["idle_shared_topic_key"]
+        out += [
+            "",
+            (
+                "With the topics on a key shared by several stacks (`TopicKeyArn` set to its ARN; "
+                f"docs/deploy.md), an idle organisation pays ${shared['total']:.2f} at list price and "
+                f"${shared['beyond_free_tier']:.2f} beyond the free tier."
+            ),
+        ]
     return out
 
 

@@ -7,6 +7,7 @@ browser (Debian's Chromium through Playwright) at phone width, into docs/emails/
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from warm_intro.domain.model import Intro, Kind, Person, Purpose, State, Target
@@ -52,11 +53,20 @@ def sample_links() -> dict[Purpose, str]:
     }
 
 
+# As photographed: asked on a real day (the asks give their closing date), and saying how Ada knows Grace.
+SHOWN = replace(
+    INTRO,
+    created_at=1_790_000_000,
+    asked_at=1_790_000_000,
+    acquaintance="Grace supervised my final-year project",
+)
+
+
 def samples() -> dict[Kind, str]:
     """Each kind's HTML part, as the recipient's mail client receives it."""
     out = {}
     for kind in Kind:
-        html = compose(kind, INTRO, sample_links(), SETTINGS).get_body(preferencelist=("html",))
+        html = compose(kind, SHOWN, sample_links(), SETTINGS).get_body(preferencelist=("html",))
         out[kind] = html.get_content()
     return out
 

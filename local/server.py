@@ -175,7 +175,7 @@ def main() -> None:
                 if "json" in (self.headers.get("accept") or ""):
                     return self._send(200, "application/json", json.dumps(report).encode())
                 return self._redirect("/_local/outbox")
-            headers = {k: v for k, v in self.headers.items()}
+            headers = dict(self.headers.items())
             answer = gateway.request(
                 method,
                 parts.path,

@@ -145,9 +145,11 @@ def remove(
     lines = [f"{email}: {'removed' if removal.was_member else 'was not a member'}"]
     if not removal.effects:
         lines[0] += "; no open requests involve them"
-    for effect in membership.Effect:
-        if count := removal.effects[effect]:
-            lines.append(f"  {count} open request{'s' if count > 1 else ''} {effect.value}")
+    lines.extend(
+        f"  {count} open request{'s' if count > 1 else ''} {effect.value}"
+        for effect in membership.Effect
+        if (count := removal.effects[effect])
+    )
     return "\n".join(lines)
 
 

@@ -61,7 +61,7 @@ def month_of(epoch: int) -> str:
 def summarise(items: list[dict[str, Any]], now: int, cap: int) -> dict[str, Any]:
     proposals = [item for item in items if item.get("flow") == "proposal"]
     items = [item for item in items if item.get("flow") != "proposal"]
-    counts = Counter({name: 0 for name in ORDER})
+    counts = Counter(dict.fromkeys(ORDER, 0))
     waits: list[int] = []
     asks: Counter[str] = Counter()
     for item in items:
@@ -97,7 +97,7 @@ def summarise(items: list[dict[str, Any]], now: int, cap: int) -> dict[str, Any]
 
 
 def summarise_proposals(items: list[dict[str, Any]]) -> dict[str, int]:
-    counts = Counter({name: 0 for name in PROPOSAL_ORDER})
+    counts = Counter(dict.fromkeys(PROPOSAL_ORDER, 0))
     for item in items:
         history = item.get("history", [])
         counts["proposals"] += 1

@@ -10,11 +10,10 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
-from pydantic import ValidationError
 
 from warm_intro.adapters.dynamodb import Repository
 from warm_intro.domain.hashing import HashKey
-from warm_intro.settings import PARAMETERS, env_var, from_parameters, timings_of
+from warm_intro.settings import PARAMETERS, InvalidSettings, env_var, from_parameters, timings_of
 
 LOCAL_ENDPOINT = "http://127.0.0.1:3001"
 LOCAL_TABLE = "intros-local"
@@ -45,7 +44,7 @@ class Target:
         validated as the functions read them; the functions' defaults for the rest."""
         try:
             return from_parameters(self.parameters)
-        except ValidationError as error:
+        except InvalidSettings as error:
             raise AdminError(f"{self.label} has a setting the functions would refuse:\n{error}") from error
 
     @property

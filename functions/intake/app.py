@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from warm_intro import bodies, runtime, signed_in
+from warm_intro import bodies, openapi_docs, runtime, signed_in
 from warm_intro.api import PROBLEMS, Accepted, IntroRequest, ProposalRequest
 from warm_intro.domain import note_coach
 from warm_intro.domain.directory import PICKED
@@ -20,13 +20,11 @@ from warm_intro.domain.sessions import csrf_ok
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
 from warm_intro.services import directory, intake, notes, proposals
 from warm_intro.telemetry import metrics
+from warm_intro.views.wording import span
 from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
-app.enable_swagger(
-    path="/docs", title="Warm introductions", description="Ask for a double-opt-in introduction."
-)
 
 ACCEPTED = "Thank you. If everything is in order, we've emailed the requester a link to confirm."
 PROPOSED = "Thank you. If everything is in order, we've emailed the connector a link to confirm."
@@ -50,6 +48,13 @@ def create_intro(body: Annotated[IntroRequest, Body()]) -> Response[Accepted]:
         raise CrossSite(CROSS_SITE)
     intake.submit(runtime.repository(), runtime.settings(), body, runtime.now(), via="api", source=_source())
     return Response(202, "application/json", Accepted(status="received", message=ACCEPTED))
+
+
+@app.get("/docs", include_in_schema=False)
+def docs():
+    return openapi_docs.page(
+        app, title="Warm introductions", description="Ask for a double-opt-in introduction."
+    )
 
 
 @app.post(
@@ -200,7 +205,28 @@ def submit_form():
             **me,
             **finding,
         )
-    return html(runtime.settings(), "request_sent.html", proven=proven)
+    return html(
+        runtime.settings(),
+        "request_sent.html",
+        email=body.requester.email,
+        confirm_within=span(runtime.settings().unconfirmed_hours, "hour"),
+        proven=proven,
+    )
+
+
+@app.get("/about", include_in_schema=False)
+def about():
+    """The privacy notice: who runs the service, why people hear from it, what is kept, for how long."""
+    settings = runtime.settings()
+    return html(
+        settings,
+        "about.html",
+        contact=settings.contact,
+        expiry=span(settings.expiry_days, "day"),
+        confirm_within=span(settings.unconfirmed_hours, "hour"),
+        content_retention=span(settings.content_retention_days, "day"),
+        intro_retention=span(settings.intro_retention_days, "day"),
+    )
 
 
 json_errors(app, pages=("/", "/introduce"))
@@ -246,6 +272,7 @@ def _nest(form: dict[str, str]) -> dict:
     return {
         "requester": {"name": form.get("requester_name", ""), "email": form.get("requester_email", "")},
         "connector_email": form.get("connector_email", ""),
+        "acquaintance": form.get("acquaintance") or None,
         "target": {
             "name": form.get("target_name", ""),
             "email": form.get("target_email") or None,

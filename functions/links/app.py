@@ -8,13 +8,15 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import bodies, runtime
+from warm_intro.domain.actors import can_act
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
 from warm_intro.domain.model import Decision
 from warm_intro.refusals import REFUSED, refusal
 from warm_intro.services import links
 from warm_intro.telemetry import metrics
-from warm_intro.views.link_pages import can_act, form, outcome
+from warm_intro.views.link_pages import form, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
+from warm_intro.views.wording import span
 from warm_intro.web import error_page, html
 
 logger = Logger()
@@ -27,7 +29,9 @@ app = APIGatewayHttpResolver()
 @app.head("/optout/<token>")
 def show(token: str):
     opened = links.open_link(runtime.repository(), token, runtime.now())
-    return _page(opened, status=link_status(opened.intro, opened.grant))
+    # An email's "Yes" or "No" link opens the page with that answer ready; only the press decides.
+    chosen = ready_choice(opened.grant, app.current_event.get_query_string_value("choice", ""))
+    return _page(opened, status=link_status(opened.intro, opened.grant), chosen=chosen)
 
 
 @app.post("/link/<token>")
@@ -45,8 +49,9 @@ def decide(token: str):
             token,
             decision,
             runtime.now(),
-            # The consent record: which page (links adds its purpose) and which wording the person saw.
-            via="page:v1" if form.get("decision") else "one-click:v1",
+            # The consent record: which page (links adds its purpose) and which wording the person saw
+            # (v2: the words of issue 18).
+            via="page:v2" if form.get("decision") else "one-click:v1",
             target_email=form.get("target_email"),
             note=form.get("note"),
         )
@@ -92,6 +97,8 @@ def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Respo
         "form": {},
         "errors": {},
         "just": False,
+        "chosen": None,
+        "retention": span(settings.content_retention_days, "day"),
         **extra,
     }
     if can_act(intro, grant):

@@ -64,6 +64,14 @@ class IntroRequest(BaseModel):
     requester: PersonIn
     connector_email: Email = Field(examples=["grace@example.org"])
     target: TargetIn
+    acquaintance: Annotated[
+        str | None, _checked(check_line, "acquaintance", optional=True, limit=ABOUT_MAX)
+    ] = Field(
+        default=None,
+        max_length=ABOUT_MAX,
+        description="How you know the connector, in one line. Shown only to the connector.",
+        examples=["Grace supervised my final-year project"],
+    )
     blurb: str = Field(
         min_length=BLURB_MIN,
         max_length=BLURB_MAX,

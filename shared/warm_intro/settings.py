@@ -1,12 +1,20 @@
-"""The organisation's configuration: read from the environment once, validated, then immutable."""
+"""The organisation's configuration: read from the environment once, validated, then immutable.
+
+A stdlib dataclass, not a pydantic model: every function reads its settings on its first request, and
+pydantic's import was the largest one after boto3 on a cold start of the pages behind email links
+(docs/benchmark.md). Values arrive as strings from the environment and are converted by each field's
+type (int, float, bool, str | None, a Literal, a StrEnum, a tuple of names); `Field` declares the bounds."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import types
+import typing
 from collections.abc import Callable, Mapping
+from enum import Enum
+from functools import cache
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .domain.hashing import HashKey
 from .domain.rules import Limits, OverCapacity, Timings
@@ -14,10 +22,28 @@ from .domain.rules import Limits, OverCapacity, Timings
 # Deployed, the functions get the name (ARN) of the hash key's secret, never the key.
 HASH_KEY_SECRET = "HASH_KEY_SECRET"
 
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
 
+class InvalidSettings(ValueError):
+    """Every setting that is wrong, each named by its field, in one message."""
+
+
+def Field(
+    default: Any = dataclasses.MISSING,
+    *,
+    gt: float | None = None,
+    ge: float | None = None,
+    min_length: int | None = None,
+    description: str = "",
+) -> Any:
+    """A setting with bounds: gt/ge for numbers, min_length for strings."""
+    bounds = {"gt": gt, "ge": ge, "min_length": min_length, "description": description}
+    return dataclasses.field(default=default, metadata=bounds)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Settings:
     table_name: str
     base_url: str = Field(
         "",
@@ -51,39 +77,35 @@ class Settings(BaseModel):
     dotless_domains: tuple[str, ...] = Field(
         (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
     )
+    contact_email: str | None = Field(
+        None,
+        description="Who people write to about their data (the About page); empty: REPLY_TO, else SENDER",
+    )
     limit_signin_hour: int = Field(3, ge=1, description="Sign-in links one address may be sent per hour")
     limit_signin_ip_hour: int = Field(10, ge=1, description="Sign-in attempts per hour from one network")
 
-    @field_validator("base_url")
-    @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        if value and not value.startswith(("https://", "http://")):
-            raise ValueError("BASE_URL must be an absolute http(s) URL")
-        return value.rstrip("/")
-
-    @field_validator("allowed_domains", "dotless_domains", mode="before")
-    @classmethod
-    def _split(cls, value):
-        if isinstance(value, str):
-            return tuple(d.strip().lower().lstrip("@") for d in value.split(",") if d.strip())
-        return value
-
-    @field_validator("accent_color")
-    @classmethod
-    def _colour(cls, value: str) -> str:
-        if not (
-            value.startswith("#")
-            and len(value) in (4, 7)
-            and all(c in "0123456789abcdefABCDEF" for c in value[1:])
-        ):
-            raise ValueError("ACCENT_COLOR must be a hex colour like #1f6f5c")
-        return value
-
-    @model_validator(mode="after")
-    def _key_knows_the_domains(self) -> Settings:
+    def __post_init__(self) -> None:
+        errors = []
+        for f in dataclasses.fields(self):
+            try:
+                object.__setattr__(self, f.name, _valid(f, getattr(self, f.name)))
+            except (TypeError, ValueError) as error:
+                errors.append(f"{f.name}: {error}")
+        if errors:
+            raise InvalidSettings("; ".join(errors))
         # Every caller hashes with `settings.hash_key`, so the domains reach every hash with it.
         object.__setattr__(self, "hash_key", HashKey(self.hash_key, self.dotless_domains))
-        return self
+
+    @staticmethod
+    def _split(value: str | tuple[str, ...]) -> tuple[str, ...]:
+        """A comma-separated list of mail domains, as a parameter gives it: trimmed, lower case, no '@'."""
+        if isinstance(value, str):
+            return tuple(d.strip().lower().lstrip("@") for d in value.split(",") if d.strip())
+        return tuple(value)
+
+    @property
+    def contact(self) -> str:
+        return self.contact_email or self.reply_to or self.sender
 
     @property
     def timings(self) -> Timings:
@@ -94,16 +116,105 @@ class Settings(BaseModel):
         return limits_of(self.__dict__)
 
     @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every setting's field name; its environment variable is the name in upper case."""
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def default(cls, name: str) -> Any:
+        return {f.name: f.default for f in dataclasses.fields(cls)}[name]
+
+    @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, read_secret: Callable[[str], str] | None = None
     ) -> Settings:
         """HASH_KEY is given directly (locally, in tests) or, deployed, read from the secret HASH_KEY_SECRET
         names, so that the key itself never sits in a function's configuration."""
         environ = os.environ if environ is None else environ
-        values = {name: environ[env_var(name)] for name in cls.model_fields if env_var(name) in environ}
+        values = {name: environ[env_var(name)] for name in cls.names() if env_var(name) in environ}
         if "hash_key" not in values and environ.get(HASH_KEY_SECRET) and read_secret is not None:
             values["hash_key"] = read_secret(environ[HASH_KEY_SECRET])
-        return cls.model_validate(values)
+        missing = [f.name for f in dataclasses.fields(cls) if _required(f) and f.name not in values]
+        if missing:
+            raise InvalidSettings("; ".join(f"{name}: required ({env_var(name)})" for name in missing))
+        return cls(**values)
+
+
+def _valid(f: dataclasses.Field, value: Any) -> Any:
+    """A field's value as its type, within its bounds and rules."""
+    return _checked(f, _converted(_types()[f.name], value))
+
+
+@cache
+def _types() -> dict[str, Any]:
+    return typing.get_type_hints(Settings)
+
+
+def _required(f: dataclasses.Field) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def _converted(kind: Any, value: Any) -> Any:
+    """An environment string (or a value given in code) as the field's type."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):  # `str | None`: None stays None
+        return None if value is None else _converted(next(a for a in args if a is not type(None)), value)
+    if origin is Literal:
+        if value not in args:
+            raise ValueError(f"must be one of {', '.join(map(str, args))}, not {value!r}")
+        return value
+    if origin is tuple:
+        return Settings._split(value)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind(value)
+    if kind is bool:
+        if isinstance(value, str) and value.strip().lower() in TRUE | FALSE:
+            return value.strip().lower() in TRUE
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"must be true or false, not {value!r}")
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise TypeError(f"must be a whole number, not {value!r}")
+        return int(value)
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise TypeError(f"must be a number, not {value!r}")
+        return float(value)
+    if kind is str and not isinstance(value, str):
+        raise TypeError(f"must be text, not {value!r}")
+    return value
+
+
+def _checked(f: dataclasses.Field, value: Any) -> Any:
+    bounds = f.metadata
+    if bounds.get("gt") is not None and not value > bounds["gt"]:
+        raise ValueError(f"must be greater than {bounds['gt']}")
+    if bounds.get("ge") is not None and not value >= bounds["ge"]:
+        raise ValueError(f"must be at least {bounds['ge']}")
+    if bounds.get("min_length") is not None and len(value) < bounds["min_length"]:
+        raise ValueError(f"must be at least {bounds['min_length']} characters")
+    return RULES[f.name](value) if f.name in RULES else value
+
+
+def _base_url(value: str) -> str:
+    if value and not value.startswith(("https://", "http://")):
+        raise ValueError("BASE_URL must be an absolute http(s) URL")
+    return value.rstrip("/")
+
+
+def _colour(value: str) -> str:
+    if not (
+        value.startswith("#")
+        and len(value) in (4, 7)
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    ):
+        raise ValueError("ACCENT_COLOR must be a hex colour like #1f6f5c")
+    return value
+
+
+# Rules beyond a field's type and bounds, by field.
+RULES: dict[str, Callable[[Any], Any]] = {"base_url": _base_url, "accent_color": _colour}
 
 
 # One mapping, template parameter -> environment variable -> settings field, for the functions, the
@@ -146,7 +257,7 @@ def parameter_of(field: str) -> str | None:
 
 
 # Template parameter -> settings field, for every setting a parameter gives.
-PARAMETERS: dict[str, str] = {p: f for f in Settings.model_fields if (p := parameter_of(f)) is not None}
+PARAMETERS: dict[str, str] = {p: f for f in Settings.names() if (p := parameter_of(f)) is not None}
 
 
 def timings_of(values: Mapping[str, Any]) -> Timings:
@@ -162,8 +273,20 @@ def from_parameters(parameters: Mapping[str, str]) -> dict[str, Any]:
     validated as Settings validates them, and the settings' defaults for the rest (a setting with no
     default is left out unless given). For the admin CLI,
     which has a stack's parameters but no table, sender or key to build a whole Settings with."""
-    shell = Settings.model_construct(hash_key="")
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    values = {
+        name: _valid(fields[name], fields[name].default)
+        for name in PARAMETERS.values()
+        if not _required(fields[name])
+    }
+    errors = []
     for parameter, value in parameters.items():
         if parameter in PARAMETERS:
-            Settings.__pydantic_validator__.validate_assignment(shell, PARAMETERS[parameter], value)
-    return {name: shell.__dict__[name] for name in PARAMETERS.values() if name in shell.__dict__}
+            name = PARAMETERS[parameter]
+            try:
+                values[name] = _valid(fields[name], value)
+            except (TypeError, ValueError) as error:
+                errors.append(f"{name}: {error}")
+    if errors:
+        raise InvalidSettings("; ".join(errors))
+    return values

@@ -71,7 +71,14 @@ def html(settings: Settings, template: str, status: int = 200, **context) -> Res
     css, _ = _style(settings.accent_color)
     org = {"name": settings.org_name, "logo_url": settings.logo_url, "accent": settings.accent_color}
     body = render(
-        f"pages/{template}", {"org": org, "css": css, "request_url": f"{settings.base_url}/", **context}
+        f"pages/{template}",
+        {
+            "org": org,
+            "css": css,
+            "request_url": f"{settings.base_url}/",
+            "about_url": f"{settings.base_url}/about",
+            **context,
+        },
     )
     return Response(status, "text/html; charset=utf-8", body, headers=security_headers(settings))
 

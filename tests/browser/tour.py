@@ -10,6 +10,7 @@ from .helpers import ask, decide, link_to, mail_to, tick, unique
 
 PAGES = [
     "request-form",
+    "about",
     "request-form-errors",
     "request-sent",
     "confirm",
@@ -18,6 +19,7 @@ PAGES = [
     "review-errors",
     "approved",
     "consent",
+    "consent-ready",
     "optout",
     "introduced",
     "already-answered",
@@ -32,6 +34,10 @@ PAGES = [
 def tour(page, server, requesters: tuple[str, str, str] | None = None) -> Iterator[str]:
     page.goto(server.base + "/")
     yield "request-form"
+
+    page.get_by_role("link", name="About this service and your data").click()
+    yield "about"
+    page.goto(server.base + "/")
 
     page.locator("#requester_email").fill("ada at example")
     with page.expect_navigation():
@@ -77,6 +83,9 @@ def tour(page, server, requesters: tuple[str, str, str] | None = None) -> Iterat
     consent = link_to(server, target, n)
     page.goto(consent)
     yield "consent"
+
+    page.goto(consent + "?choice=accept")  # the email's "Yes" link: the answer ready, not yet given
+    yield "consent-ready"
 
     page.goto(link_to(server, target, n, kind="optout"))
     yield "optout"

@@ -31,7 +31,7 @@ KNOWN = {
 def sample(field: str) -> str:
     """A valid value other than the default: numbers one more; the rest as KNOWN says, or else the
     template parameter's own default (a new setting still shows whether it arrives at all)."""
-    default = Settings.model_fields[field].default
+    default = Settings.default(field)
     if isinstance(default, int | float) and not isinstance(default, bool):
         return str(default + 1)
     if field in KNOWN:

@@ -194,3 +194,57 @@ def test_sam_build_works_from_a_fresh_clone(tmp_path):
     layer = tmp_path / "build" / "SharedLayer" / "python"
     assert bytecode_faults(layer / "warm_intro", "/opt/python/warm_intro") == []
     assert bytecode_faults(tmp_path / "build" / "LinksFunction", "/var/task") == []
+
+
+def test_the_layer_ships_every_template_precompiled_from_its_source(build_dir, tmp_path):
+    """The modules `sam build` compiled the templates to are what compiling today's sources gives, so a
+    deployed page never shows an older wording than its template; their bytecode is checked above."""
+    from warm_intro.views import templating
+
+    templating.compile_all(tmp_path)
+    shipped = build_dir / "SharedLayer" / "python" / "warm_intro" / "compiled_templates"
+    for flavour in ("html", "text"):
+        expected = sorted(p.name for p in (tmp_path / flavour).glob("*.py"))
+        assert expected and sorted(p.name for p in (shipped / flavour).glob("*.py")) == expected
+        for name in expected:
+            assert filecmp.cmp(tmp_path / flavour / name, shipped / flavour / name, shallow=False), name
+
+
+OPENAPI_MODELS = "aws_lambda_powertools.event_handler.openapi.models"
+# What a function's cold start must not import: Powertools' OpenAPI models (a tree of pydantic models) load
+# when /docs is asked for; pydantic itself only where requests are validated (intake, admin).
+NOT_IMPORTED = {
+    "IntakeFunction": [OPENAPI_MODELS],
+    "LinksFunction": [OPENAPI_MODELS, "pydantic", "warm_intro.api"],
+    "NotifierFunction": ["pydantic"],
+    "SchedulerFunction": ["pydantic"],
+    "FeedbackFunction": ["pydantic"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_IMPORTED))
+def test_a_cold_start_imports_nothing_its_requests_do_not_use(name):
+    """Imported from the source tree: the built layer's native modules are arm64's."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": f"{ROOT / FUNCTIONS[name]['Properties']['CodeUri']}:{ROOT / 'shared'}",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_SERVICE_NAME": "test",
+        "POWERTOOLS_METRICS_NAMESPACE": "test",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys, app; print([m for m in {NOT_IMPORTED[name]!r} if m in sys.modules])",
+        ],
+        cwd=ROOT / FUNCTIONS[name]["Properties"]["CodeUri"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"

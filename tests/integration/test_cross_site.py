@@ -5,6 +5,7 @@ nothing; our own page's post and API clients (which send no browser headers) go 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pytest
@@ -91,7 +92,7 @@ def test_the_api_without_browser_headers_still_answers_202(world):
 
 
 def test_without_base_url_our_origin_is_the_domain_api_gateway_served(world):
-    settings = world.settings.model_copy(update={"base_url": ""})
+    settings = replace(world.settings, base_url="")
     assert not cross_site(
         {"origin": "https://abc.execute-api.eu-west-1.amazonaws.com"},
         "abc.execute-api.eu-west-1.amazonaws.com",

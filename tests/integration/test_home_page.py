@@ -78,7 +78,7 @@ def test_withdrawing_from_home_goes_through_the_requesters_own_page(world):
     found = awaiting_connector(world)
     ada = Browser(world)
     ada.sign_in(ADA)
-    (opened,) = [o for o in opens(section(ada.get("/me").text, "Your requests"))]
+    (opened,) = opens(section(ada.get("/me").text, "Your requests"))
     assert opened == (found, "requester", "Open, or withdraw")
     location = ada.post(f"/me/open/{found}", {"csrf": ada.csrf(), "role": "requester"}).headers["location"]
     assert "Withdraw my request" in world.gateway.request("GET", location).text

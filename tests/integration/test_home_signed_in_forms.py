@@ -48,7 +48,7 @@ def test_the_form_knows_who_is_signed_in(world):
     ada.sign_in(ADA)
     page = ada.get("/").text
     assert f'value="{ADA}"' in page and 'value="Ada Lovelace"' in page and 'name="csrf"' in page
-    assert f"signed in as {ADA}" in page
+    assert f"signed in as <strong>{ADA}</strong>" in page
     stranger = Browser(world).get("/").text
     assert 'name="csrf"' not in stranger and ADA not in stranger
 

@@ -260,6 +260,7 @@ WORDS = [
     "target_name",
     "target_email",
     "target_about",
+    "acquaintance",
     "blurb",
     "note",
     "email",
@@ -295,7 +296,9 @@ json_values = st.recursive(
 def near_valid_json(draw) -> bytes:
     """The documented request with one part swapped for something hostile."""
     body = json.loads(json.dumps(REQUEST))
-    where = draw(st.sampled_from([None, "requester", "connector_email", "target", "blurb", "extra"]))
+    where = draw(
+        st.sampled_from([None, "requester", "connector_email", "acquaintance", "target", "blurb", "extra"])
+    )
     if where:
         body[where] = draw(json_values)
     return json.dumps(body).encode()

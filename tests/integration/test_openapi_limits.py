@@ -55,6 +55,7 @@ def test_the_schema_limits_are_the_validators_constants(world):
         ("requester.name", "maxLength"): NAME_MAX,
         ("requester.email", "maxLength"): EMAIL_MAX,
         ("connector_email", "maxLength"): EMAIL_MAX,
+        ("acquaintance", "maxLength"): ABOUT_MAX,
         ("target.name", "maxLength"): NAME_MAX,
         ("target.email", "maxLength"): EMAIL_MAX,
         ("target.about", "maxLength"): ABOUT_MAX,
@@ -110,6 +111,7 @@ FORM_NAMES = {
     "requester.name": "requester_name",
     "requester.email": "requester_email",
     "connector_email": "connector_email",
+    "acquaintance": "acquaintance",
     "target.name": "target_name",
     "target.email": "target_email",
     "target.about": "target_about",
@@ -122,6 +124,7 @@ def as_form(body: dict) -> dict[str, str]:
         "requester.name": body["requester"]["name"],
         "requester.email": body["requester"]["email"],
         "connector_email": body["connector_email"],
+        "acquaintance": body.get("acquaintance") or "",
         "target.name": body["target"]["name"],
         "target.email": body["target"].get("email") or "",
         "target.about": body["target"].get("about") or "",
@@ -172,4 +175,4 @@ def test_each_limit_at_and_just_past_its_boundary_gets_the_documented_answer(wor
                     assert answer.status == 422, (field, length)
                     assert f'id="{FORM_NAMES[field]}-error"' in answer.text, (field, length)
             walked += 1
-    assert walked == 16  # eight limits, each at and just past its boundary
+    assert walked == 18  # nine limits, each at and just past its boundary

@@ -68,7 +68,7 @@ def test_export_shows_a_persons_introductions_and_only_their_own_decisions(world
     (intro,) = data["introductions"]
     assert intro["id"] == first and intro["roles"] == ["target"] and intro["state"] == "introduced"
     assert [(e["as"], e["action"], e["via"]) for e in intro["consent_record"]] == [
-        ("target", "accept", "consent-page:v1")
+        ("target", "accept", "consent-page:v2")
     ]
     status, data = call(admin, "/admin/export", {"email": ADA})
     assert data["member"] == "Ada Lovelace"
@@ -79,9 +79,9 @@ def test_every_decision_records_who_when_and_which_page_and_wording(world):
     intro = world.intro(introduced(world))
     assert [(e.actor, e.action, e.via) for e in intro.history] == [
         (Role.REQUESTER, "request", "api"),
-        (Role.REQUESTER, "confirm", "confirm-page:v1"),
-        (Role.CONNECTOR, "approve", "review-page:v1"),
-        (Role.TARGET, "accept", "consent-page:v1"),
+        (Role.REQUESTER, "confirm", "confirm-page:v2"),
+        (Role.CONNECTOR, "approve", "review-page:v2"),
+        (Role.TARGET, "accept", "consent-page:v2"),
     ]
     assert all(e.at == world.now for e in intro.history)
 

@@ -94,7 +94,7 @@ def test_both_yes_the_person_named_second_asked_first_then_one_introduction(worl
     assert introduction["cc"] == [f"Grace Hopper <{GRACE}>"]
     assert "Neither of you asked for this" in introduction["text"]
     vias = [(e.actor, e.via) for e in intro.history]
-    assert (Role.TARGET, "proposal-consent-page:v1") in vias and (Role.CONNECTOR, "proposal-api:v1") in vias
+    assert (Role.TARGET, "proposal-consent-page:v2") in vias and (Role.CONNECTOR, "proposal-api:v1") in vias
 
 
 def test_the_first_persons_no_means_the_second_never_hears(world):

@@ -58,7 +58,7 @@ def test_names_and_notes_in_any_script_reach_every_mail_intact(
     for part in (ask["text"], html.unescape(ask["html"])):
         assert requester in part
     assert introduction["subject"] == f"Introduction: {requester} / {target}"
-    assert target_ask["subject"] == f"Introduction? {requester} / {target}"
+    assert target_ask["subject"] == f"{connector} asks: would you like to meet {requester}?"
     for part in (target_ask["text"], html.unescape(target_ask["html"])):
         assert blurb in part and note in part and connector in part and requester in part
     for part in (introduction["text"], html.unescape(introduction["html"])):

@@ -60,7 +60,7 @@ def asked(world) -> int:
 
 
 def test_the_template_asks_for_retries_bisection_and_a_dead_letter_queue():
-    assert 0 < RETRIES and BATCH > 2 and EVENT["BisectBatchOnFunctionError"] is True
+    assert RETRIES > 0 and BATCH > 2 and EVENT["BisectBatchOnFunctionError"] is True
     assert (
         "ReportBatchItemFailures" in EVENT["FunctionResponseTypes"]
         and EVENT["DestinationConfig"]["OnFailure"]

@@ -171,7 +171,7 @@ def test_indexes_cost_nothing_on_a_transition():
 def test_every_setting_reaches_the_functions():
     env = T["Globals"]["Function"]["Environment"]["Variables"]
     # The hash key arrives as its secret's ARN; runtime.settings() reads the value (never in the configuration).
-    assert {name.upper() for name in Settings.model_fields} - {"HASH_KEY"} <= set(env)
+    assert {name.upper() for name in Settings.names()} - {"HASH_KEY"} <= set(env)
     assert env[HASH_KEY_SECRET] == "HashKey" and "HASH_KEY" not in env
 
 
@@ -199,7 +199,7 @@ def test_every_parameter_that_configures_the_app_is_exactly_one_setting_and_back
     assert sorted(PARAMETERS.values()) == sorted(set(PARAMETERS.values())), "one field per parameter"
     for parameter, field in PARAMETERS.items():
         assert references(env[env_var(field)], parameters) - FALLBACKS == {parameter}, field
-    for field in Settings.model_fields:
+    for field in Settings.names():
         if parameter_of(field) is None:  # the stack's own resource, or (the hash key) its secret's ARN
             variable = HASH_KEY_SECRET if field == "hash_key" else env_var(field)
             assert references(env[variable], set(RESOURCES)) and not references(env[variable], parameters)
@@ -212,10 +212,8 @@ def test_the_domains_timings_and_limits_are_set_from_the_settings_alone():
     assert sorted(TIMINGS.values()) == sorted({f.name for f in fields(Timings)} - constants)
     assert sorted(LIMITS.values()) == sorted(f.name for f in fields(Limits))
     assert set(TIMINGS) | set(LIMITS) <= set(PARAMETERS.values())
-    changed = {field: Settings.model_fields[field].default + 1 for field in TIMINGS}
-    changed |= {
-        field: Settings.model_fields[field].default + 1 for field in LIMITS if field.startswith("limit")
-    }
+    changed = {field: Settings.default(field) + 1 for field in TIMINGS}
+    changed |= {field: Settings.default(field) + 1 for field in LIMITS if field.startswith("limit")}
     settings = Settings.from_env(
         {"TABLE_NAME": "t", "SENDER": "s@example.org", "HASH_KEY": "k" * 16}
         | {env_var(f): str(v) for f, v in changed.items()}
@@ -242,7 +240,7 @@ def test_http_functions_never_name_the_api_in_their_environment():
 
 
 def test_snapstart_is_a_switch_on_the_public_http_functions_only():
-    assert PUBLIC_FUNCTIONS == {"IntakeFunction", "LinksFunction", "HomeFunction"}
+    assert {"IntakeFunction", "LinksFunction", "HomeFunction"} == PUBLIC_FUNCTIONS
     for name, function in FUNCTIONS.items():
         props = function["Properties"]
         if name in PUBLIC_FUNCTIONS:

@@ -29,6 +29,7 @@ OTHER_STRINGS = {
     "AllowedDomains": "example.org",
     "AlarmEmail": "ops@example.org",
     "DotlessDomains": "example.ac.uk",
+    "TopicKeyArn": f"arn:aws:kms:eu-west-2:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 }
 
 # What the template's Rules demand alongside a parameter.
@@ -201,17 +202,46 @@ def as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def resolved(t: dict, node, parameters: dict):
+    """`node` with Ref to parameters and Fn::If on the template's conditions decided for these parameters
+    (what CloudFormation does at deploy); Ref AWS::NoValue becomes None."""
+
+    def value(n):
+        if isinstance(n, list):
+            return [value(x) for x in n]
+        if not isinstance(n, dict) or len(n) != 1:
+            return n
+        ((op, arg),) = n.items()
+        if op == "Ref" and arg == "AWS::NoValue":
+            return None
+        if op == "Ref" and arg in t["Parameters"]:
+            return parameters.get(arg, t["Parameters"][arg].get("Default"))
+        if op == "Fn::Equals":
+            return str(value(arg[0])) == str(value(arg[1]))
+        if op == "Fn::Not":
+            return not value(arg[0])
+        if op == "Fn::If":
+            return value(arg[1] if value(t["Conditions"][arg[0]]) else arg[2])
+        return n
+
+    return value(node)
+
+
+def created(t: dict, name: str, parameters: dict) -> bool:
+    condition = t["Resources"][name].get("Condition")
+    return condition is None or resolved(t, t["Conditions"][condition], parameters)
+
+
 def test_no_topic_an_aws_service_publishes_to_uses_a_key_that_service_cannot_use(variants):
     t = variants["default"]
     found = publishers(t)
     assert set(found) == {"AlarmTopic", "FeedbackTopic"}
     for topic, services in found.items():
-        key = t["Resources"][topic]["Properties"].get("KmsMasterKeyId")
-        if key is None:
-            continue
+        key = resolved(t, t["Resources"][topic]["Properties"].get("KmsMasterKeyId"), {})
         assert isinstance(key, dict), (
             f"{topic} is encrypted with {key}, an AWS-managed key no service may use"
         )
+        assert created(t, key["Ref"], {})
         policy = t["Resources"][key["Ref"]]["Properties"]["KeyPolicy"]
         for service in services:
             allowed = {
@@ -221,6 +251,38 @@ def test_no_topic_an_aws_service_publishes_to_uses_a_key_that_service_cannot_use
                 for a in as_list(s["Action"])
             }
             assert {"kms:GenerateDataKey*", "kms:Decrypt"} <= allowed, (topic, service)
+
+
+@pytest.fixture(scope="module")
+def topic_key_cases(variants) -> dict[str, dict]:
+    """TopicKeyArn's three kinds of value -> the template CloudFormation deploys."""
+    (unencrypted,) = transform(Case(parameters={"TopicKeyArn": "none"}))
+    return {
+        "": variants["default"],
+        OTHER_STRINGS["TopicKeyArn"]: variants["TopicKeyArn"],
+        "none": unencrypted,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "key_created", "topic_key"),
+    [
+        ("", True, {"Ref": "TopicKey"}),
+        (OTHER_STRINGS["TopicKeyArn"], False, OTHER_STRINGS["TopicKeyArn"]),
+        ("none", False, None),
+    ],
+)
+def test_the_topics_use_their_own_key_a_shared_one_or_none_as_topic_key_arn_says(
+    topic_key_cases, value, key_created, topic_key
+):
+    """A shared key saves the $1 a month of a key per stack; no key at all is a choice made explicitly."""
+    parameters = {"TopicKeyArn": value}
+    t = topic_key_cases[value]
+    assert PARAMETERS["TopicKeyArn"]["Default"] == ""
+    assert created(t, "TopicKey", parameters) is key_created
+    for topic in ("AlarmTopic", "FeedbackTopic"):
+        assert resolved(t, t["Resources"][topic]["Properties"].get("KmsMasterKeyId"), parameters) == topic_key
+    assert re.fullmatch(PARAMETERS["TopicKeyArn"]["AllowedPattern"], value)
 
 
 def test_one_customer_managed_key_serves_both_topics_and_the_account_administers_it(variants):

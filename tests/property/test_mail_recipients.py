@@ -49,9 +49,8 @@ TO = {
     Kind.TARGET_FOLLOWUP: [Role.TARGET],
 }
 CC = {Kind.INTRODUCTION: [Role.CONNECTOR]}
+# Never the requester on what the connector is asked: a "no" typed as a reply must not reach them.
 REPLY_TO = {
-    Kind.CONNECTOR_ASK: [Role.REQUESTER],
-    Kind.CONNECTOR_REMINDER: [Role.REQUESTER],
     Kind.TARGET_ASK: [Role.CONNECTOR],
     Kind.TARGET_REMINDER: [Role.CONNECTOR],
     Kind.SECOND_ASK: [Role.CONNECTOR],
@@ -132,7 +131,7 @@ hostile_names = st.one_of(
         alphabet=st.sampled_from(SPECIALS + HOMOGLYPHS + BIDI + "Ada Lovelace evil.example"), max_size=60
     ),
     st.lists(
-        st.sampled_from(PAYLOADS + ["Ada", "Lovelace", "=?", "?=", "Zoë", "李", "\u200d", "👩‍💻"]), max_size=8
+        st.sampled_from([*PAYLOADS, "Ada", "Lovelace", "=?", "?=", "Zoë", "李", "\u200d", "👩‍💻"]), max_size=8
     ).map(" ".join),
     st.text(max_size=40),
     st.text(alphabet='Ada\u0301 ,"<>', min_size=200, max_size=1200),  # very long
@@ -179,6 +178,11 @@ def assert_only_intended(kind: Kind, raw: bytes, destination: dict, leave_out=fr
         # (an unbalanced bracket), but must never find an address that is not one of ours.
         careless = {a for _, a in getaddresses([decoded(h) for h in compat.get_all(header, [])])}
         assert careless - {""} <= set(want), header
+    # From is always the organisation's verified sender alone, whatever the connector's name in it.
+    assert [a.addr_spec for a in modern["From"].addresses] == [SETTINGS.sender]
+    assert [a for _, a in getaddresses(compat.get_all("From", []))] == [SETTINGS.sender]
+    careless = {a for _, a in getaddresses([decoded(h) for h in compat.get_all("From", [])])}
+    assert careless - {""} <= {SETTINGS.sender}
     for header in ("Bcc", "Resent-To", "Resent-Cc", "Sender"):
         assert modern[header] is None and compat[header] is None, header
     assert destination == {

@@ -20,8 +20,6 @@ from warm_intro.domain.validation import check_email
 from warm_intro.views.emails import UNPROVEN, compose
 
 REPLY_TO = {
-    Kind.CONNECTOR_ASK: ["ada@example.org"],
-    Kind.CONNECTOR_REMINDER: ["ada@example.org"],
     Kind.TARGET_ASK: ["grace@example.org"],
     Kind.TARGET_REMINDER: ["grace@example.org"],
     Kind.SECOND_ASK: ["grace@example.org"],
@@ -64,7 +62,11 @@ def test_each_message_has_both_parts_and_our_headers(kind):
     assert msg.get_content_type() == "multipart/alternative"
     assert text.strip() and "<" not in text.split("\n", 1)[0]
     assert html.lstrip().startswith("<!doctype html>")
-    assert msg["From"].addresses[0].display_name == "Bletchley Circle introductions"
+    assert msg["From"].addresses[0].display_name == (
+        "Grace Hopper via Bletchley Circle"
+        if kind in (Kind.TARGET_ASK, Kind.TARGET_REMINDER, Kind.SECOND_ASK, Kind.SECOND_REMINDER)
+        else "Bletchley Circle introductions"
+    )
     assert msg["From"].addresses[0].addr_spec == "intros@example.org"
     assert msg["Message-ID"].endswith("@example.org>")
     assert "\n" not in msg["Subject"] and msg["Subject"].strip() == msg["Subject"]
@@ -104,7 +106,7 @@ def test_every_message_has_the_one_click_opt_out(kind):
 def test_target_ask_is_the_forwardable_request():
     msg = parsed(Kind.TARGET_ASK)
     text, html = parts(msg)
-    assert msg["Subject"] == "Introduction? Ada Lovelace / Alan Turing"
+    assert msg["Subject"] == "Grace Hopper asks: would you like to meet Ada Lovelace?"
     assert INTRO.blurb in text and INTRO.note in text
     assert 'name="viewport" content="width=device-width' in html
     assert "ada@example.org" not in text + html  # the requester's address waits for a yes
@@ -140,7 +142,11 @@ def test_user_text_is_escaped_in_html_and_makes_no_links(kind):
     page = Page(html)
     assert "script" not in page.tags and "b" not in page.tags
     assert f"{BASE}/link/forged" not in page.hrefs
-    assert set(page.hrefs) <= set(sample_links().values()) | {f"{BASE}/", f"{BASE}/introduce"}
+    choices = {
+        f"{url}?choice={c}" for url in sample_links().values() for c in ("accept", "approve", "decline")
+    }
+    ours = {f"{BASE}/", f"{BASE}/introduce", f"{BASE}/about"}
+    assert set(page.hrefs) <= set(sample_links().values()) | choices | ours
     if kind in UNPROVEN:  # to an unproven address: none of a stranger's text at all
         assert "Lovelace" not in text + html and "script" not in text + html
     else:

@@ -52,9 +52,10 @@ def test_a_sent_message_returns_ses_id_and_names_the_recipients_to_ses():
 @pytest.mark.parametrize("code", ["ThrottlingException", "MessageRejected", "InternalFailure"])
 def test_an_answer_from_ses_refusing_the_message_is_a_refusal_naming_its_code(code):
     client = ses()
-    with Stubber(client) as stub, pytest.raises(MailRefused) as refused:
+    with Stubber(client) as stub:
         stub.add_client_error("send_email", code, "no", 400)
-        Mailer(client).send(message(), ["ada@example.org"])
+        with pytest.raises(MailRefused) as refused:
+            Mailer(client).send(message(), ["ada@example.org"])
     assert refused.value.reason == code
 
 

@@ -6,13 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.test_schedule import GRANTS, TIMINGS, T, delivered, requested, step
+from warm_intro.domain.actors import can_act, connector_gone
 from warm_intro.domain.disclosure import visible_at
 from warm_intro.domain.lifecycle import Admission, decide
-from warm_intro.domain.membership import connector_gone, vouching, without_connector, without_requester
+from warm_intro.domain.membership import vouching, without_connector, without_requester
 from warm_intro.domain.model import Decision, Delivery, Grant, Kind, Purpose, Role, State
 from warm_intro.domain.rules import DAY, HOUR
 from warm_intro.domain.schedule import due_at, tick
-from warm_intro.views.link_pages import can_act, outcome, status
+from warm_intro.views.link_pages import outcome, status
 
 REVIEW, CONSENT = GRANTS[Decision.APPROVE], GRANTS[Decision.ACCEPT]
 OPTOUT = Grant(Role.TARGET, Purpose.OPTOUT, T + 99 * DAY)

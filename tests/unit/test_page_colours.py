@@ -17,7 +17,7 @@ def colours(accent: str) -> dict[str, str]:
 
 
 def test_the_default_accent_reads_well_with_white_labels():
-    found = colours(Settings.model_fields["accent_color"].default)
+    found = colours(Settings.default("accent_color"))
     assert found["on-accent"] == "#ffffff"
     assert contrast(found["accent"], "#ffffff") >= 4.5
 

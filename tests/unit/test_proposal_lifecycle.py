@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.test_schedule import TIMINGS, T, delivered
+from warm_intro.domain.actors import waiting_on
 from warm_intro.domain.disclosure import Seen, seen_by_requester, visible_at, window
 from warm_intro.domain.errors import AlreadyDecided, NotAllowed
 from warm_intro.domain.lifecycle import GO, Admission, decide, new_proposal
@@ -25,7 +26,7 @@ from warm_intro.domain.model import (
     State,
     Target,
 )
-from warm_intro.domain.proposal import FIRST, SECOND, waiting_on
+from warm_intro.domain.proposal import FIRST, SECOND
 from warm_intro.domain.rules import DAY
 from warm_intro.domain.schedule import due_at, tick
 

@@ -56,6 +56,7 @@ def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
     optional = {
         "note": intro.note,
         "private_note": intro.private_note,
+        "acquaintance": intro.acquaintance,
         "followup": intro.followup,
         "decided_at": intro.decided_at,
         "asked_at": intro.asked_at,
@@ -82,6 +83,7 @@ def from_item(item: dict[str, Any]) -> Intro:
         blurb=item.get("blurb", ""),
         note=item.get("note"),
         private_note=item.get("private_note"),
+        acquaintance=item.get("acquaintance"),
         tokens={
             h: Grant(role=Role(g["r"]), purpose=Purpose(g["p"]), expires_at=int(g["x"]))
             for h, g in item.get("tokens", {}).items()

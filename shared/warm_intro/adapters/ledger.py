@@ -107,10 +107,12 @@ class Ledgers:
         }
         while True:
             page = self.client.scan(**kwargs)
-            for item in map(load, page["Items"]):
-                for role in (Role.REQUESTER, Role.CONNECTOR, Role.TARGET):
-                    if email := item.get(role.value, {}).get("email"):
-                        found.append((item["pk"].removeprefix("INTRO#"), role, email))
+            found.extend(
+                (item["pk"].removeprefix("INTRO#"), role, email)
+                for item in map(load, page["Items"])
+                for role in (Role.REQUESTER, Role.CONNECTOR, Role.TARGET)
+                if (email := item.get(role.value, {}).get("email"))
+            )
             if "LastEvaluatedKey" not in page:
                 return found
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .actors import addresses
 from .lifecycle import close, record
 from .messages import SPECS
 from .model import SENDABLE, Delivery, Intro, Kind, Message, Person, Role, State, Target
@@ -15,14 +16,19 @@ from .proposal import kind_for, proposer
 
 ERASED_NAME = "(erased)"
 ERASED_EMAIL = "erased@erased.invalid"  # .invalid can never be delivered (RFC 2606)
-FREE_TEXT = ("blurb", "note", "private_note")
+FREE_TEXT = ("blurb", "note", "private_note", "acquaintance")
 IN_FLIGHT = frozenset({Delivery.PENDING, Delivery.RETRY, Delivery.SENDING, Delivery.HELD})
 EVERYONE = frozenset({Role.REQUESTER, Role.CONNECTOR, Role.TARGET})
 
 
 def has_content(intro: Intro) -> bool:
     return bool(
-        intro.blurb or intro.note or intro.private_note or intro.target.about or intro.requester.about
+        intro.blurb
+        or intro.note
+        or intro.private_note
+        or intro.acquaintance
+        or intro.target.about
+        or intro.requester.about
     )
 
 
@@ -36,6 +42,7 @@ def forget_content(intro: Intro, now: int) -> Intro:
         blurb="",
         note=None,
         private_note=None,
+        acquaintance=None,
         target=target,
         requester=replace(intro.requester, about=None),
         outbox=_cancelled(intro, IN_FLIGHT, now),
@@ -63,12 +70,7 @@ def anonymise(intro: Intro, now: int) -> Intro:
 
 def roles_of(intro: Intro, matches) -> set[Role]:
     """The roles whose address `matches` (a predicate on an address) in this introduction."""
-    people = {
-        Role.REQUESTER: intro.requester.email,
-        Role.CONNECTOR: intro.connector.email,
-        Role.TARGET: intro.target.email,
-    }
-    return {role for role, email in people.items() if email and matches(email)}
+    return {role for role, email in addresses(intro).items() if matches(email)}
 
 
 def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> Intro:
@@ -102,6 +104,7 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
         blurb="",
         note=None,
         private_note=None,
+        acquaintance=None,
         outbox=outbox,
         version=intro.version + 1,
         updated_at=now,

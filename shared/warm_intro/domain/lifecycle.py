@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from . import actors
 from .disclosure import neutral_close_pending
-from .errors import AlreadyDecided, NotAllowed
 from .messages import SPECS
 from .model import (
-    DECISIONS_BY_PURPOSE,
     SENDABLE,
     Decision,
     Delivery,
@@ -28,16 +27,7 @@ from .model import (
     State,
     Target,
 )
-from .proposal import (
-    FOLLOWUPS,
-    NEUTRAL_CLOSES,
-    WAITING_ON,
-    followed_up,
-    is_proposal,
-    kind_for,
-    proposer,
-    waiting_on,
-)
+from .proposal import FOLLOWUPS, NEUTRAL_CLOSES, is_proposal, kind_for, proposer
 from .validation import check_email, check_text, normalise_email
 
 
@@ -63,8 +53,10 @@ def new_request(
     now: int,
     via: str,
     held: bool = False,
+    acquaintance: str | None = None,
 ) -> Intro:
-    """`held`: the confirmation waits for an earlier one to the same address (see domain.confirmations)."""
+    """`held`: the confirmation waits for an earlier one to the same address (see domain.confirmations).
+    `acquaintance`: how the requester knows the connector, in their words."""
     intro = Intro(
         id=intro_id,
         state=State.UNCONFIRMED,
@@ -74,6 +66,7 @@ def new_request(
         connector=Person(name="", email=connector_email),
         target=target,
         blurb=blurb,
+        acquaintance=acquaintance,
         asked_at=now,
     )
     return _record(_send(intro, now, Kind.CONFIRM_REQUEST, held=held), now, Role.REQUESTER, "request", via)
@@ -127,18 +120,15 @@ def decide(
     note: str | None = None,
     admission: Admission = GO,
 ) -> Intro:
-    """Apply one person's decision made through a link. Raises if the link cannot make it now."""
-    if decision not in DECISIONS_BY_PURPOSE[grant.purpose]:
-        raise NotAllowed("This link cannot make that choice.")
+    """Apply one person's decision made through a link. Raises if the link cannot make it now: who may
+    act, on what, in which state, is domain.actors' to say."""
+    actors.check(intro, grant, decision)
     if decision is Decision.OPT_OUT:
         return _opt_out(intro, grant.role, now, via)
     if decision is Decision.WITHDRAW:
         return _withdraw(intro, now, via, grant.role)
     if decision in (Decision.YES, Decision.NOT_YET, Decision.NO):
         return _follow_up(intro, grant.role, decision, now, via)
-    # Each person decides only while the introduction waits on them (domain.proposal.WAITING_ON).
-    if WAITING_ON[intro.flow].get(intro.state) is not grant.role:
-        raise AlreadyDecided(intro)
     match decision:
         case Decision.CONFIRM if is_proposal(intro):
             intro = _confirm_proposal(intro, now, admission)
@@ -226,14 +216,12 @@ def _withdraw(intro: Intro, now: int, via: str, role: Role) -> Intro:
         close_ = replace(intro.outbox[close_kind], status=Delivery.CANCELLED, at=now)
         intro = _bump(intro.evolve(outbox={**intro.outbox, close_kind: close_}), now)
         return _record(intro, now, role, "withdraw", via)
-    if not intro.is_open:
-        raise AlreadyDecided(intro)
     return _record(_close(intro, State.WITHDRAWN, now, None), now, role, "withdraw", via)
 
 
 def _opt_out(intro: Intro, role: Role, now: int, via: str) -> Intro:
     """Never ask me again. While this person is the one being asked, it is also a quiet 'no'."""
-    if intro.state is not State.UNCONFIRMED and waiting_on(intro) is role:
+    if actors.asked(intro) is role:
         intro = _close(intro, State.DECLINED, now, kind_for(intro, Kind.CLOSED))
     elif role is Role.SYSTEM:  # a click on a message to several people: see domain.messages
         intro = _quiet(intro, now)
@@ -258,8 +246,6 @@ def _quiet(intro: Intro, now: int) -> Intro:
 
 def _follow_up(intro: Intro, role: Role, decision: Decision, now: int, via: str) -> Intro:
     """Each person asked "did you connect?" answers once; the first yes thanks the connector."""
-    if intro.state is not State.INTRODUCED or followed_up(intro, role):
-        raise AlreadyDecided(intro)
     if intro.followup is None or decision is Decision.YES:
         intro = intro.evolve(followup=decision.value)
     intro = _send(intro, now, Kind.THANKS) if decision is Decision.YES else _bump(intro, now)

@@ -14,20 +14,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .actors import CONNECTOR_REMOVED, connector_gone
 from .lifecycle import close, record
 from .model import SENDABLE, Delivery, Flow, Intro, Kind, Role, State
 
-CONNECTOR_REMOVED, REQUESTER_REMOVED = "connector_removed", "requester_removed"
+REQUESTER_REMOVED = "requester_removed"
 ASKED = frozenset({State.AWAITING_CONNECTOR, State.AWAITING_TARGET})
 # A proposal's connector must be a member when it first asks someone; its people need never be.
 PROPOSAL_VOUCHING = {State.AWAITING_TARGET: (Role.CONNECTOR,)}
-
-
-def connector_gone(intro: Intro) -> bool:
-    """The connector was removed while the ask waited for them: their link no longer decides."""
-    return intro.state is State.AWAITING_CONNECTOR and any(
-        e.actor is Role.SYSTEM and e.action == CONNECTOR_REMOVED for e in intro.history
-    )
 
 
 def without_connector(intro: Intro, now: int) -> Intro:

@@ -11,9 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Kind, Purpose, Role, State
+from .model import Decision, Kind, Purpose, Role, State
 
 OPTOUT = Purpose.OPTOUT
+# The answers an ask offers as links of their own, each opening its page with that answer ready (the
+# person still presses it there: a GET never decides). "Never ask me again" stays on its own link.
+ANSWER_LINKS: dict[Purpose, tuple[Decision, ...]] = {
+    Purpose.REVIEW: (Decision.APPROVE, Decision.DECLINE),
+    Purpose.CONSENT: (Decision.ACCEPT, Decision.DECLINE),
+}
 
 
 @dataclass(frozen=True)

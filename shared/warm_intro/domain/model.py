@@ -166,6 +166,7 @@ class Intro:
     version: int = 0
     updated_at: int = 0
     note: str | None = None  # the connector's note to the target
+    acquaintance: str | None = None  # how the requester knows the connector: shown to the connector only
     private_note: str | None = None  # the connector's reason for declining, seen by nobody else
     tokens: dict[str, Grant] = field(default_factory=dict)
     outbox: dict[Kind, Message] = field(default_factory=dict)

@@ -5,27 +5,14 @@ A proposal runs on the same states and rules as a request. The connector confirm
 (the requester's first step), the person asked first answers where a target does, and only after
 their yes is the person asked second (held in the requester's place) asked too. A "no" from the first
 means the second is never contacted. Whatever ends it without both yeses reaches the connector as the
-same neutral close, at the same moment, so nobody learns who said no."""
+same neutral close, at the same moment, so nobody learns who said no. Whose turn each state is, for
+either kind, is domain.actors'."""
 
 from __future__ import annotations
 
-from .model import Flow, Intro, Kind, Role, State
+from .model import Flow, Intro, Kind, Role
 
 FIRST, SECOND = Role.TARGET, Role.REQUESTER  # the places a proposal's two people are held in
-
-# Who the open introduction is waiting on, for each kind.
-WAITING_ON: dict[Flow, dict[State, Role]] = {
-    Flow.REQUEST: {
-        State.UNCONFIRMED: Role.REQUESTER,
-        State.AWAITING_CONNECTOR: Role.CONNECTOR,
-        State.AWAITING_TARGET: Role.TARGET,
-    },
-    Flow.PROPOSAL: {
-        State.UNCONFIRMED: Role.CONNECTOR,
-        State.AWAITING_TARGET: FIRST,
-        State.AWAITING_SECOND: SECOND,
-    },
-}
 
 # The messages whose recipients differ in a proposal; every other kind is the request's own.
 KINDS: dict[Kind, Kind] = {
@@ -53,10 +40,6 @@ def proposer(intro: Intro) -> Role:
     """Who started it: the one who confirms, may withdraw, and hears of any close without an
     introduction only as the neutral close (domain.disclosure)."""
     return Role.CONNECTOR if is_proposal(intro) else Role.REQUESTER
-
-
-def waiting_on(intro: Intro) -> Role | None:
-    return WAITING_ON[intro.flow].get(intro.state)
 
 
 def proposer_email(intro: Intro) -> str:

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import delivery
+from . import actors, delivery
 from .disclosure import neutral_close_pending, settled_at, visible_at
 from .erasure import IN_FLIGHT, anonymise, forget_content, has_content, is_anonymous
 from .lifecycle import close, record, send
-from .membership import connector_gone
 from .model import Delivery, Intro, Kind, Message, Role, State
-from .proposal import FOLLOWUPS, SECOND, kind_for
+from .proposal import FOLLOWUPS, kind_for
 from .rules import Timings
 
-REMINDERS = {
-    State.AWAITING_CONNECTOR: (Role.CONNECTOR, Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER),
-    State.AWAITING_TARGET: (Role.TARGET, Kind.TARGET_ASK, Kind.TARGET_REMINDER),
-    State.AWAITING_SECOND: (SECOND, Kind.SECOND_ASK, Kind.SECOND_REMINDER),
-}
 QUIET_EXPIRY, EXPIRY, REMINDER, FOLLOWUP = "quiet_expiry", "expiry", "reminder", "followup"
 TELL = "tell"  # the held neutral close goes to the requester (domain.disclosure.visible_at)
 FORGET = "forget"  # data minimisation: the blurb and notes go a while after the introduction closed
@@ -40,9 +34,8 @@ def tick(intro: Intro, now: int, t: Timings) -> Intro:
         intro = record(
             close(intro, State.EXPIRED, now, kind_for(intro, Kind.CLOSED)), now, Role.SYSTEM, "expire"
         )
-    elif REMINDER in moments:
-        role, _, reminder = REMINDERS[intro.state]
-        intro = send(intro, now, reminder).evolve(reminded=intro.reminded | {role})
+    elif REMINDER in moments and (turn := actors.turn(intro)) and turn.reminder:
+        intro = send(intro, now, turn.reminder).evolve(reminded=intro.reminded | {turn.role})
     elif FOLLOWUP in moments:
         for kind in FOLLOWUPS[intro.flow]:
             intro = send(intro, now, kind)
@@ -62,21 +55,26 @@ def due_at(intro: Intro, t: Timings) -> int | None:
     return min(times) if times else None
 
 
+def closes_at(intro: Intro, t: Timings) -> int | None:
+    """When an open ask closes by itself if nobody answers (what its emails promise); None otherwise."""
+    return _moments(intro, t).get(EXPIRY)
+
+
 def _moments(intro: Intro, t: Timings) -> dict[str, int]:
     """When each thing the lifecycle waits for falls due, for the introduction as it stands."""
     if intro.state is State.UNCONFIRMED:
         return {QUIET_EXPIRY: intro.created_at + t.unconfirmed}
-    if intro.state in REMINDERS:
-        role, ask, _ = REMINDERS[intro.state]
+    if (turn := actors.turn(intro)) is not None:
         expiry = (intro.asked_at or intro.created_at) + t.expiry
         # Never past the moment the requester is told: an ask that waited for room gets less time.
         moments = {EXPIRY: min(expiry, visible_at(intro, t) or expiry)}
         # Counted from when the ask actually went out: an ask that waited is not chased at once.
-        # Nobody is reminded on behalf of a connector who is no longer a member.
+        # Only whoever the introduction waits on (domain.actors): not a connector no longer a member.
         if (
-            role not in intro.reminded
-            and not connector_gone(intro)
-            and (sent := _sent_at(intro, ask)) is not None
+            turn.reminder is not None
+            and turn.role not in intro.reminded
+            and actors.waiting_on(intro) is turn.role
+            and (sent := _sent_at(intro, turn.ask)) is not None
         ):
             moments[REMINDER] = sent + t.reminder
         return moments

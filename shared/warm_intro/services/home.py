@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
-from ..domain import tokens
+from ..domain import actors, tokens
 from ..domain.errors import Conflict, InvalidLink
 from ..domain.hashing import hashes, same_mailbox
 from ..domain.model import Delivery, Flow, Grant, Intro, Kind, Purpose, Role
@@ -117,9 +117,5 @@ def asked(intro: Intro, role: Role, *, delivered: bool = False) -> bool:
 
 
 def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
-    email = {
-        Role.REQUESTER: intro.requester.email,
-        Role.CONNECTOR: intro.connector.email,
-        Role.TARGET: intro.target.email,
-    }.get(role)
+    email = actors.email_of(intro, role)
     return bool(email) and same_mailbox(email, session.email, hash_key) and asked(intro, role)

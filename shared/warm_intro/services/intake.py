@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..adapters import confirmation_ledger
 from ..adapters.dynamodb import Repository
-from ..api import IntroRequest
 from ..domain import confirmations
 from ..domain.errors import Conflict, RateLimited
 from ..domain.hashing import address_hash
@@ -23,6 +23,9 @@ from . import admission, personal_data
 from .membership import members_vouching
 
 SIGNED_IN = "signed-in:v1"  # the consent record's `via` for a confirm the session proved
+
+if TYPE_CHECKING:  # the request models (pydantic) load with the intake's handler, not the links pages'
+    from ..api import IntroRequest
 
 
 def submit(
@@ -75,6 +78,7 @@ def _new(request: IntroRequest, intro_id: str, now: int, via: str, held: bool = 
         now,
         via,
         held=held,
+        acquaintance=request.acquaintance,
     )
 
 

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
-from ..domain import tokens
-from ..domain.errors import AlreadyDecided, Conflict, InvalidLink, LimitReached, NotAllowed
+from ..domain import actors, tokens
+from ..domain.errors import Conflict, InvalidLink, LimitReached, NotAllowed
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
-from ..domain.membership import connector_gone
-from ..domain.model import Decision, Grant, Intro, Purpose, Role, State
+from ..domain.model import Decision, Grant, Intro, Role
 from ..domain.proposal import is_proposal
 from ..domain.schedule import tick
 from ..settings import Settings
@@ -61,16 +60,16 @@ def answer(
     for attempt in (1, 2):
         stored, grant = _read(repo, token, now)
         intro = tick(stored, now, repo.timings)  # a late "yes" finds the request as the clock left it
-        if grant.purpose is Purpose.REVIEW and connector_gone(intro):
-            raise AlreadyDecided(intro)
+        actors.check(intro, grant, choice)  # before the gate looks anything up
         gate, also = _gate(settings, repo, intro, choice, target_email, now)
-        # e.g. consent-page:v1, proposal-consent-page:v1: the page and wording they answered on
+        # e.g. consent-page:v2, proposal-consent-page:v2: the page and wording they answered on
         where = f"{'proposal-' if is_proposal(intro) else ''}{grant.purpose.value}-{via}"
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
-        if choice is Decision.OPT_OUT and grant.role is not Role.SYSTEM:  # SYSTEM: nobody's in particular
-            repo.suppress(address_hash(_address_of(intro, grant.role), settings.hash_key), "opted_out", now)
+        # A click on a message to several people (Role.SYSTEM) is nobody's in particular: no address.
+        if choice is Decision.OPT_OUT and (email := actors.email_of(intro, grant.role)):
+            repo.suppress(address_hash(email, settings.hash_key), "opted_out", now)
         try:
             repo.save(
                 updated,
@@ -90,9 +89,10 @@ def answer(
 def _gate(
     settings: Settings, repo: Repository, intro: Intro, choice: Decision, target_email: str | None, now: int
 ) -> tuple[Admission, list[dict]]:
+    """What the organisation's policy and limits say, for a decision actors.check has let through."""
     if is_proposal(intro):
         return proposals.gate(settings, repo, intro, choice, now)
-    if choice in (Decision.CONFIRM, Decision.WITHDRAW) and intro.state is State.UNCONFIRMED:
+    if choice in (Decision.CONFIRM, Decision.WITHDRAW) and actors.waiting_on(intro) is Role.REQUESTER:
         released = intake.confirmation_answered(settings, repo, intro, choice is Decision.CONFIRM, now)
         if choice is Decision.WITHDRAW:
             return GO, released
@@ -104,14 +104,8 @@ def _gate(
             Ledgers(repo).write(*released)
             raise
         return gate, [*also, *released]
-    if choice is Decision.APPROVE and intro.state is State.AWAITING_CONNECTOR:
+    if choice is Decision.APPROVE:
         email = approved_address(intro, target_email)
         # The person index learns a corrected address in the same write (personal_data.with_index).
         return admission.on_approve(settings, repo, intro, email, now)
     return GO, []
-
-
-def _address_of(intro: Intro, role: Role) -> str:
-    return {Role.REQUESTER: intro.requester.email, Role.CONNECTOR: intro.connector.email}.get(
-        role, intro.target.email or ""
-    )

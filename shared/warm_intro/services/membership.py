@@ -15,7 +15,7 @@ from ..adapters.directory import Directory
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
 from ..adapters.sessions import Sessions
-from ..domain import directory
+from ..domain import actors, directory
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes
 from ..domain.membership import vouching, without_connector, without_requester
@@ -59,7 +59,7 @@ def requester_needs_membership(policy: str, allowed_domains: tuple[str, ...], em
 
 def members_vouching(settings: Settings, before: Intro, after: Intro) -> list[str]:
     """The addresses whose member item must still exist when `after` is written over `before`."""
-    emails = {Role.REQUESTER: before.requester.email, Role.CONNECTOR: before.connector.email}
+    emails = actors.addresses(before)
     return [
         emails[role]
         for role in vouching(before, after)

@@ -18,7 +18,7 @@ from ..adapters.directory import Directory
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, person_deletes, person_items
 from ..adapters.sessions import Sessions
-from ..domain import directory, erasure
+from ..domain import actors, directory, erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes, same_mailbox
@@ -113,12 +113,8 @@ def _intros(repo: Repository, entries: list[dict]) -> list[Intro]:
 
 
 def _addresses(intro: Intro) -> dict[Role, str]:
-    people = {
-        Role.REQUESTER: intro.requester.email,
-        Role.CONNECTOR: intro.connector.email,
-        Role.TARGET: intro.target.email,
-    }
-    return {r: e for r, e in people.items() if e and e != erasure.ERASED_EMAIL}
+    """A person's addresses, not the placeholder erasure leaves."""
+    return {r: e for r, e in actors.addresses(intro).items() if e != erasure.ERASED_EMAIL}
 
 
 def _key_of(write: dict) -> tuple:
@@ -160,6 +156,8 @@ def _view(intro: Intro, roles: set[Role]) -> dict:
         view["blurb"] = intro.blurb
     if shown & {Role.CONNECTOR, Role.TARGET} and intro.note:
         view["note_to_target"] = intro.note
+    if intro.acquaintance and (Role.REQUESTER in roles or Role.CONNECTOR in shown):
+        view["acquaintance"] = intro.acquaintance
     if Role.CONNECTOR in roles and intro.private_note:
         view["private_note"] = intro.private_note
     return view
@@ -218,10 +216,8 @@ def _seen_state(intro: Intro, roles: set[Role], shown: set[Role]) -> str:
     if intro.state is State.INTRODUCED:
         return intro.state.value
     if intro.is_open:
-        if (
-            shown & {Role.CONNECTOR, Role.TARGET}
-            or intro.state is State.UNCONFIRMED
-            and Role.REQUESTER in roles
+        if shown & {Role.CONNECTOR, Role.TARGET} or (
+            intro.state is State.UNCONFIRMED and Role.REQUESTER in roles
         ):
             return intro.state.value
         return "open"

@@ -9,10 +9,11 @@ asked (opted out, bounced, asked too often) ends it with the same neutral close 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..adapters import confirmation_ledger
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, connector_key, target_key
-from ..api import ProposalRequest
 from ..domain import confirmations, limits
 from ..domain.errors import Conflict, LimitReached, RateLimited
 from ..domain.hashing import address_hash
@@ -24,6 +25,9 @@ from ..domain.tokens import new_id
 from ..settings import Settings
 from ..telemetry import count_events
 from . import intake, personal_data
+
+if TYPE_CHECKING:  # the request models (pydantic) load with the intake's handler, not the links pages'
+    from ..api import ProposalRequest
 
 
 def submit(

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 from ..adapters.dynamodb import Repository
 from ..adapters.mailer import Mailer
-from ..domain import delivery, tokens
+from ..domain import actors, delivery, tokens
 from ..domain.errors import Conflict, MailRefused
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import close, record
@@ -17,8 +17,6 @@ from ..domain.model import SENDABLE, Delivery, Grant, Intro, Kind, Purpose, Role
 from ..domain.proposal import kind_for
 from ..settings import Settings
 from ..views.emails import compose, envelope, recipients
-
-ASKED = (State.AWAITING_CONNECTOR, State.AWAITING_TARGET, State.AWAITING_SECOND)
 
 
 class SendFailed(Exception):
@@ -115,8 +113,7 @@ def _suppressed(intro: Intro, kind: Kind, now: int) -> Intro | None:
     if kind not in intro.outbox or intro.outbox[kind].status not in SENDABLE:
         return None
     intro = delivery.suppressed(intro, kind, now)
-    asking = SPECS[kind].only_while
-    if asking in ASKED and intro.state is asking:
+    if actors.asks_now(intro, kind):
         closed = kind_for(intro, Kind.CLOSED)
         intro = record(close(intro, State.REFUSED, now, closed), now, Role.SYSTEM, "undeliverable")
     return intro

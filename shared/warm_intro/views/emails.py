@@ -7,26 +7,30 @@ headers are built from it as structured `Address` values, and SES is handed the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from email import message_from_bytes, policy
 from email.errors import HeaderParseError
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, getaddresses, make_msgid
 
-from ..domain.messages import SPECS
+from ..domain.actors import person_of
+from ..domain.messages import ANSWER_LINKS, SPECS
 from ..domain.model import Flow, Intro, Kind, Person, Purpose, Role
+from ..domain.schedule import closes_at
 from ..domain.validation import plain_name
 from ..settings import Settings
 from .templating import render
+from .wording import day, span
 
-# Where a reply should reach a person. Never the requester on a target's ask: the target's address
-# stays private until they say yes.
+# Where a reply should reach a person; any other message's replies go to the organisation's REPLY_TO,
+# or nowhere but the sender. Never the requester while someone may still say no: a connector's "sorry,
+# can't" typed as a reply would tell them who said it, and the target's address stays private until
+# they say yes. The target's replies go to the connector, who asked them and already knows whom.
 REPLY_TO: dict[Kind, tuple[Role, ...]] = {
-    Kind.CONNECTOR_ASK: (Role.REQUESTER,),
-    Kind.CONNECTOR_REMINDER: (Role.REQUESTER,),
     Kind.TARGET_ASK: (Role.CONNECTOR,),
     Kind.TARGET_REMINDER: (Role.CONNECTOR,),
     Kind.SECOND_ASK: (Role.CONNECTOR,),
@@ -35,6 +39,8 @@ REPLY_TO: dict[Kind, tuple[Role, ...]] = {
     Kind.THANKS: (Role.REQUESTER,),
 }
 REMINDERS = {Kind.CONNECTOR_REMINDER, Kind.TARGET_REMINDER, Kind.SECOND_REMINDER}
+# Asks that read as the connector's own, because they are: From "<connector> via <organisation>".
+FROM_CONNECTOR = {Kind.TARGET_ASK, Kind.TARGET_REMINDER, Kind.SECOND_ASK, Kind.SECOND_REMINDER}
 # Sent to an address nobody has proven yet: the name beside it is whatever a stranger typed, so it stays out.
 UNPROVEN = {Kind.CONFIRM_REQUEST, Kind.CONFIRM_PROPOSAL}
 # A proposal's own wording for the messages it shares with a request (templates/emails/proposal/).
@@ -49,10 +55,7 @@ class Envelope:
 
 
 def recipients(intro: Intro, roles: tuple[Role, ...]) -> list[Person]:
-    people = {Role.REQUESTER: intro.requester, Role.CONNECTOR: intro.connector}
-    if intro.target.email:
-        people[Role.TARGET] = Person(intro.target.name, intro.target.email)
-    return [people[r] for r in roles if r in people]
+    return [p for role in roles if (p := person_of(intro, role)) is not None]
 
 
 def envelope(kind: Kind, intro: Intro, leave_out: frozenset[str] = frozenset()) -> Envelope:
@@ -75,9 +78,18 @@ def context(intro: Intro, links: dict[Purpose, str], settings: Settings) -> dict
         "target": intro.target,
         "blurb": intro.blurb,
         "note": intro.note,
+        "acquaintance": intro.acquaintance,
         "links": {purpose.value: url for purpose, url in links.items()},
-        "expiry": _span(settings.expiry_days, "day"),
-        "confirm_within": _span(settings.unconfirmed_hours, "hour"),
+        "choose": {
+            purpose.value: {d.value: f"{links[purpose]}?choice={d.value}" for d in decisions}
+            for purpose, decisions in ANSWER_LINKS.items()
+            if purpose in links
+        },
+        "closes_on": day(closes_at(intro, settings.timings)),
+        "about_url": f"{settings.base_url}/about",
+        "reply_to": settings.reply_to,
+        "expiry": span(settings.expiry_days, "day"),
+        "confirm_within": span(settings.unconfirmed_hours, "hour"),
         "request_url": f"{settings.base_url}/",
     }
 
@@ -106,8 +118,8 @@ def compose(
     )
     text = render(template, {**ctx, "layout": "emails/_text.jinja"}, html=False)
     msg = EmailMessage()
-    msg["Subject"] = " ".join(subject.split())
-    _set_addresses(msg, "From", (Person(f"{settings.org_name} introductions", settings.sender),))
+    _set_subject(msg, " ".join(subject.split()))
+    _set_addresses(msg, "From", (Person(_sender_name(kind, intro, settings), settings.sender),))
     _set_addresses(msg, "To", people.to)
     if people.cc:
         _set_addresses(msg, "Cc", people.cc)
@@ -145,6 +157,27 @@ def _set_addresses(msg: EmailMessage, header: str, people: tuple[Person, ...]) -
         msg[header] = [Address(addr_spec=email) for _, email in wanted]
 
 
+def _set_subject(msg: EmailMessage, subject: str) -> None:
+    """The subject, folded by the email package unless a reader would then see other words: its folder
+    can move the space before a non-ASCII name into the encoded word after a fold (RFC 2047 readers
+    then show it doubled), or start the value on a line of its own (read back with a leading space).
+    Such a subject goes as Header's encoding instead."""
+    msg["Subject"] = subject
+    folded = msg.policy.fold("Subject", msg["Subject"])
+    modern = BytesParser(policy=policy.default).parsebytes(
+        folded.encode("ascii", "surrogateescape"), headersonly=True
+    )["Subject"]
+    unfolded = re.sub(r"\r?\n(?=[ \t])", "", folded.partition(":")[2].strip())
+    try:
+        shown = str(make_header(decode_header(unfolded)))
+    except (HeaderParseError, UnicodeDecodeError, LookupError):
+        shown = ""
+    if shown != subject or str(modern) != subject:
+        del msg["Subject"]
+        charset = "us-ascii" if subject.isascii() else "utf-8"
+        msg.set_raw("Subject", Header(subject, charset, header_name="Subject").encode(linesep="\n"))
+
+
 def _reads_back(header: str, folded: str, wanted: list[tuple[str, str]]) -> bool:
     if folded.count("\n") <= 1:
         return True  # one line: nothing was split
@@ -157,7 +190,14 @@ def _reads_back(header: str, folded: str, wanted: list[tuple[str, str]]) -> bool
         ]
     except (HeaderParseError, UnicodeDecodeError, LookupError):
         return False
-    return compat == wanted and [a.addr_spec for a in modern] == [email for _, email in wanted]
+    return compat == wanted and [(a.display_name, a.addr_spec) for a in modern] == wanted
+
+
+def _sender_name(kind: Kind, intro: Intro, settings: Settings) -> str:
+    connector = plain_name(intro.connector.name or "")
+    if kind in FROM_CONNECTOR and connector:
+        return f"{connector} via {settings.org_name}"
+    return f"{settings.org_name} introductions"
 
 
 def _plain(intro: Intro) -> Intro:
@@ -167,8 +207,3 @@ def _plain(intro: Intro) -> Intro:
         connector=replace(intro.connector, name=plain_name(intro.connector.name or "")),
         target=replace(intro.target, name=plain_name(intro.target.name)),
     )
-
-
-def _span(value: float, unit: str) -> str:
-    number = str(int(value)) if float(value).is_integer() else str(value)
-    return f"{number} {unit}" + ("" if number == "1" else "s")

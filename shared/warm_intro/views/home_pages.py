@@ -5,13 +5,14 @@ request, withdrawable while open). Never who declined."""
 
 from __future__ import annotations
 
+from ..domain.actors import can_act
 from ..domain.directory import address_hidden
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.model import Role
 from ..domain.proposal import is_proposal
 from ..services.home import Item
 from . import proposal_pages
-from .link_pages import can_act, outcome
+from .link_pages import outcome
 
 REQUEST_WORDS = {
     Seen.UNCONFIRMED: "Waiting for you to confirm it",

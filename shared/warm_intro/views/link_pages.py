@@ -1,10 +1,11 @@
-"""Which page a link shows: its form while the link can still act, otherwise what became of the
-request, told from that person's side and never revealing who said no."""
+"""Which page a link shows: its form while the link can still act (domain.actors.can_act), otherwise
+what became of the request, told from that person's side and never revealing who said no."""
 
 from __future__ import annotations
 
+from ..domain.actors import can_act, connector_gone, last_action
 from ..domain.disclosure import Seen, seen_by_requester
-from ..domain.membership import connector_gone
+from ..domain.messages import ANSWER_LINKS
 from ..domain.model import Grant, Intro, Purpose, Role, State
 from ..domain.proposal import is_proposal
 from . import proposal_pages
@@ -24,27 +25,17 @@ def form(intro: Intro, grant: Grant) -> str:
     return (proposal_pages.FORMS if is_proposal(intro) else FORMS)[grant.purpose]
 
 
-def can_act(intro: Intro, grant: Grant) -> bool:
-    if is_proposal(intro):
-        return proposal_pages.can_act(intro, grant)
-    match grant.purpose:
-        case Purpose.CONFIRM:
-            return seen_by_requester(intro).is_open
-        case Purpose.REVIEW:
-            return intro.state is State.AWAITING_CONNECTOR and not connector_gone(intro)
-        case Purpose.CONSENT:
-            return intro.state is State.AWAITING_TARGET
-        case Purpose.FOLLOWUP:
-            return intro.state is State.INTRODUCED and intro.followup is None
-        case _:
-            return _last_action(intro, grant.role) != "opt_out"
+def ready_choice(grant: Grant, value: str | None) -> str | None:
+    """The answer an email's link asked to have ready on its page, if its page offers it as a link."""
+    offered = {d.value for d in ANSWER_LINKS.get(grant.purpose, ())}
+    return value if value in offered else None
 
 
 def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
     """(title, lines) describing the request as this person may know it."""
     if is_proposal(intro):
         return proposal_pages.outcome(intro, grant)
-    mine = _last_action(intro, grant.role)
+    mine = last_action(intro, grant.role)
     r, t = intro.requester.name, intro.target.name
     if mine == "opt_out" and grant.role is Role.SYSTEM:
         return "No more email about this introduction", ["Nothing more about it will be sent to any of you."]
@@ -58,20 +49,23 @@ def outcome(intro: Intro, grant: Grant) -> tuple[str, list[str]]:
         ]
     if grant.role is Role.REQUESTER:
         return _requester_outcome(intro)
-    if mine == "decline" and grant.role is Role.CONNECTOR:
-        return "You declined", [f"{r} will only hear that it won't happen right now, never that it was you."]
     if mine == "decline":
-        return "You declined", ["Nobody will be told it was you."]
+        return "You declined", [f"{r} never learns who said no, only that it won't happen right now."]
     if mine == "accept":
-        return "You said yes", [f"We've sent one email to you and {r}. Enjoy the conversation."]
+        return "You said yes", [
+            f"We're sending one email to you and {r}, who will see your address and write first.",
+            "Enjoy the conversation.",
+        ]
     if intro.state is State.INTRODUCED:  # the connector, in copy of the introduction they made possible
         return "They've been introduced", [
             f"{t} said yes, and you're in copy of the introduction. Thank you."
         ]
-    if intro.state is State.WITHDRAWN and _last_action(intro, Role.REQUESTER) == "withdraw":
+    if intro.state is State.WITHDRAWN and last_action(intro, Role.REQUESTER) == "withdraw":
         return "This request was withdrawn", [f"{r} withdrew it. There's nothing more to do."]
     if mine == "approve" and intro.is_open:
-        return "Thank you for approving", [f"We've asked {t} privately. If they say yes, you'll be in copy."]
+        return "Thank you for approving", [
+            f"We'll ask {t} privately. If they say yes, you'll be in copy of the introduction."
+        ]
     if mine == "approve":  # declined, expired or closed after they approved: the same words for each
         return "This introduction won't happen right now", [
             "The request has closed. Nobody is told why, and there's nothing more for you to do. Thank you."
@@ -94,7 +88,7 @@ def status(intro: Intro, grant: Grant) -> int:
     if (
         can_act(intro, grant)
         or intro.state is State.INTRODUCED
-        or _last_action(intro, grant.role) == "opt_out"
+        or last_action(intro, grant.role) == "opt_out"
     ):
         return 200
     return 200 if intro.history and intro.history[-1].actor is grant.role else 410
@@ -129,7 +123,3 @@ def _requester_outcome(intro: Intro) -> tuple[str, list[str]]:
             return "Your request is on its way", [
                 "We'll email you when there's news, and in any case when it closes."
             ]
-
-
-def _last_action(intro: Intro, role: Role) -> str | None:
-    return next((e.action for e in reversed(intro.history) if e.actor is role), None)

@@ -4,9 +4,10 @@ domain.disclosure lets them see; the person asked first, having said yes, sees t
 
 from __future__ import annotations
 
+from ..domain.actors import can_act
 from ..domain.disclosure import Seen, seen_by_requester
 from ..domain.model import Grant, Intro, Purpose, Role, State
-from ..domain.proposal import FIRST, followed_up, waiting_on
+from ..domain.proposal import FIRST
 
 FORMS = {
     Purpose.CONFIRM: "proposal_confirm.html",
@@ -15,18 +16,6 @@ FORMS = {
     Purpose.OPTOUT: "proposal_optout.html",
 }
 NEUTRAL = "This introduction won't happen right now"
-
-
-def can_act(intro: Intro, grant: Grant) -> bool:
-    match grant.purpose:
-        case Purpose.CONFIRM:  # confirm, then withdraw at any time before the introduction
-            return seen_by_requester(intro).is_open
-        case Purpose.CONSENT:
-            return waiting_on(intro) is grant.role
-        case Purpose.FOLLOWUP:
-            return intro.state is State.INTRODUCED and not followed_up(intro, grant.role)
-        case _:
-            return _last_action(intro, grant.role) != "opt_out"
 
 
 def other(intro: Intro, role: Role) -> str:

@@ -18,6 +18,7 @@ def compose(settings: Settings, email: str, url: str) -> EmailMessage:
         "org": {"name": settings.org_name, "accent": settings.accent_color},
         "links": {"signin": url, "optout": ""},
         "minutes": SIGNIN_SECONDS // 60,
+        "about_url": f"{settings.base_url}/about",  # every email's footer links the About page
     }
     msg = EmailMessage()
     msg["Subject"] = " ".join(

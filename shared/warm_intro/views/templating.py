@@ -1,25 +1,31 @@
 """Two Jinja environments over one set of templates: HTML is autoescaped, plain text is not
-(escaping text would show '&amp;' to readers; plain text cannot carry markup anyway)."""
+(escaping text would show '&amp;' to readers; plain text cannot carry markup anyway).
+
+`sam build` compiles every template for both environments (`python -m warm_intro.views.templating DIR`,
+from shared/Makefile) into Python modules, which it then compiles to bytecode with the rest of the layer,
+so a cold start loads them instead of parsing and compiling each template on its first render. Without
+them (the development tree, tests) the templates are read from their sources."""
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import BaseLoader, Environment
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+COMPILED = TEMPLATES.parent / "compiled_templates"  # what the build writes: html/ and text/
 
 
-@cache
-def environment(html: bool) -> Environment:
-    # Imported on first render: the JSON API never renders, and its cold start skips Jinja (~30 ms).
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+def _environment(html: bool, loader: BaseLoader) -> Environment:
+    from jinja2 import Environment, StrictUndefined
 
+    # Escaping is decided when a template compiles, so each environment has its own compiled set.
     return Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=loader,
         autoescape=html,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -28,5 +34,33 @@ def environment(html: bool) -> Environment:
     )
 
 
+def _flavour(html: bool) -> str:
+    return "html" if html else "text"
+
+
+@cache
+def environment(html: bool) -> Environment:
+    # Imported on first render: the JSON API never renders, and its cold start skips Jinja.
+    from jinja2 import FileSystemLoader, ModuleLoader
+
+    compiled = COMPILED / _flavour(html)
+    loader = ModuleLoader(compiled) if compiled.is_dir() else FileSystemLoader(TEMPLATES)
+    return _environment(html, loader)
+
+
 def render(template: str, context: dict, html: bool = True) -> str:
     return environment(html).get_template(template).render(context)
+
+
+def compile_all(into: Path) -> None:
+    """Every template, compiled for both environments, as Python modules in into/html and into/text."""
+    from jinja2 import FileSystemLoader
+
+    for html in (True, False):
+        source = _environment(html, FileSystemLoader(TEMPLATES))
+        # Raise on a template that does not compile: the build must fail, not ship without it.
+        source.compile_templates(str(into / _flavour(html)), zip=None, ignore_errors=False)
+
+
+if __name__ == "__main__":
+    compile_all(Path(sys.argv[1]))
