@@ -124,3 +124,17 @@ def test_a_signed_in_proposal_asks_the_first_person_at_once(world):
     assert only(world, GRACE) == []  # no confirmation mail
     assert len(only(world, JOAN_EMAIL)) == 1  # asked first by default
     assert newest(world).state.value == "awaiting_target"
+
+
+def test_a_cross_site_post_with_a_valid_session_and_token_sends_nothing(world):
+    ada = Browser(world)
+    ada.sign_in(ADA)
+    token = ada.csrf("/")
+    for headers in (
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "", "origin": "https://evil.example"},
+    ):
+        answer = ada.post("/", req(csrf=token), headers=headers)
+        assert answer.status == 403
+    world.deliver()
+    assert intros(world) == [] and only(world, ADA) == [] and only(world, GRACE) == []
