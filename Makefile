@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export SAM_CLI_TELEMETRY := 0
 PORT ?= 3000
 
-.PHONY: run test lint bench lock clean distclean
+.PHONY: run test lint bench lock catalogs clean distclean
 
 run:
 	@$(SETUP)
@@ -44,6 +44,17 @@ lock:
 	.tools/bin/uv lock
 	.tools/bin/uv export --frozen --all-groups --no-emit-project -o requirements/dev.txt
 	.tools/bin/uv export --frozen --no-dev --no-emit-project --no-hashes $(RUNTIME_ONLY) -o shared/requirements.txt
+
+# After changing words in a template or a message in Python: the catalog template (.pot) extracted again
+# and every language's .po brought up to it (new messages empty, gone ones dropped). Then translate what
+# is empty; tests/unit/test_catalogs.py fails until every message in every language is there.
+LOCALES := shared/warm_intro/locales
+catalogs:
+	@$(SETUP)
+	.venv/bin/pybabel -q extract -F babel.cfg -k _ -k N_ --no-location --sort-output --omit-header -w 110 \
+	  -o $(LOCALES)/messages.pot .
+	.venv/bin/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) --omit-header \
+	  --no-fuzzy-matching --ignore-obsolete -w 110
 
 clean:
 	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis

@@ -85,6 +85,7 @@ def main() -> None:
     from moto.server import ThreadedMotoServer
 
     from warm_intro import runtime
+    from warm_intro.adapters.agreements import Agreements
 
     from . import aws, outbox, outbox_page
     from .gateway import Gateway
@@ -101,6 +102,7 @@ def main() -> None:
     members = aws.read_members(Path(os.environ.get("LOCAL_MEMBERS", HERE / "members.csv")))
     for email, name in members:
         runtime.repository().put_member(email, name)
+        Agreements(runtime.repository()).record(email, clock.now(), "local demo")  # all happy to be asked
     pump = StreamPump(
         aws.stream_arn(settings.table_name), dead_letter_url=aws.dead_letter_queue(settings.table_name)
     )

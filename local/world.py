@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlencode, urlsplit
 
 from warm_intro import runtime
+from warm_intro.adapters.agreements import Agreements
 
 from . import aws, outbox
 from .gateway import Answer, Gateway
@@ -42,6 +43,7 @@ class World:
         aws.create_resources(self.settings.table_name, self.settings.sender)
         for email, name in MEMBERS:
             runtime.repository().put_member(email, name)
+            Agreements(runtime.repository()).record(email, clock[0], "demo")  # happy to be asked
         self.gateway = Gateway()
         self.pump_ = StreamPump(
             aws.stream_arn(self.settings.table_name),

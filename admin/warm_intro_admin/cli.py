@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from types import SimpleNamespace
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -21,9 +22,11 @@ from botocore.exceptions import (
 )
 
 from warm_intro import runtime
-from warm_intro.services import identities, personal_data
+from warm_intro.adapters.aliases import Aliases
+from warm_intro.adapters.mailer import Mailer
+from warm_intro.services import identities, personal_data, welcome
 
-from . import arguments, doctor, members, outbox, stats, target
+from . import arguments, doctor, members, optouts, outbox, stats, target
 from .target import AdminError, Target
 
 
@@ -39,7 +42,9 @@ def connect(args: argparse.Namespace) -> Target:
 
 
 def members_import(t: Target, args) -> int:
-    report = members.import_csv(t.repository, args.file, progress=args.progress)
+    report = members.import_csv(
+        t.repository, args.file, progress=args.progress, hash_key=t.hash_key, now=runtime.now()
+    )
     members.print_report(args.file, report)
     return 1 if report.rejected else 0
 
@@ -63,8 +68,38 @@ def members_remove(t: Target, args) -> int:
     return 0
 
 
+def members_welcome(t: Target, args) -> int:
+    domain = t.parameters.get("CustomDomain", "")
+    base_url = t.settings.get("base_url", "") or (f"https://{domain}" if domain else "")
+    if not base_url and not args.dry_run:
+        raise AdminError(
+            "The welcome link needs the service's address: set the stack's BaseUrl or CustomDomain."
+        )
+    mailer = Mailer(t.client("sesv2"))
+    done = welcome.send_all(
+        t.repository,
+        mailer,
+        t.hash_key(),
+        SimpleNamespace(**{**t.settings, "base_url": base_url.rstrip("/")}),
+        runtime.now(),
+        dry_run=args.dry_run,
+    )
+    for email in done.sent:
+        print(f"{email}: {'would be welcomed' if args.dry_run else 'welcomed'}")
+    for email in done.uncertain:
+        print(f"{email}: an earlier run may or may not have mailed them; not sent again")
+    print(
+        f"{len(done.sent)} {'to welcome' if args.dry_run else 'welcomed'}; {done.agreed} already happy to be "
+        f"asked, {done.before} welcomed before, {done.suppressed} opted out or unreachable, "
+        f"{len(done.uncertain)} uncertain",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def members_list(t: Target, args) -> int:
-    count = members.write_csv(t.repository)
+    repo = t.repository
+    count = members.write_csv(repo, aliases_of=Aliases(repo, "").of)
     print(f"{count} members", file=sys.stderr)
     return 0
 
@@ -125,6 +160,17 @@ def erase_person(t: Target, args) -> int:
         f"membership {'removed' if erased.member_removed else 'none'}; "
         f"{'their opt-out still holds' if erased.opted_out else 'no opt-out on record'}."
     )
+    return 0
+
+
+def optouts_list(t: Target, args) -> int:
+    print(optouts.render(*optouts.counts(t.repository)))
+    return 0
+
+
+def optouts_restore(t: Target, args) -> int:
+    repo, now = t.repository, runtime.now()
+    print(optouts.restore(repo, t.hash_key(), args.email, args.reason, optouts.operator(t), now))
     return 0
 
 
@@ -196,7 +242,8 @@ def parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     imp = m.add_parser(
-        "import", help="add or rename every member in a CSV with columns email,name (idempotent)"
+        "import",
+        help="add or rename every member in a CSV with columns email,name[,aliases] (idempotent)",
     )
     imp.add_argument("file", type=arguments.csv_file)
     imp.add_argument(
@@ -217,6 +264,11 @@ def parser() -> argparse.ArgumentParser:
     rm.add_argument("email", type=arguments.address)
     rm.set_defaults(run=members_remove)
     m.add_parser("list", help="print the members as CSV (email,name)").set_defaults(run=members_list)
+    wel = m.add_parser(
+        "welcome", help="mail each member not yet asked an 'I'm happy to be asked' link (once per member)"
+    )
+    wel.add_argument("--dry-run", action="store_true", help="only say who would be mailed")
+    wel.set_defaults(run=members_welcome)
 
     s = commands.add_parser(
         "stats", help="requests, decisions, time to introduction, connectors near their cap"
@@ -259,6 +311,16 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--email", required=True, type=arguments.address)
         sub.set_defaults(run=run)
+    oo = commands.add_parser("optouts", help="opt-outs, bounces and complaints").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    oo.add_parser("list", help="how many, by kind and month (never whose)").set_defaults(run=optouts_list)
+    restore = oo.add_parser(
+        "restore", help="lift one person's opt-out, only at their own request (logged: who, when, why)"
+    )
+    restore.add_argument("email", type=arguments.address)
+    restore.add_argument("--reason", required=True, help="why, e.g. 'asked by email on 2026-11-29'")
+    restore.set_defaults(run=optouts_restore)
     d = commands.add_parser("doctor", help="check a deployed stack end to end (run after every deploy)")
     d.add_argument(
         "--send-test",

@@ -1,16 +1,27 @@
-"""The organisation's members: import a CSV (idempotent), add, remove, list."""
+"""The organisation's members: import a CSV (idempotent), add, remove, list.
+
+A CSV may have an `agreed` column: `yes` records that the member agreed to be asked as connector (the
+welcome mail's link records it too); `no` or empty changes nothing (a member's own yes is theirs to keep).
+It may have an `aliases` column: a member's other addresses, separated by spaces or semicolons, so a
+requester who knows them by one still reaches them (services.membership.connector_address). Without the
+column, aliases already stored are left as they are; with it, each row's aliases become exactly those.
+"""
 
 from __future__ import annotations
 
 import csv
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from warm_intro.adapters.agreements import Agreements
+from warm_intro.adapters.aliases import Aliases
 from warm_intro.adapters.dynamodb import Repository
-from warm_intro.domain.errors import InvalidInput
+from warm_intro.domain.errors import Conflict, InvalidInput
+from warm_intro.domain.languages import SHIPPED, is_shipped
 from warm_intro.domain.validation import check_email, check_name
 from warm_intro.services import membership
 
@@ -24,6 +35,9 @@ class Row:
     line: int
     email: str
     name: str
+    aliases: tuple[str, ...] | None = None  # None: the file has no aliases column
+    agreed: bool = False  # the organisation records that they agreed to be asked as connector
+    language: str | None = None  # None: the file has no language column, so a stored one stays
 
 
 @dataclass
@@ -54,7 +68,9 @@ def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
     except csv.Error:
         columns = []
     if "email" not in columns:
-        raise AdminError(f"{path}: the first line must be a header naming the columns: email,name")
+        raise AdminError(
+            f"{path}: the first line must be a header naming the columns: email,name (and optionally language)"
+        )
     good: list[Row] = []
     rejected: list[tuple[int, str, str]] = []
     first_line: dict[str, int] = {}
@@ -70,15 +86,35 @@ def read(path: Path) -> tuple[list[Row], list[tuple[int, str, str]]]:
         raw = record.get("email", "").strip()
         try:
             row = Row(line, check_email("email", raw), check_name("name", record.get("name", "")))
+            if "aliases" in columns:
+                found = record.get("aliases", "").replace(";", " ").split()
+                row.aliases = tuple(dict.fromkeys(check_email("aliases", a) for a in found))
+            row.agreed = _agreed(record.get("agreed", ""))
         except InvalidInput as error:
             rejected.append((line, raw, f"{error.field}: {error}"))
             continue
-        if row.email in first_line:
-            rejected.append((line, raw, f"duplicate of line {first_line[row.email]}"))
+        if "language" in columns:
+            row.language = record.get("language", "").strip().lower()
+            if row.language and not is_shipped(row.language):
+                rejected.append((line, raw, f"language: one of {', '.join(SHIPPED)}, or empty"))
+                continue
+        clash = next((a for a in (row.email, *(row.aliases or ())) if a in first_line), None)
+        if clash is not None:
+            why = "duplicate" if clash == row.email else f"alias {clash} is already an address"
+            rejected.append((line, raw, f"{why} of line {first_line[clash]}"))
             continue
-        first_line[row.email] = line
+        first_line.update(dict.fromkeys((row.email, *(row.aliases or ())), line))
         good.append(row)
     return good, rejected
+
+
+def _agreed(value: str) -> bool:
+    word = value.strip().lower()
+    if word not in ("yes", "no", ""):
+        raise InvalidInput(
+            "agreed", "write yes (they agreed to be asked as connector), no, or leave it empty"
+        )
+    return word == "yes"
 
 
 def _cells(line: str) -> list[str]:
@@ -93,14 +129,26 @@ def _unreadable(error: csv.Error) -> str:
     return f"not valid CSV ({error})"
 
 
-def import_csv(repo: Repository, path: Path, progress: bool | None = None) -> Report:
+def import_csv(
+    repo: Repository, path: Path, progress: bool | None = None, hash_key=None, now: int | None = None
+) -> Report:
+    """`hash_key`: a callable giving the stack's key, asked for only when the file lists aliases
+    (they are found by their keyed hash, like opt-outs)."""
     rows, rejected = read(path)
+    aliases = Aliases(repo, hash_key()) if any(r.aliases is not None for r in rows) else None
     report = Report(rows=len(rows) + len(rejected), rejected=rejected)
     bar = Progress(len(rows), "importing", enabled=progress)
     try:
         for row in rows:
             try:
-                changed = repo.put_member(row.email, row.name)
+                changed = repo.put_member(row.email, row.name, row.language)
+                if aliases is not None and row.aliases is not None:
+                    changed = aliases.set(row.email, list(row.aliases)) or changed
+                if row.agreed:
+                    changed = Agreements(repo).record(row.email, now or int(time.time()), "import") or changed
+            except Conflict as error:
+                report.rejected.append((row.line, row.email, str(error)))
+                continue
             except (ClientError, BotoCoreError) as error:
                 done = report.changed + report.unchanged
                 raise AdminError(
@@ -153,11 +201,17 @@ def remove(
     return "\n".join(lines)
 
 
-def write_csv(repo: Repository, out=None) -> int:
-    """The members as a CSV that `members import` reads back, safe to open in a spreadsheet."""
+def write_csv(repo: Repository, out=None, aliases_of=None) -> int:
+    """The members as a CSV that `members import` reads back, safe to open in a spreadsheet; with an
+    aliases column when `aliases_of` (a member's address -> their aliases) finds any."""
     out = out or sys.stdout
     members = repo.members()
+    found = {email: aliases_of(email) if aliases_of else [] for email, _ in members}
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["email", "name"])
-    writer.writerows([cells.escape(email), cells.escape(name)] for email, name in members)
+    extra = any(found.values())
+    writer.writerow(["email", "name", *(["aliases"] if extra else [])])
+    writer.writerows(
+        [cells.escape(email), cells.escape(name), *([cells.escape(" ".join(found[email]))] if extra else [])]
+        for email, name in members
+    )
     return len(members)

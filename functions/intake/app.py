@@ -16,12 +16,13 @@ from warm_intro.api import PROBLEMS, Accepted, IntroRequest, ProposalRequest
 from warm_intro.domain import note_coach
 from warm_intro.domain.directory import PICKED
 from warm_intro.domain.hashing import same_mailbox
+from warm_intro.domain.languages import is_shipped, pickable
 from warm_intro.domain.sessions import csrf_ok
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
 from warm_intro.services import directory, intake, notes, proposals
 from warm_intro.telemetry import metrics
 from warm_intro.views.wording import span
-from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site
+from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site, visitor_language
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
@@ -83,10 +84,14 @@ def create_proposal(body: Annotated[ProposalRequest, Body()]) -> Response[Accept
 
 @app.get("/", include_in_schema=False)
 def request_form():
+    settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
     me = _me()
     form = {"requester_email": me["signed_in"], "requester_name": me["name"]} if me else {}
     find = (app.current_event.get_query_string_value("find") or "")[:100]
-    return html(runtime.settings(), "request_form.html", form=form, errors={}, **me, **_finding(me, find))
+    return html(
+        settings, "request_form.html", language=language, form=form, errors={}, **me, **_finding(me, find)
+    )
 
 
 @app.get("/introduce", include_in_schema=False)
@@ -140,16 +145,18 @@ def submit_proposal_form():
 
 @app.post("/", include_in_schema=False)
 def submit_form():
-    if cross_site(
-        app.current_event.headers, app.current_event.request_context.domain_name, runtime.settings()
-    ):
-        return refuse_cross_site(runtime.settings())
+    settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
+    if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, settings):
+        return refuse_cross_site(settings, language)
     form: dict[str, str] = {}
     me = _me()
     finding: dict = {}
     try:
         form = bodies.form(app.current_event, max_fields=20)
-        nested, via = _nest(form), "form"
+        # The language the form was shown in: the requester's, for the page and for their mail.
+        language = pickable(form.get("language")) or language
+        nested, via = _nest(form, language), "form"
         if picked := form.get("connector_id", ""):
             finding = _finding(me, "", picked)
             # Only for the signed-in member's own request, which needs no confirmation page: the
@@ -160,7 +167,14 @@ def submit_form():
                     "connector_id": "Please search the members again and pick one, signed in as yourself."
                 }
                 return html(
-                    runtime.settings(), "request_form.html", 422, form=form, errors=errors, **me, **finding
+                    settings,
+                    "request_form.html",
+                    422,
+                    language=language,
+                    form=form,
+                    errors=errors,
+                    **me,
+                    **finding,
                 )
             nested["connector_email"], via = address, PICKED
         body = IntroRequest.model_validate(nested)
@@ -168,13 +182,14 @@ def submit_form():
             body.blurb,
             form.get("coached"),
             meant_for=(body.target.name,),
-            last=notes.last_note(runtime.repository(), runtime.settings(), body.requester.email),
+            last=notes.last_note(runtime.repository(), settings, body.requester.email),
         )
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
             coached = note_coach.fingerprint(body.blurb)
             return html(
-                runtime.settings(),
+                settings,
                 "request_form.html",
+                language=language,
                 form=form,
                 errors={},
                 advice=advice,
@@ -184,32 +199,30 @@ def submit_form():
             )
         proven = _proven(me, form, form.get("requester_email", ""))
         intake.submit(
-            runtime.repository(),
-            runtime.settings(),
-            body,
-            runtime.now(),
-            via=via,
-            source=_source(),
-            proven=proven,
+            runtime.repository(), settings, body, runtime.now(), via=via, source=_source(), proven=proven
         )
     except ValidationError as error:
         errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
-        return html(runtime.settings(), "request_form.html", 422, form=form, errors=errors, **me, **finding)
+        return html(
+            settings, "request_form.html", 422, language=language, form=form, errors=errors, **me, **finding
+        )
     except REFUSED as error:
         return html(
-            runtime.settings(),
+            settings,
             "request_form.html",
             status_of(error),
+            language=language,
             form=form,
             errors={"form": str(error)},
             **me,
             **finding,
         )
     return html(
-        runtime.settings(),
+        settings,
         "request_sent.html",
+        language=language,
         email=body.requester.email,
-        confirm_within=span(runtime.settings().unconfirmed_hours, "hour"),
+        confirm_within=span(settings.unconfirmed_hours, "hour", language),
         proven=proven,
     )
 
@@ -218,14 +231,16 @@ def submit_form():
 def about():
     """The privacy notice: who runs the service, why people hear from it, what is kept, for how long."""
     settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
     return html(
         settings,
         "about.html",
+        language=language,
         contact=settings.contact,
-        expiry=span(settings.expiry_days, "day"),
-        confirm_within=span(settings.unconfirmed_hours, "hour"),
-        content_retention=span(settings.content_retention_days, "day"),
-        intro_retention=span(settings.intro_retention_days, "day"),
+        expiry=span(settings.expiry_days, "day", language),
+        confirm_within=span(settings.unconfirmed_hours, "hour", language),
+        content_retention=span(settings.content_retention_days, "day", language),
+        intro_retention=span(settings.intro_retention_days, "day", language),
     )
 
 
@@ -268,8 +283,9 @@ def _source() -> str:
     return app.current_event.request_context.http.source_ip
 
 
-def _nest(form: dict[str, str]) -> dict:
+def _nest(form: dict[str, str], language: str) -> dict:
     return {
+        "language": language if is_shipped(language) else None,
         "requester": {"name": form.get("requester_name", ""), "email": form.get("requester_email", "")},
         "connector_email": form.get("connector_email", ""),
         "acquaintance": form.get("acquaintance") or None,

@@ -8,16 +8,19 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import bodies, runtime
+from warm_intro.domain import languages
 from warm_intro.domain.actors import can_act
 from warm_intro.domain.errors import AlreadyDecided, DomainError, InvalidInput
+from warm_intro.domain.languages import pickable
 from warm_intro.domain.model import Decision
 from warm_intro.refusals import REFUSED, refusal
-from warm_intro.services import links
+from warm_intro.services import links, welcome
 from warm_intro.telemetry import metrics
+from warm_intro.views.catalogs import translations
 from warm_intro.views.link_pages import form, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
 from warm_intro.views.wording import span
-from warm_intro.web import error_page, html
+from warm_intro.web import error_page, html, picked_language, visitor_language
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -31,7 +34,8 @@ def show(token: str):
     opened = links.open_link(runtime.repository(), token, runtime.now())
     # An email's "Yes" or "No" link opens the page with that answer ready; only the press decides.
     chosen = ready_choice(opened.grant, app.current_event.get_query_string_value("choice", ""))
-    return _page(opened, status=link_status(opened.intro, opened.grant), chosen=chosen)
+    language = picked_language(app.current_event) or _own_language(opened)
+    return _page(opened, language, status=link_status(opened.intro, opened.grant), chosen=chosen)
 
 
 @app.post("/link/<token>")
@@ -42,6 +46,7 @@ def decide(token: str):
     # A mail client's one-click POST carries List-Unsubscribe=One-Click and no decision (RFC 8058).
     decision = form.get("decision") or (Decision.OPT_OUT.value if "List-Unsubscribe" in form else "")
     repo, settings = runtime.repository(), runtime.settings()
+    language = pickable(form.get("language"))  # the page's language: this person's from now on
     try:
         opened = links.answer(
             repo,
@@ -54,11 +59,38 @@ def decide(token: str):
             via="page:v2" if form.get("decision") else "one-click:v1",
             target_email=form.get("target_email"),
             note=form.get("note"),
+            language=language,
         )
     except InvalidInput as error:
         opened = links.open_link(repo, token, runtime.now())
-        return _page(opened, status=422, form=form, errors={error.field: str(error)})
-    return _page(opened, status=200, just=True)
+        language = language or _own_language(opened)
+        return _page(opened, language, status=422, form=form, errors={error.field: str(error)})
+    return _page(opened, language or _own_language(opened), status=200, just=True)
+
+
+@app.get("/welcome/<token>")
+@app.head("/welcome/<token>")
+def show_welcome(token: str):
+    _, name, agreed = welcome.open_welcome(runtime.repository(), token, runtime.now())
+    return html(runtime.settings(), "welcome.html", name=name, agreed=agreed)
+
+
+@app.post("/welcome/<token>")
+def agree(token: str):
+    bodies.form(app.current_event, max_fields=10, any_type=True)
+    welcome.agree(runtime.repository(), token, runtime.now())
+    return html(
+        runtime.settings(),
+        "outcome.html",
+        title="Thank you: you're happy to be asked",
+        lines=[
+            "Members can now name you as someone who could introduce them.",
+            (
+                "You decide each time: every ask lets you decline, pause for 30 days, get at most one a "
+                "week, or stop them for good."
+            ),
+        ],
+    )
 
 
 @app.exception_handler(AlreadyDecided)
@@ -66,28 +98,40 @@ def already_decided(error: AlreadyDecided) -> Response:
     token = app.current_event.path_parameters.get("token", "") if app.current_event.path_parameters else ""
     opened = links.open_link(runtime.repository(), token, runtime.now())
     answer = refusal(error)
-    return _page(opened, status=answer.status, notice=answer.text)
+    language = _own_language(opened)
+    return _page(opened, language, status=answer.status, notice=translations(language).gettext(answer.text))
 
 
-# What went wrong, told so the person knows what to do next (refusals.REFUSALS).
+# What went wrong, told so the person knows what to do next (refusals.REFUSALS), in the visitor's language.
 @app.exception_handler(list(REFUSED))
 def refused(error: DomainError | bodies.Unreadable) -> Response:
-    return error_page(runtime.settings(), error)
+    settings = runtime.settings()
+    return error_page(settings, error, language=visitor_language(app.current_event, settings))
 
 
 @app.not_found
-def not_found(_) -> Response:
+def not_found(_error) -> Response:
+    settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
+    _ = translations(language).gettext
     return html(
-        runtime.settings(),
+        settings,
         "outcome.html",
         404,
-        title="Page not found",
-        lines=["There's nothing at this address."],
-        action=("/", "Ask for an introduction"),
+        language=language,
+        title=_("Page not found"),
+        lines=[_("There's nothing at this address.")],
+        action=("/", _("Ask for an introduction")),
     )
 
 
-def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Response:
+def _own_language(opened: links.Opened) -> str:
+    """The language this link's person chose before, else the organisation's (a connector or target
+    hears first in the organisation's language; a requester in the one their form was in)."""
+    return languages.of(opened.intro, opened.grant.role, runtime.settings().language)
+
+
+def _page(opened: links.Opened, language: str, status: int, notice: str = "", **extra) -> Response:
     intro, grant = opened.intro, opened.grant
     settings = runtime.settings()
     context = {
@@ -98,16 +142,17 @@ def _page(opened: links.Opened, status: int, notice: str = "", **extra) -> Respo
         "errors": {},
         "just": False,
         "chosen": None,
-        "retention": span(settings.content_retention_days, "day"),
+        "retention": span(settings.content_retention_days, "day", language),
         **extra,
     }
     if can_act(intro, grant):
-        return html(settings, form(intro, grant), status, **context)
-    title, lines = outcome(intro, grant)
+        return html(settings, form(intro, grant), status, language=language, **context)
+    title, lines = outcome(intro, grant, translations(language).gettext)
     return html(
         settings,
         "outcome.html",
         200 if extra.get("just") else status,
+        language=language,
         title=title,
         lines=lines,
         notice=notice,

@@ -3,11 +3,12 @@ the schema's limits are the validators' own constants, so the document and the c
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .domain.errors import InvalidInput
+from .domain.languages import SHIPPED
 from .domain.validation import (
     ABOUT_MAX,
     BLURB_MAX,
@@ -57,6 +58,9 @@ class TargetIn(BaseModel):
     )
 
 
+Language = Literal[tuple(SHIPPED)]  # type: ignore[valid-type]  # each shipped language's code
+
+
 class IntroRequest(BaseModel):
     """A request for a warm introduction."""
 
@@ -71,6 +75,12 @@ class IntroRequest(BaseModel):
         max_length=ABOUT_MAX,
         description="How you know the connector, in one line. Shown only to the connector.",
         examples=["Grace supervised my final-year project"],
+    )
+    language: Language | None = Field(
+        default=None,
+        description="The language the requester reads (their mail is written in it); "
+        "absent: the organisation's.",
+        examples=["de"],
     )
     blurb: str = Field(
         min_length=BLURB_MIN,

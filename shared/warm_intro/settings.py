@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, Literal
 
 from .domain.hashing import HashKey
+from .domain.languages import SHIPPED, is_shipped
 from .domain.rules import Limits, OverCapacity, Timings
 
 # Deployed, the functions get the name (ARN) of the hash key's secret, never the key.
@@ -64,7 +65,7 @@ class Settings:
     followup_days: float = Field(7, gt=0)
     limit_requester_open: int = Field(3, ge=1)
     limit_requester_30d: int = Field(10, ge=1)
-    limit_connector_week: int = Field(5, ge=1)
+    limit_connector_week: int = Field(2, ge=1)
     connector_over_capacity: OverCapacity = OverCapacity.WAIT
     limit_target_30d: int = Field(3, ge=1)
     block_after_decline_days: int = Field(180, ge=0)
@@ -74,6 +75,10 @@ class Settings:
         3, ge=1, description="Confirmation mails one address may get a day (never two unanswered at once)"
     )
     intro_retention_days: float = Field(365, gt=0)
+    remind_targets: bool = Field(False, description="Whether a target who hasn't answered gets one reminder")
+    connector_policy: Literal["agreed", "any"] = Field(
+        "agreed", description="Who may be named as connector: members who agreed to be asked, or any member"
+    )
     dotless_domains: tuple[str, ...] = Field(
         (), description="Mail domains besides gmail.com/googlemail.com whose local parts ignore dots"
     )
@@ -83,6 +88,9 @@ class Settings:
     )
     limit_signin_hour: int = Field(3, ge=1, description="Sign-in links one address may be sent per hour")
     limit_signin_ip_hour: int = Field(10, ge=1, description="Sign-in attempts per hour from one network")
+    language: str = Field(
+        "en", description="The organisation's language: pages and mail for anyone who hasn't chosen their own"
+    )
 
     def __post_init__(self) -> None:
         errors = []
@@ -213,8 +221,18 @@ def _colour(value: str) -> str:
     return value
 
 
+def _language(value: str) -> str:
+    if not is_shipped(value):
+        raise ValueError(f"LANGUAGE must be one of {', '.join(SHIPPED)}")
+    return value
+
+
 # Rules beyond a field's type and bounds, by field.
-RULES: dict[str, Callable[[Any], Any]] = {"base_url": _base_url, "accent_color": _colour}
+RULES: dict[str, Callable[[Any], Any]] = {
+    "base_url": _base_url,
+    "accent_color": _colour,
+    "language": _language,
+}
 
 
 # One mapping, template parameter -> environment variable -> settings field, for the functions, the
@@ -234,6 +252,7 @@ TIMINGS = {
     "followup_days": "followup_days",
     "content_retention_days": "retention_days",
     "intro_retention_days": "intro_retention_days",
+    "remind_targets": "remind_targets",
 }
 LIMITS = {
     "limit_requester_open": "requester_open",

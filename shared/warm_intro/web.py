@@ -17,8 +17,10 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from . import bodies
 from .domain import errors
+from .domain.languages import negotiate, pickable
 from .refusals import CROSS_SITE, REFUSED, CrossSite, refusal, status_of
 from .settings import Settings
+from .views.catalogs import translations
 from .views.templating import render
 
 CSS = (Path(__file__).resolve().parent / "static" / "site.css").read_text()
@@ -67,7 +69,11 @@ def security_headers(settings: Settings) -> dict[str, str]:
     }
 
 
-def html(settings: Settings, template: str, status: int = 200, **context) -> Response:
+def html(
+    settings: Settings, template: str, status: int = 200, language: str | None = None, **context
+) -> Response:
+    """`language`: the page's (see `visitor_language` and the link pages); else the organisation's."""
+    language = language or settings.language
     css, _ = _style(settings.accent_color)
     org = {"name": settings.org_name, "logo_url": settings.logo_url, "accent": settings.accent_color}
     body = render(
@@ -79,8 +85,22 @@ def html(settings: Settings, template: str, status: int = 200, **context) -> Res
             "about_url": f"{settings.base_url}/about",
             **context,
         },
+        language=language,
     )
-    return Response(status, "text/html; charset=utf-8", body, headers=security_headers(settings))
+    headers = {**security_headers(settings), "Content-Language": language}
+    return Response(status, "text/html; charset=utf-8", body, headers=headers)
+
+
+def picked_language(event) -> str | None:
+    """The language a person picked with the switch every page shows (?lang=), if it can be shown."""
+    return pickable(event.get_query_string_value("lang", "") or None)
+
+
+def visitor_language(event, settings: Settings) -> str:
+    """For someone we know nothing about: the language they picked, else the shipped one their browser
+    prefers, else the organisation's."""
+    headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+    return picked_language(event) or negotiate(headers.get("accept-language"), settings.language)
 
 
 # Browsers label every request with where it comes from. Sec-Fetch-Site (every current browser) is
@@ -102,15 +122,28 @@ def cross_site(headers: dict[str, str], host: str, settings: Settings) -> bool:
     return origin.strip().lower() not in {o.lower() for o in (ours, f"https://{host}", f"http://{host}") if o}
 
 
-def refuse_cross_site(settings: Settings) -> Response:
+def refuse_cross_site(settings: Settings, language: str | None = None) -> Response:
     """The form's friendly answer; the JSON API raises CrossSite(CROSS_SITE) for its problem answer."""
-    return error_page(settings, CrossSite(CROSS_SITE), action=("/", "Open the request form"))
+    _ = translations(language or settings.language).gettext
+    return error_page(
+        settings, CrossSite(CROSS_SITE), language=language, action=("/", _("Open the request form"))
+    )
 
 
-def error_page(settings: Settings, error: errors.DomainError | bodies.Unreadable, **context) -> Response:
-    """The page for a refusal: its row's status, title and text (refusals.REFUSALS)."""
+def error_page(
+    settings: Settings,
+    error: errors.DomainError | bodies.Unreadable,
+    language: str | None = None,
+    **context,
+) -> Response:
+    """The page for a refusal: its row's status, title and text (refusals.REFUSALS), in `language`
+    (the table's words are catalog messages; an error's own message is shown as it was written)."""
+    _ = translations(language or settings.language).gettext
     row = refusal(error)
-    return html(settings, "outcome.html", row.status, title=row.title, lines=row.lines(error), **context)
+    lines = [_(line) for line in row.lines(error)]
+    return html(
+        settings, "outcome.html", row.status, language=language, title=_(row.title), lines=lines, **context
+    )
 
 
 def problem(status: int, message: str, field_errors: list[dict] | None = None) -> Response:

@@ -42,7 +42,8 @@ def test_members_imported_through_the_cli_can_be_asked(server, tmp_path):
     assert "grace@example.org,Grace Hopper" in listed.stdout.splitlines()
 
     members = tmp_path / "members.csv"
-    members.write_text("email,name\nmary@example.org,Mary Somerville\nbad address,Nobody\n")
+    # agreed: Mary said she's happy to be asked (the default ConnectorPolicy asks only such members)
+    members.write_text("email,name,agreed\nmary@example.org,Mary Somerville,yes\nbad address,Nobody,\n")
     imported = cli(server, "members", "import", str(members))
     assert imported.returncode == 1 and "1 added or renamed, 0 already there, 1 rejected" in imported.stdout
 

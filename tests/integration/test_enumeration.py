@@ -4,6 +4,7 @@ new request is the same bytes: status, headers and body, for the JSON API and fo
 from __future__ import annotations
 
 import json
+from html import escape
 from urllib.parse import urlencode
 
 from local.world import REQUEST
@@ -17,7 +18,7 @@ def cases(world) -> dict[str, dict]:
     runtime.repository().suppress(hashed("optedout@example.org"), "opted_out", world.now)
     runtime.repository().put_member("optedout@example.org", "Olive Out")
     runtime.repository().suppress(hashed("gone@example.net"), "opted_out", world.now)
-    for n in range(5):  # Katherine's week is full
+    for n in range(2):  # Katherine's week is full (2 asks, the default cap)
         runtime.repository().put_member(f"r{n}@example.org", f"Requester {n}")
         world.ask(
             requester={"name": f"Requester {n}", "email": f"r{n}@example.org"},
@@ -27,7 +28,7 @@ def cases(world) -> dict[str, dict]:
         world.deliver()
         assert world.post_form(world.last_link(f"r{n}@example.org"), {"decision": "confirm"}).status == 200
     world.deliver()
-    assert len(world.mail_to("katherine@example.org")) == 5  # her week really is full
+    assert len(world.mail_to("katherine@example.org")) == 2  # her week really is full
     return {
         "member": REQUEST,
         "non-member": {**REQUEST, "connector_email": "stranger@example.com"},
@@ -62,6 +63,7 @@ def test_the_form_answers_every_request_with_the_same_page(world):
             }
         ).encode()
 
+    requests = cases(world)
     answers = {
         name: world.request(
             "POST",
@@ -70,9 +72,21 @@ def test_the_form_answers_every_request_with_the_same_page(world):
             body=form(body),
             source_ip=f"203.0.113.{n}",
         )
-        for n, (name, body) in enumerate(cases(world).items())
+        for n, (name, body) in enumerate(requests.items())
+    }
+    # The page names the address the confirmation went to: the requester's own, as they typed it. Beyond
+    # that, nothing in the answer may depend on who the connector or target is.
+    bodies = {
+        name: answers[name].body.replace(
+            escape(body["requester"]["email"]).encode(), b"<the requester's address>"
+        )
+        for name, body in requests.items()
     }
     first = answers["member"]
     assert first.status == 200
     for name, answer in answers.items():
-        assert (answer.status, answer.headers, answer.body) == (first.status, first.headers, first.body), name
+        assert (answer.status, answer.headers, bodies[name]) == (
+            first.status,
+            first.headers,
+            bodies["member"],
+        ), name

@@ -166,7 +166,7 @@ def test_a_target_who_becomes_a_member_or_leaves_changes_nothing(world, capsys):
     assert "1 open request for an introduction to them: continue" in out
     world.advance(days=4.1)
     tick(world)
-    assert len(world.mail_to(ALAN)) == 2  # the ask and its usual reminder
+    assert len(world.mail_to(ALAN)) == 1  # the ask: a target gets no reminder by default
     assert world.post_form(world.last_link(ALAN), {"decision": "accept"}).status == 200
     world.deliver()
     assert world.intro(found).state is State.INTRODUCED

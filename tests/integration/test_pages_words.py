@@ -156,7 +156,7 @@ def test_the_connectors_answers_come_first_and_the_private_note_says_who_sees_it
     awaiting_connector(world, acquaintance=LINE)
     html = world.get(world.last_link(GRACE)).text
     jump = html.index('<nav class="jump"')
-    assert jump < html.index("<blockquote>") and jump < html.index("<form")
+    assert jump < html.index("<blockquote") and jump < html.index("<form")
     assert (
         '<a href="#approve-title">Yes, ask Alan Turing</a><a href="#decline-title">No, not this one</a>'
         in html

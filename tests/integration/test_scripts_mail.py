@@ -10,6 +10,7 @@ import pytest
 from tests.integration.steps import introduced
 from tests.support.scripts import NAMES, SENTENCES
 from warm_intro import runtime
+from warm_intro.adapters.agreements import Agreements
 
 CASES = [  # requester, connector (a member), target, blurb, note
     ("مهرداد نیک‌نام", "👩🏽‍💻 Priya", "José Pérez (Pepe)", SENTENCES[1], SENTENCES[2]),
@@ -24,6 +25,7 @@ def test_names_and_notes_in_any_script_reach_every_mail_intact(
     world, requester, connector, target, blurb, note
 ):
     runtime.repository().put_member("priya@example.org", connector)
+    Agreements(runtime.repository()).record("priya@example.org", world.now, "test")  # happy to be asked
     answer = world.ask(
         requester={"name": requester, "email": "ada@example.org"},
         connector_email="priya@example.org",

@@ -1,6 +1,9 @@
-"""One reminder, to the person being asked, a set number of days after their ask went out; never two."""
+"""One reminder, to the person being asked, a set number of days after their ask went out; never two.
+A target is reminded only when the organisation turns it on (RemindTargets)."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.integration.steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, subjects, tick
 from warm_intro.domain.model import Kind, Role, State
@@ -33,7 +36,25 @@ def test_the_reminder_link_still_works(world):
     assert world.intro(intro_id).state is State.AWAITING_TARGET
 
 
-def test_the_target_is_reminded_once_and_the_connector_is_not_reminded_again(world):
+@pytest.fixture
+def remind_targets(monkeypatch):
+    monkeypatch.setenv("REMIND_TARGETS", "true")  # read when the world starts
+
+
+def test_by_default_the_target_is_never_reminded_and_the_request_closes_at_its_expiry(world):
+    intro_id = awaiting_target(world)
+    for _ in range(9):
+        world.advance(days=1)
+        tick(world)
+    assert len(world.mail_to(ALAN)) == 1  # the ask only: it said silence is fine
+    intro = world.intro(intro_id)
+    assert intro.state is State.AWAITING_TARGET and Kind.TARGET_REMINDER not in intro.outbox
+    world.advance(days=1.1)
+    tick(world)
+    assert world.intro(intro_id).state is State.EXPIRED and len(world.mail_to(ALAN)) == 1
+
+
+def test_the_target_is_reminded_once_and_the_connector_is_not_reminded_again(remind_targets, world):
     intro_id = awaiting_target(world)
     world.advance(days=4)
     tick(world)
@@ -47,7 +68,7 @@ def test_the_target_is_reminded_once_and_the_connector_is_not_reminded_again(wor
     assert world.intro(intro_id).reminded == {Role.TARGET}
 
 
-def test_each_is_reminded_once_when_both_were_slow(world):
+def test_each_is_reminded_once_when_both_were_slow(remind_targets, world):
     intro_id = awaiting_connector(world)
     world.advance(days=5)
     tick(world)

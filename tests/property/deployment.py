@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from local import aws
 from warm_intro import runtime
+from warm_intro.adapters.agreements import Agreements
 from warm_intro.api import IntroRequest
 from warm_intro.domain.delivery import pending
 from warm_intro.domain.errors import DomainError
@@ -56,6 +57,7 @@ class Deployment:
     # people ------------------------------------------------------------------------------------
     def member(self, email: str, name: str) -> None:
         self.repo.put_member(email, name)
+        Agreements(self.repo).record(email, self.now, "test")  # happy to be asked as connector
 
     def ask(
         self,

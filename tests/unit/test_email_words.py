@@ -280,9 +280,9 @@ def test_every_answer_an_email_offers_is_one_its_page_takes_and_none_is_never_as
 
 
 def test_the_sign_in_email_links_the_about_page_too():
-    from warm_intro.views import signin_email
+    from warm_intro.views import member_emails
 
-    msg = signin_email.compose(SETTINGS, "ada@example.org", f"{BASE}/me/signin/sample")
+    msg = member_emails.signin(SETTINGS, "ada@example.org", f"{BASE}/me/signin/sample")
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
     assert f"About this service and your data: {ABOUT}" in text.rsplit("\n-- \n", 1)[1]

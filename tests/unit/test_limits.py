@@ -84,19 +84,26 @@ def test_settle_keeps_open_asks_forever_and_forgets_closed_ones_after_a_month():
     assert limits.open_ids(ledger) == ["open"]
 
 
-def test_connector_gets_five_asks_a_week_then_the_rest_wait_in_order():
+def test_connector_gets_two_asks_a_week_by_default_then_the_rest_wait_in_order():
     ledger = ConnectorLedger()
-    for i in range(5):
+    for i in range(2):
         ledger, turn = limits.take_turn(ledger, RULES, f"i{i}", T + i)
         assert turn is Turn.GO
-    ledger, turn = limits.take_turn(ledger, RULES, "sixth", T + 10)
-    assert turn is Turn.HOLD and ledger.held == ("sixth",)
+    ledger, turn = limits.take_turn(ledger, RULES, "third", T + 10)
+    assert turn is Turn.HOLD and ledger.held == ("third",)
     assert limits.next_room_at(ledger, RULES, T + 10) == T + limits.WEEK  # when the first ask is a week old
-    ledger, turn = limits.take_turn(ledger, RULES, "seventh", T + limits.WEEK)
-    assert turn is Turn.HOLD and ledger.held == ("sixth", "seventh")  # nobody jumps the queue
+    ledger, turn = limits.take_turn(ledger, RULES, "fourth", T + limits.WEEK)
+    assert turn is Turn.HOLD and ledger.held == ("third", "fourth")  # nobody jumps the queue
     assert limits.room(ledger, RULES, T + limits.WEEK) == 1
-    ledger = limits.released(ledger, "sixth", T + limits.WEEK, sent=True)
-    assert ledger.held == ("seventh",) and limits.room(ledger, RULES, T + limits.WEEK) == 0
+    ledger = limits.released(ledger, "third", T + limits.WEEK, sent=True)
+    assert ledger.held == ("fourth",) and limits.room(ledger, RULES, T + limits.WEEK) == 0
+
+
+def test_the_default_weekly_cap_is_two_in_the_rules_and_the_settings():
+    from warm_intro.settings import Settings
+
+    assert Limits().connector_per_week == 2
+    assert Settings(table_name="t", sender="s@example.org", hash_key="k" * 16).limits.connector_per_week == 2
 
 
 def test_connector_over_capacity_refuses_when_the_organisation_says_so():

@@ -18,6 +18,7 @@ timings = st.builds(
     expiry_days=st.floats(0.01, 20),
     unconfirmed_hours=st.floats(0.1, 72),
     followup_days=st.floats(0.01, 20),
+    remind_targets=st.booleans(),
 )
 messages = st.dictionaries(
     st.sampled_from(Kind),

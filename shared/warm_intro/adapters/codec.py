@@ -61,6 +61,7 @@ def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
         "decided_at": intro.decided_at,
         "asked_at": intro.asked_at,
         "flow": None if intro.flow is Flow.REQUEST else intro.flow.value,  # requests stored as before
+        "languages": {role.value: code for role, code in intro.languages.items()} or None,
     }
     item.update({k: v for k, v in optional.items() if v is not None})
     if kinds := pending(intro):
@@ -113,6 +114,7 @@ def from_item(item: dict[str, Any]) -> Intro:
         decided_at=_int(item.get("decided_at")),
         asked_at=_int(item.get("asked_at")),
         flow=Flow(item.get("flow", Flow.REQUEST.value)),
+        languages={Role(role): code for role, code in item.get("languages", {}).items()},
     )
 
 

@@ -168,23 +168,44 @@ class Repository:
 
     # the organisation's members ----------------------------------------------------------------
 
-    def put_member(self, email: str, name: str) -> bool:
-        """Adds or renames a member; False when they were already there with that name."""
+    def put_member(self, email: str, name: str, language: str | None = None) -> bool:
+        """Adds or renames a member; False when they were already there as given. `language`: the one
+        they read (domain.languages), "" to forget it, None to leave it as it is."""
+        names, values = {"#n": "name"}, {":e": email, ":n": name, ":k": "member"}
+        update, changed = "SET email = :e, #n = :n, kind = :k", "attribute_not_exists(pk) OR #n <> :n"
+        if language is not None:
+            names["#l"] = "language"
+        if language:
+            values[":l"] = language
+            update += ", #l = :l"
+            changed += " OR attribute_not_exists(#l) OR #l <> :l"
+        elif language == "":
+            update += " REMOVE #l"
+            changed += " OR attribute_exists(#l)"
         try:
-            self.client.put_item(
+            self.client.update_item(
                 TableName=self.table,
-                Item=dump(
-                    {"pk": f"MEMBER#{email}", "sk": "MEMBER", "email": email, "name": name, "kind": "member"}
-                ),
-                ConditionExpression="attribute_not_exists(pk) OR #n <> :n",
-                ExpressionAttributeNames={"#n": "name"},
-                ExpressionAttributeValues={":n": {"S": name}},
+                Key=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER"}),
+                UpdateExpression=update,
+                ConditionExpression=changed,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=dump(values),
             )
             return True
         except ClientError as error:
             if is_conflict(error):
                 return False
             raise
+
+    def member_language(self, email: str) -> str | None:
+        """The language a member reads, when the members CSV said (members import)."""
+        found = self.client.get_item(
+            TableName=self.table,
+            Key=dump({"pk": f"MEMBER#{email}", "sk": "MEMBER"}),
+            ProjectionExpression="#l",
+            ExpressionAttributeNames={"#l": "language"},
+        )
+        return found.get("Item", {}).get("language", {}).get("S")
 
     def remove_member(self, email: str) -> bool:
         answer = self.client.delete_item(

@@ -23,6 +23,8 @@ from .model import DECISIONS_BY_PURPOSE, Decision, Flow, Grant, Intro, Kind, Per
 from .proposal import FIRST, SECOND, followed_up
 
 CONNECTOR_REMOVED = "connector_removed"  # the consent-record action of a removal (domain.membership)
+# A connector's gentler choices than "never" (domain.preferences), offered by their ask's footer.
+EASED = {Purpose.PAUSE: Decision.PAUSE.value, Purpose.WEEKLY: Decision.ONE_A_WEEK.value}
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,14 @@ STANDING: tuple[Standing, ...] = (
         lambda i, role: i.state is State.INTRODUCED and not followed_up(i, role),
     ),
     Standing(Purpose.OPTOUT, (Decision.OPT_OUT,), lambda i, role: last_action(i, role) != "opt_out"),
+    *(
+        Standing(
+            purpose,
+            (Decision(action),),
+            lambda i, role, action=action: last_action(i, role, eased=True) not in (action, "opt_out"),
+        )
+        for purpose, action in EASED.items()
+    ),
 )
 
 
@@ -174,5 +184,8 @@ def connector_gone(intro: Intro) -> bool:
     )
 
 
-def last_action(intro: Intro, role: Role) -> str | None:
-    return next((e.action for e in reversed(intro.history) if e.actor is role), None)
+def last_action(intro: Intro, role: Role, *, eased: bool = False) -> str | None:
+    """This person's last recorded action; a pause or weekly cap counts only with `eased` (only the
+    links that set them tell of them)."""
+    skip = () if eased else tuple(EASED.values())
+    return next((e.action for e in reversed(intro.history) if e.actor is role and e.action not in skip), None)

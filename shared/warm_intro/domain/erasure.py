@@ -106,6 +106,7 @@ def erase(intro: Intro, roles: set[Role], now: int, action: str = "erase") -> In
         private_note=None,
         acquaintance=None,
         outbox=outbox,
+        languages={role: code for role, code in intro.languages.items() if role not in roles},
         version=intro.version + 1,
         updated_at=now,
     )

@@ -39,6 +39,7 @@ class Admission:
     closes: bool = False  # True: closes with the neutral message (nothing says why)
     hold: bool = False  # the connector's ask waits for capacity
     connector_name: str = ""
+    connector_email: str = ""  # the member's own address, when the request named them by an alias
 
 
 GO = Admission()
@@ -125,6 +126,8 @@ def decide(
     actors.check(intro, grant, decision)
     if decision is Decision.OPT_OUT:
         return _opt_out(intro, grant.role, now, via)
+    if decision in (Decision.PAUSE, Decision.ONE_A_WEEK):  # about the person, kept beside their opt-out
+        return _record(_bump(intro, now), now, grant.role, decision.value, via)
     if decision is Decision.WITHDRAW:
         return _withdraw(intro, now, via, grant.role)
     if decision in (Decision.YES, Decision.NOT_YET, Decision.NO):
@@ -150,7 +153,9 @@ def decide(
 def _confirm(intro: Intro, now: int, admission: Admission) -> Intro:
     if not admission.allowed:
         return _close(intro, State.REFUSED, now, Kind.NOT_POSSIBLE)
-    connector = Person(name=admission.connector_name, email=intro.connector.email)
+    connector = Person(
+        name=admission.connector_name, email=admission.connector_email or intro.connector.email
+    )
     intro = intro.evolve(connector=connector)
     if admission.closes:
         return _close(intro, State.REFUSED, now, Kind.CLOSED)

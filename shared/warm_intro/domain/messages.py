@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .model import Decision, Kind, Purpose, Role, State
 
 OPTOUT = Purpose.OPTOUT
+EASE = (Purpose.PAUSE, Purpose.WEEKLY)  # a connector's gentler choices than "never" (domain.preferences)
 # The answers an ask offers as links of their own, each opening its page with that answer ready (the
 # person still presses it there: a GET never decides). "Never ask me again" stays on its own link.
 ANSWER_LINKS: dict[Purpose, tuple[Decision, ...]] = {
@@ -51,10 +52,10 @@ SPECS: dict[Kind, MessageSpec] = {
     ),
     Kind.NOT_POSSIBLE: MessageSpec((Role.REQUESTER,)),
     Kind.CONNECTOR_ASK: MessageSpec(
-        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT), only_while=State.AWAITING_CONNECTOR
+        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT, *EASE), only_while=State.AWAITING_CONNECTOR
     ),
     Kind.CONNECTOR_REMINDER: MessageSpec(
-        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT), only_while=State.AWAITING_CONNECTOR
+        (Role.CONNECTOR,), links=(Purpose.REVIEW, OPTOUT, *EASE), only_while=State.AWAITING_CONNECTOR
     ),
     Kind.TARGET_ASK: MessageSpec(
         (Role.TARGET,), links=(Purpose.CONSENT, OPTOUT), only_while=State.AWAITING_TARGET

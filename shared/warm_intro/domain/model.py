@@ -52,6 +52,8 @@ class Purpose(StrEnum):
     CONSENT = "consent"  # target: accept, decline or never ask again
     FOLLOWUP = "followup"  # requester: did you connect?
     OPTOUT = "optout"  # connector or target: never ask me again
+    PAUSE = "pause"  # connector: no asks for 30 days (domain.preferences)
+    WEEKLY = "weekly"  # connector: at most one ask a week
 
 
 class Decision(StrEnum):
@@ -64,6 +66,8 @@ class Decision(StrEnum):
     YES = "yes"
     NOT_YET = "not_yet"
     NO = "no"
+    PAUSE = "pause"
+    ONE_A_WEEK = "one_a_week"
 
 
 DECISIONS_BY_PURPOSE: dict[Purpose, tuple[Decision, ...]] = {
@@ -72,6 +76,8 @@ DECISIONS_BY_PURPOSE: dict[Purpose, tuple[Decision, ...]] = {
     Purpose.CONSENT: (Decision.ACCEPT, Decision.DECLINE, Decision.OPT_OUT),
     Purpose.FOLLOWUP: (Decision.YES, Decision.NOT_YET, Decision.NO),
     Purpose.OPTOUT: (Decision.OPT_OUT,),
+    Purpose.PAUSE: (Decision.PAUSE,),
+    Purpose.WEEKLY: (Decision.ONE_A_WEEK,),
 }
 
 
@@ -176,6 +182,7 @@ class Intro:
     decided_at: int | None = None  # when the state became final
     asked_at: int | None = None  # when the current decider was asked
     flow: Flow = Flow.REQUEST
+    languages: dict[Role, str] = field(default_factory=dict)  # each person's own choice (domain.languages)
 
     def evolve(self, **changes) -> Intro:
         return replace(self, **changes)

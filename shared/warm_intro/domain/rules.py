@@ -25,6 +25,7 @@ class Timings:
     retention_days: float = 30  # blurb and notes are forgotten this long after the introduction closed
     retry_minutes: float = 15  # a message SES refused is tried again after this
     intro_retention_days: float = 365  # a closed introduction keeps names and addresses this long
+    remind_targets: bool = False  # a target's ask says silence is fine: reminded only if the org asks
 
     @property
     def reminder(self) -> int:
@@ -63,7 +64,7 @@ class Timings:
 class Limits:
     requester_open: int = 3
     requester_per_30_days: int = 10
-    connector_per_week: int = 5
+    connector_per_week: int = 2  # 5 a week is about twice the monthly load that burns connectors out
     connector_over_capacity: OverCapacity = OverCapacity.WAIT
     target_per_30_days: int = 3
     block_after_decline_days: int = 180

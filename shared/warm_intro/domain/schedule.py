@@ -14,7 +14,7 @@ from .disclosure import neutral_close_pending, settled_at, visible_at
 from .erasure import IN_FLIGHT, anonymise, forget_content, has_content, is_anonymous
 from .lifecycle import close, record, send
 from .model import Delivery, Intro, Kind, Message, Role, State
-from .proposal import FOLLOWUPS, kind_for
+from .proposal import FOLLOWUPS, is_proposal, kind_for
 from .rules import Timings
 
 QUIET_EXPIRY, EXPIRY, REMINDER, FOLLOWUP = "quiet_expiry", "expiry", "reminder", "followup"
@@ -69,10 +69,13 @@ def _moments(intro: Intro, t: Timings) -> dict[str, int]:
         # Never past the moment the requester is told: an ask that waited for room gets less time.
         moments = {EXPIRY: min(expiry, visible_at(intro, t) or expiry)}
         # Counted from when the ask actually went out: an ask that waited is not chased at once.
-        # Only whoever the introduction waits on (domain.actors): not a connector no longer a member.
+        # Only whoever the introduction waits on (domain.actors): not a connector no longer a member;
+        # a request's target only when the organisation turned that on (their ask said silence is
+        # fine); the two people of a connector's proposal keep their one reminder each.
         if (
             turn.reminder is not None
             and turn.role not in intro.reminded
+            and (turn.role is not Role.TARGET or t.remind_targets or is_proposal(intro))
             and actors.waiting_on(intro) is turn.role
             and (sent := _sent_at(intro, turn.ask)) is not None
         ):

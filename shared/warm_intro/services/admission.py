@@ -13,6 +13,7 @@ import logging
 from dataclasses import replace
 
 from ..adapters import preferences
+from ..adapters.agreements import Agreements
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, connector_key, requester_key, target_key
 from ..domain import limits
@@ -23,6 +24,7 @@ from ..domain.lifecycle import Admission
 from ..domain.model import Intro
 from ..domain.preferences import connector_turn, own_limits, resume_at
 from ..settings import Settings
+from .membership import connector_address
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,15 @@ def requester_allowed(settings: Settings, repo: Repository, email: str) -> bool:
 def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> tuple[Admission, list[dict]]:
     """The requester's own limits are checked first, for everyone: whether the connector can be
     asked must change nothing the requester sees (a request that can't go ahead is held, as below)."""
-    connector_name = repo.member_name(intro.connector.email)
+    key, rules = settings.hash_key, settings.limits
+    connector_email = connector_address(repo, key, intro.connector.email)
+    connector_name = repo.member_name(connector_email)
     if connector_name is None or not requester_allowed(settings, repo, intro.requester.email):
         return Admission(allowed=False), []
-    key, rules = settings.hash_key, settings.limits
-    connector_hash = address_hash(intro.connector.email, key)
+    if settings.connector_policy == "agreed" and not Agreements(repo).agreed(connector_email):
+        return Admission(allowed=False), []  # as for a non-member: nobody learns who agreed
+    named = {"connector_name": connector_name, "connector_email": connector_email}
+    connector_hash = address_hash(connector_email, key)
     ledgers = Ledgers(repo)
     r_key, c_key = requester_key(address_hash(intro.requester.email, key)), connector_key(connector_hash)
     found = ledgers.read(r_key, c_key)
@@ -56,14 +62,14 @@ def on_confirm(settings: Settings, repo: Repository, intro: Intro, now: int) -> 
     writes = [ledgers.put(r_key, requester)]
     # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
     if repo.suppressed([connector_hash]):
-        return Admission(closes=True, connector_name=connector_name), writes
+        return Admission(closes=True, **named), writes
     # The connector's own pause and weekly limit (set at /me) count like the organisation's cap.
     prefs = preferences.read(repo, connector_hash)
     connector, turn, due = connector_turn(found[c_key], rules, prefs, intro.id, now)
     if turn is limits.Turn.REFUSE:
-        return Admission(closes=True, connector_name=connector_name), writes
+        return Admission(closes=True, **named), writes
     writes.append(ledgers.put(c_key, connector, due))
-    return Admission(connector_name=connector_name, hold=turn is limits.Turn.HOLD), writes
+    return Admission(hold=turn is limits.Turn.HOLD, **named), writes
 
 
 def on_approve(

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 from ..adapters import confirmation_ledger
 from ..adapters.dynamodb import Repository
-from ..domain import confirmations
+from ..domain import confirmations, languages
 from ..domain.errors import Conflict, RateLimited
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import Admission, new_request, proven
-from ..domain.model import Intro, Person, Target
+from ..domain.model import Intro, Person, Role, Target
 from ..domain.proposal import proposer_email
 from ..domain.rules import DAY, HOUR
 from ..domain.tokens import new_id
@@ -69,7 +69,7 @@ def submit(
 
 
 def _new(request: IntroRequest, intro_id: str, now: int, via: str, held: bool = False) -> Intro:
-    return new_request(
+    intro = new_request(
         intro_id,
         Person(request.requester.name, request.requester.email),
         request.connector_email,
@@ -80,6 +80,7 @@ def _new(request: IntroRequest, intro_id: str, now: int, via: str, held: bool = 
         held=held,
         acquaintance=request.acquaintance,
     )
+    return languages.chosen(intro, Role.REQUESTER, request.language)
 
 
 def confirmed_now(

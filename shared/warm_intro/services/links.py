@@ -3,16 +3,18 @@ write, retried once against a fresh read when someone else wrote first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..adapters import preferences
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
-from ..domain import actors, tokens
+from ..domain import actors, languages, tokens
 from ..domain.errors import Conflict, InvalidLink, LimitReached, NotAllowed
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import GO, Admission, approved_address, decide
 from ..domain.model import Decision, Grant, Intro, Role
 from ..domain.proposal import is_proposal
+from ..domain.rules import DAY
 from ..domain.schedule import tick
 from ..settings import Settings
 from ..telemetry import count_events
@@ -51,8 +53,10 @@ def answer(
     via: str,
     target_email: str | None = None,
     note: str | None = None,
+    language: str | None = None,
 ) -> Opened:
-    """Apply the decision; returns the introduction as it now stands."""
+    """Apply the decision; returns the introduction as it now stands. `language`: the one the person
+    answered in, remembered for the mail they get next."""
     try:
         choice = Decision(decision)
     except ValueError:
@@ -67,9 +71,16 @@ def answer(
         updated = decide(
             intro, grant, choice, now, via=where, target_email=target_email, note=note, admission=gate
         )
+        updated = languages.chosen(updated, grant.role, language)
+        if choice is Decision.CONFIRM and Role.CONNECTOR not in updated.languages:
+            # The members CSV may say which language the connector reads (members import).
+            spoken = repo.member_language(intro.connector.email)
+            updated = languages.chosen(updated, Role.CONNECTOR, spoken)
         # A click on a message to several people (Role.SYSTEM) is nobody's in particular: no address.
         if choice is Decision.OPT_OUT and (email := actors.email_of(intro, grant.role)):
             repo.suppress(address_hash(email, settings.hash_key), "opted_out", now)
+        if choice in (Decision.PAUSE, Decision.ONE_A_WEEK) and (email := actors.email_of(intro, grant.role)):
+            _prefer(repo, address_hash(email, settings.hash_key), choice, now)
         try:
             repo.save(
                 updated,
@@ -109,3 +120,16 @@ def _gate(
         # The person index learns a corrected address in the same write (personal_data.with_index).
         return admission.on_approve(settings, repo, intro, email, now)
     return GO, []
+
+
+PAUSE = 30 * DAY  # the footer's pause; a date of their own choosing is at /me
+
+
+def _prefer(repo: Repository, person: str, choice: Decision, now: int) -> None:
+    """The footer's choices write the same preferences as /me (domain.preferences)."""
+    held = preferences.read(repo, person)
+    if choice is Decision.PAUSE:
+        held = replace(held, paused_until=max(held.paused_until or 0, now + PAUSE))
+    else:
+        held = replace(held, week_limit=1)
+    preferences.write(repo, person, held)

@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..adapters.agreements import Agreements
+from ..adapters.aliases import Aliases
 from ..adapters.directory import Directory
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
@@ -57,9 +59,20 @@ def requester_needs_membership(policy: str, allowed_domains: tuple[str, ...], em
     return not (policy == "members_and_domains" and email.rpartition("@")[2] in allowed_domains)
 
 
+def connector_address(repo: Repository, hash_key: str, email: str) -> str:
+    """The member a request names as connector: the address itself when it is a member's, else the
+    member it is an alias of (under any spelling). Their ask goes to the member's own address: the one
+    the organisation lists, where they chose to get mail; their opt-out, preferences and limits are
+    kept under it, so they count once however they were named."""
+    if repo.member_name(email) is not None:
+        return email
+    return Aliases(repo, hash_key).primary_of(email) or email
+
+
 def members_vouching(settings: Settings, before: Intro, after: Intro) -> list[str]:
-    """The addresses whose member item must still exist when `after` is written over `before`."""
-    emails = actors.addresses(before)
+    """The addresses whose member item must still exist when `after` is written over `before`
+    (the connector as `after` names them: a member's own address once an alias is resolved)."""
+    emails = {**actors.addresses(before), Role.CONNECTOR: after.connector.email}
     return [
         emails[role]
         for role in vouching(before, after)
@@ -79,6 +92,8 @@ def remove(
 ) -> Removal:
     """Idempotent: running it again for someone already removed finishes what a crash left undone."""
     removal = Removal(email, repo.remove_member(email))
+    Aliases(repo, hash_key).drop(email)
+    Agreements(repo).drop(email)
     Sessions(repo).end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
     Directory(repo).remove(directory.entry_id(str(address_hash(email, hash_key))))  # unlisted
     must_be_member = requester_needs_membership(policy, allowed_domains, email)

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from time import gmtime, strftime
 
+from ..adapters.agreements import Agreements
+from ..adapters.aliases import Aliases
 from ..adapters.directory import Directory
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, person_deletes, person_items
@@ -78,6 +80,9 @@ def erase(hash_key: str, repo: Repository, email: str, now: int) -> Erased:
     # Members are listed as the organisation typed them: any spelling of this mailbox goes (an admin-only Scan).
     spelled |= {member for member, _ in repo.members() if same_mailbox(member, email, hash_key)}
     removed = [repo.remove_member(address) for address in sorted(spelled)]
+    for address in spelled:  # their aliases and their agreement to be asked go with the membership
+        Aliases(repo, hash_key).drop(address)
+        Agreements(repo).drop(address)
     Ledgers(repo).drop_entries(entries)
     Sessions(repo).end_all(hashes(email, hash_key))  # signed in at /me: signed out everywhere
     Directory(repo).remove(directory.entry_id(str(address_hash(email, hash_key))))  # unlisted

@@ -26,7 +26,9 @@ class SendFailed(Exception):
 def link_url(settings: Settings, purpose: Purpose, token: str) -> str:
     if not settings.base_url:
         raise RuntimeError("BASE_URL must be set wherever mail is sent: links in email must be absolute")
-    return f"{settings.base_url}/{'optout' if purpose is Purpose.OPTOUT else 'link'}/{token}"
+    # The footer's "fewer emails" links share the opt-out's path: mail about mail, not about the request.
+    path = "optout" if purpose in (Purpose.OPTOUT, Purpose.PAUSE, Purpose.WEEKLY) else "link"
+    return f"{settings.base_url}/{path}/{token}"
 
 
 def deliver(

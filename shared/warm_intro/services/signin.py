@@ -20,7 +20,7 @@ from ..domain.rules import HOUR
 from ..domain.tokens import digest
 from ..domain.validation import check_email
 from ..settings import Settings
-from ..views import signin_email
+from ..views import member_emails
 from .home import asked
 from .intake import network
 
@@ -47,7 +47,7 @@ def request_link(
     secret, stored, expires_at = sessions.new_signin(now)
     Sessions(repo).put_signin(stored, email, expires_at)
     try:
-        mailer.send(signin_email.compose(settings, email, f"{base}/me/signin/{secret}"), to=[email])
+        mailer.send(member_emails.signin(settings, email, f"{base}/me/signin/{secret}"), to=[email])
     except (MailRefused, MailOutcomeUnknown):
         # An error page here would tell a stranger the address is known; the person can ask again.
         log.warning("sign-in link not sent", exc_info=True)

@@ -17,12 +17,14 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, getaddresses, make_msgid
 
+from ..domain import languages
 from ..domain.actors import person_of
 from ..domain.messages import ANSWER_LINKS, SPECS
 from ..domain.model import Flow, Intro, Kind, Person, Purpose, Role
 from ..domain.schedule import closes_at
 from ..domain.validation import plain_name
 from ..settings import Settings
+from .catalogs import translations
 from .templating import render
 from .wording import day, span
 
@@ -69,7 +71,14 @@ def envelope(kind: Kind, intro: Intro, leave_out: frozenset[str] = frozenset()) 
     )
 
 
-def context(intro: Intro, links: dict[Purpose, str], settings: Settings) -> dict:
+def language(kind: Kind, intro: Intro, settings: Settings) -> str:
+    """The recipient's language; the introduction, to two or three people at once, in the organisation's
+    unless they all read another."""
+    spec = SPECS[kind]
+    return languages.shared_by(intro, (*spec.to, *spec.cc), settings.language)
+
+
+def context(intro: Intro, links: dict[Purpose, str], settings: Settings, lang: str) -> dict:
     return {
         "org": {"name": settings.org_name, "accent": settings.accent_color},
         "requester": intro.requester,
@@ -85,11 +94,11 @@ def context(intro: Intro, links: dict[Purpose, str], settings: Settings) -> dict
             for purpose, decisions in ANSWER_LINKS.items()
             if purpose in links
         },
-        "closes_on": day(closes_at(intro, settings.timings)),
+        "closes_on": day(closes_at(intro, settings.timings), lang),
         "about_url": f"{settings.base_url}/about",
         "reply_to": settings.reply_to,
-        "expiry": span(settings.expiry_days, "day"),
-        "confirm_within": span(settings.unconfirmed_hours, "hour"),
+        "expiry": span(settings.expiry_days, "day", lang),
+        "confirm_within": span(settings.unconfirmed_hours, "hour", lang),
         "request_url": f"{settings.base_url}/",
     }
 
@@ -105,21 +114,23 @@ def compose(
     spec = SPECS[kind]
     people = envelope(kind, intro, leave_out)
     template = template_of(kind, intro)
-    ctx = {**context(intro, links, settings), "reminder": kind in REMINDERS}
+    lang = language(kind, intro, settings)
+    ctx = {**context(intro, links, settings, lang), "reminder": kind in REMINDERS}
     # Bodies show names as typed (escaped in HTML); a header gets only what cannot read as an address.
     subject = render(
         template,
         {
-            **context(_plain(intro), links, settings),
+            **context(_plain(intro), links, settings, lang),
             "reminder": ctx["reminder"],
             "layout": "emails/_subject.jinja",
         },
         html=False,
+        language=lang,
     )
-    text = render(template, {**ctx, "layout": "emails/_text.jinja"}, html=False)
+    text = render(template, {**ctx, "layout": "emails/_text.jinja"}, html=False, language=lang)
     msg = EmailMessage()
     _set_subject(msg, " ".join(subject.split()))
-    _set_addresses(msg, "From", (Person(_sender_name(kind, intro, settings), settings.sender),))
+    _set_addresses(msg, "From", (Person(_sender_name(kind, intro, settings, lang), settings.sender),))
     _set_addresses(msg, "To", people.to)
     if people.cc:
         _set_addresses(msg, "Cc", people.cc)
@@ -135,7 +146,9 @@ def compose(
         msg["List-Unsubscribe"] = f"<{links[Purpose.OPTOUT]}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(text.strip() + "\n")
-    msg.add_alternative(render(template, {**ctx, "layout": "emails/_layout.jinja"}), subtype="html")
+    html = render(template, {**ctx, "layout": "emails/_layout.jinja"}, language=lang)
+    msg.add_alternative(html, subtype="html")
+    msg["Content-Language"] = lang  # after the parts exist: making them moves Content-* headers inside
     return msg
 
 
@@ -193,11 +206,12 @@ def _reads_back(header: str, folded: str, wanted: list[tuple[str, str]]) -> bool
     return compat == wanted and [(a.display_name, a.addr_spec) for a in modern] == wanted
 
 
-def _sender_name(kind: Kind, intro: Intro, settings: Settings) -> str:
+def _sender_name(kind: Kind, intro: Intro, settings: Settings, lang: str) -> str:
+    _ = translations(lang).gettext
     connector = plain_name(intro.connector.name or "")
     if kind in FROM_CONNECTOR and connector:
-        return f"{connector} via {settings.org_name}"
-    return f"{settings.org_name} introductions"
+        return _("%(connector)s via %(org)s") % {"connector": connector, "org": settings.org_name}
+    return _("%(org)s introductions") % {"org": settings.org_name}
 
 
 def _plain(intro: Intro) -> Intro:

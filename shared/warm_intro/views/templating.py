@@ -1,10 +1,12 @@
-"""Two Jinja environments over one set of templates: HTML is autoescaped, plain text is not
-(escaping text would show '&amp;' to readers; plain text cannot carry markup anyway).
+"""Jinja environments over one set of templates, one per language and kind of output: HTML is
+autoescaped, plain text is not (escaping text would show '&amp;' to readers; plain text cannot carry
+markup anyway). Words are gettext messages ({% trans %} and _()), from views.catalogs.
 
-`sam build` compiles every template for both environments (`python -m warm_intro.views.templating DIR`,
+`sam build` compiles every template for both kinds of output (`python -m warm_intro.views.templating DIR`,
 from shared/Makefile) into Python modules, which it then compiles to bytecode with the rest of the layer,
-so a cold start loads them instead of parsing and compiling each template on its first render. Without
-them (the development tree, tests) the templates are read from their sources."""
+so a cold start loads them instead of parsing and compiling each template on its first render. A compiled
+template looks its words up when it renders, so one compiled set serves every language. Without them (the
+development tree, tests) the templates are read from their sources."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ import sys
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..domain.languages import SHIPPED, SOURCE, direction
+from .catalogs import translations
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
@@ -24,14 +29,20 @@ def _environment(html: bool, loader: BaseLoader) -> Environment:
     from jinja2 import Environment, StrictUndefined
 
     # Escaping is decided when a template compiles, so each environment has its own compiled set.
-    return Environment(
+    env = Environment(
         loader=loader,
         autoescape=html,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Whitespace inside {% trans %} is collapsed, so a message reads the same wherever it is wrapped
+    # (babel.cfg extracts with the same rule); new-style gettext escapes what it puts into a message.
+    env.policies["ext.i18n.trimmed"] = True
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    return env
 
 
 def _flavour(html: bool) -> str:
@@ -39,17 +50,20 @@ def _flavour(html: bool) -> str:
 
 
 @cache
-def environment(html: bool) -> Environment:
+def environment(html: bool, language: str = SOURCE) -> Environment:
     # Imported on first render: the JSON API never renders, and its cold start skips Jinja.
     from jinja2 import FileSystemLoader, ModuleLoader
 
     compiled = COMPILED / _flavour(html)
     loader = ModuleLoader(compiled) if compiled.is_dir() else FileSystemLoader(TEMPLATES)
-    return _environment(html, loader)
+    env = _environment(html, loader)
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(language=language, direction=direction(language), languages=SHIPPED)
+    return env
 
 
-def render(template: str, context: dict, html: bool = True) -> str:
-    return environment(html).get_template(template).render(context)
+def render(template: str, context: dict, html: bool = True, language: str = SOURCE) -> str:
+    return environment(html, language).get_template(template).render(context)
 
 
 def compile_all(into: Path) -> None:

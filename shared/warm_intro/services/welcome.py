@@ -1,0 +1,81 @@
+"""The welcome mail an administrator sends members (`warm-intro members welcome`), with a one-click
+"I'm happy to be asked" link: under the default ConnectorPolicy, only members who agreed are asked to
+make introductions. Each member gets it at most once: a conditional mark is taken before SES is called
+(as the notifier claims a message), so a second run, or two at once, never mails anyone twice; a run
+that died between the mark and SES leaves that member 'uncertain', never re-sent automatically."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..adapters.agreements import Agreements
+from ..adapters.dynamodb import Repository
+from ..adapters.mailer import Mailer
+from ..domain import tokens
+from ..domain.errors import InvalidLink, LinkExpired
+from ..domain.hashing import address_hash
+from ..domain.rules import DAY
+from ..views.member_emails import welcome
+
+LINK = 60 * DAY
+
+
+@dataclass
+class Welcomed:
+    sent: list[str] = field(default_factory=list)  # or, in a dry run, would be sent
+    agreed: int = 0  # already happy to be asked: nothing to send
+    before: int = 0  # welcomed by an earlier run
+    uncertain: list[str] = field(default_factory=list)  # an earlier run died between the mark and SES
+    suppressed: int = 0  # opted out, bounced or complained: never mailed
+
+
+def send_all(
+    repo: Repository,
+    mailer: Mailer,
+    hash_key: str,
+    settings: Any,
+    now: int,
+    dry_run: bool,
+) -> Welcomed:
+    """`settings`: the organisation's settings as the admin CLI reads them (see views.member_emails)."""
+    done, agreements = Welcomed(), Agreements(repo)
+    for email, name in repo.members():
+        status = agreements.welcome_status(email)
+        if agreements.agreed(email):
+            done.agreed += 1
+        elif status == "sending":
+            done.uncertain.append(email)
+        elif status is not None:
+            done.before += 1
+        elif repo.suppressed([address_hash(email, hash_key)]):
+            done.suppressed += 1
+        elif dry_run:
+            done.sent.append(email)
+        elif agreements.claim_welcome(email, now):
+            secret = secrets.token_urlsafe(tokens.SECRET_BYTES)
+            agreements.store_token(tokens.digest(secret), email, now + LINK)
+            message = welcome(settings, name, email, f"{settings.base_url}/welcome/{secret}")
+            agreements.welcomed(email, mailer.send(message, [email]))
+            done.sent.append(email)
+    return done
+
+
+def open_welcome(repo: Repository, secret: str, now: int) -> tuple[str, str, bool]:
+    """(address, name, already agreed) for a welcome link; a page view never writes."""
+    if not 32 <= len(secret) <= 64:
+        raise InvalidLink("This link is not valid.")
+    found = Agreements(repo).token(tokens.digest(secret))
+    name = repo.member_name(found[0]) if found else None
+    if found is None or name is None:  # unknown, or no longer a member
+        raise InvalidLink("This link is not valid.")
+    if found[1] <= now:
+        raise LinkExpired("This link has expired.")
+    return found[0], name, Agreements(repo).agreed(found[0])
+
+
+def agree(repo: Repository, secret: str, now: int) -> str:
+    email, name, _ = open_welcome(repo, secret, now)
+    Agreements(repo).record(email, now, "welcome")
+    return name

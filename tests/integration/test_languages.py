@@ -1,0 +1,143 @@
+"""Every page in every shipped language and both pseudo-locales, through the real handlers (right
+lang and dir, no word outside a catalog), and one whole introduction across three languages: a
+German-speaking requester, a French organisation, a target who switches to Spanish."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support.visible import Visible, untranslated
+from warm_intro import runtime
+from warm_intro.domain.languages import PSEUDO, SHIPPED, direction
+from warm_intro.views.catalogs import translations
+
+from .steps import ADA, ALAN, GRACE, tick
+from .test_pages_words import LINE, every_page
+
+TYPED = (
+    "Ada Lovelace",
+    "Alan Turing",
+    "Grace Hopper",
+    "Bletchley Circle",
+    LINE,
+    "I'm Ada, I write about computing engines; twenty minutes with Alan would help.",
+)
+FORM = {
+    "requester_name": "Ada Lovelace",
+    "requester_email": ADA,
+    "connector_email": GRACE,
+    "target_name": "Alan Turing",
+    "blurb": "I'm Ada, I write about computing engines; twenty minutes with Alan would help.",
+}
+
+
+def speak(world, monkeypatch, code: str) -> None:
+    """The world's visitor picks `code` with the switch on every page, and answers in it."""
+    get, post = world.get, world.post_form
+    monkeypatch.setattr(world, "get", lambda url: get(url + ("&" if "?" in url else "?") + f"lang={code}"))
+    monkeypatch.setattr(world, "post_form", lambda url, data: post(url, {**data, "language": code}))
+
+
+@pytest.mark.parametrize("code", [*SHIPPED, *PSEUDO])
+def test_every_page_is_in_the_language_picked_with_the_right_direction(world, monkeypatch, code):
+    speak(world, monkeypatch, code)
+    pages = every_page(world)
+    assert len(pages) == 13
+    about = translations(code).gettext("About this service and your data")
+    for name, html in pages.items():
+        page = Visible(html)
+        assert page.root == {"lang": code, "dir": direction(code)}, name
+        assert about in page.text, name
+        # The switch: every shipped language, each named in itself.
+        assert all(f'lang="{other}"' in html for other in SHIPPED), name
+        if code in PSEUDO:
+            assert untranslated(page.text, TYPED) == [], name
+
+
+def lang_of(html: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', html).group(1)
+
+
+def mail(world, address: str) -> dict:
+    return world.mail_to(address)[-1]
+
+
+def test_a_german_requester_a_french_organisation_and_a_target_who_reads_spanish(world, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "fr")
+    runtime.reset()
+    # The requester's browser prefers German: the form is in German and says so when it is sent.
+    form = world.request("GET", "/", headers={"accept-language": "de-CH,de;q=0.9,en;q=0.4"})
+    assert lang_of(form.text) == "de" and 'name="language" value="de"' in form.text
+    assert "Um eine persönliche Vorstellung bitten" in form.text
+    sent = world.post_form("/", {**FORM, "language": "de"})
+    assert lang_of(sent.text) == "de" and "Schauen Sie in Ihr Postfach" in sent.text
+    world.deliver()
+    confirm = mail(world, ADA)
+    assert confirm["headers"]["Content-Language"] == "de"
+    assert confirm["subject"] == "Bitte bestätigen Sie Ihre Anfrage nach einer Vorstellung"
+    assert "in 24 Stunden" in confirm["text"]
+    link = world.last_link(ADA)
+    page = world.get(link)  # no header, no switch: the language the requester chose
+    assert lang_of(page.text) == "de"
+    world.post_form(link, {"decision": "confirm", "language": "de"})
+    world.deliver()
+
+    # The connector has chosen nothing: the organisation's French.
+    ask = mail(world, GRACE)
+    assert ask["headers"]["Content-Language"] == "fr"
+    assert ask["subject"] == "Accepteriez-vous de présenter Ada Lovelace à Alan Turing ?"
+    review = world.last_link(GRACE)
+    assert lang_of(world.get(review).text) == "fr"
+    world.post_form(review, {"decision": "approve", "target_email": ALAN, "language": "fr"})
+    world.deliver()
+
+    # The target reads the ask in French, switches the page to Spanish and answers there.
+    asked = mail(world, ALAN)
+    assert asked["headers"]["Content-Language"] == "fr" and "Aimeriez-vous rencontrer" in asked["text"]
+    consent = world.last_link(ALAN)
+    spanish = world.get(consent + "?lang=es")
+    assert lang_of(spanish.text) == "es" and "¿Te gustaría conocer a Ada Lovelace?" in spanish.text
+    said = world.post_form(consent, {"decision": "accept", "language": "es"})
+    assert lang_of(said.text) == "es" and "Has dicho que sí" in said.text
+    world.deliver()
+
+    # Three readers, three languages: the introduction is in the organisation's.
+    introduction = mail(world, ALAN)
+    assert introduction["subject"] == "Mise en relation : Ada Lovelace / Alan Turing"
+    assert introduction["headers"]["Content-Language"] == "fr"
+    # Alan's choice is remembered: his own link now opens in Spanish (the introduction's opt-out link,
+    # shared by all three, stays in the organisation's language).
+    assert lang_of(world.get(consent).text) == "es"
+    assert lang_of(world.get(world.last_link(ALAN, kind="optout")).text) == "fr"
+
+    world.advance(days=8)
+    tick(world)
+    followup = mail(world, ADA)
+    assert followup["headers"]["Content-Language"] == "de"
+    assert followup["subject"] == "Haben Sie und Alan Turing zueinander gefunden?"
+    world.post_form(world.last_link(ADA), {"decision": "yes", "language": "de"})
+    world.deliver()
+    thanks = mail(world, GRACE)
+    assert thanks["headers"]["Content-Language"] == "fr"
+    assert thanks["subject"] == "Merci : Ada Lovelace et Alan Turing ont pu échanger"
+
+
+def test_a_member_imported_with_a_language_is_asked_in_it(world):
+    repo = runtime.repository()
+    assert repo.put_member(GRACE, "Grace Hopper", "de") is True
+    assert repo.put_member(GRACE, "Grace Hopper", "de") is False  # nothing changed
+    assert repo.put_member(GRACE, "Grace Hopper") is False  # no language column: the stored one stays
+    assert repo.member_language(GRACE) == "de"
+    world.post_form("/", FORM)
+    world.deliver()
+    link = world.last_link(ADA)
+    world.post_form(link, {"decision": "confirm"})
+    world.deliver()
+    ask = mail(world, GRACE)
+    assert ask["headers"]["Content-Language"] == "de"
+    assert ask["subject"] == "Würden Sie Ada Lovelace mit Alan Turing bekannt machen?"
+    assert mail(world, ADA)["headers"]["Content-Language"] == "en"  # the requester: the form's language
+    assert repo.put_member(GRACE, "Grace Hopper", "") is True  # an empty cell forgets it
+    assert repo.member_language(GRACE) is None
