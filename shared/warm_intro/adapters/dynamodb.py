@@ -49,9 +49,11 @@ class Repository:
         found = self.client.get_item(TableName=self.table, Key=dump(intro_key(intro_id)), ConsistentRead=True)
         return from_item(load(found["Item"])) if "Item" in found else None
 
-    def create(self, intro: Intro, also: Iterable[dict] = ()) -> None:
+    def create(self, intro: Intro, also: Iterable[dict] = (), members: Iterable[str] = ()) -> None:
+        """As `save`, for a new introduction: `members` must still be members when it is written."""
         put = {"TableName": self.table, "Item": dump(to_item(intro, self.timings))}
-        self._write(put, "attribute_not_exists(pk)", {}, list(also))
+        checks = [self._member_check(email) for email in dict.fromkeys(members)]
+        self._write(put, "attribute_not_exists(pk)", {}, [*also, *checks])
 
     def save(
         self, intro: Intro, expected_version: int, also: Iterable[dict] = (), members: Iterable[str] = ()

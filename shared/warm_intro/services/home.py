@@ -15,13 +15,31 @@ from ..domain import actors, tokens
 from ..domain.errors import Conflict, InvalidLink
 from ..domain.hashing import hashes, same_mailbox
 from ..domain.model import Delivery, Flow, Grant, Intro, Kind, Purpose, Role
+from ..domain.proposal import proposer
 from ..domain.schedule import tick
 from ..domain.sessions import Session
 
 # A link minted from the home page works for an hour: it is opened at once, by the person who asked.
 OPEN_SECONDS = 3600
-PURPOSE = {Role.REQUESTER: Purpose.CONFIRM, Role.CONNECTOR: Purpose.REVIEW, Role.TARGET: Purpose.CONSENT}
-ASK = {Role.CONNECTOR: Kind.CONNECTOR_ASK, Role.TARGET: Kind.TARGET_ASK}
+# The page each person's email opens, by flow: whoever started it confirms (and may withdraw); in a
+# proposal both people are asked for their consent, the second one in the requester's place.
+PURPOSE = {
+    Flow.REQUEST: {
+        Role.REQUESTER: Purpose.CONFIRM,
+        Role.CONNECTOR: Purpose.REVIEW,
+        Role.TARGET: Purpose.CONSENT,
+    },
+    Flow.PROPOSAL: {
+        Role.CONNECTOR: Purpose.CONFIRM,
+        Role.TARGET: Purpose.CONSENT,
+        Role.REQUESTER: Purpose.CONSENT,
+    },
+}
+# The ask that makes someone other than its starter part of an introduction they can see.
+ASK = {
+    Flow.REQUEST: {Role.CONNECTOR: Kind.CONNECTOR_ASK, Role.TARGET: Kind.TARGET_ASK},
+    Flow.PROPOSAL: {Role.TARGET: Kind.TARGET_ASK, Role.REQUESTER: Kind.SECOND_ASK},
+}
 UNSENT = (Delivery.HELD, Delivery.CANCELLED, Delivery.SUPPRESSED)
 
 
@@ -32,12 +50,17 @@ class Item:
 
     @property
     def grant(self) -> Grant:
-        return Grant(self.role, PURPOSE[self.role], 0)
+        return Grant(self.role, PURPOSE[self.intro.flow][self.role], 0)
+
+    @property
+    def started(self) -> bool:
+        """Theirs: a request they made, or a proposal they made as its connector."""
+        return proposer(self.intro) is self.role
 
 
 def items(repo: Repository, session: Session, hash_key: str, now: int) -> list[Item]:
-    """This person's introductions, newest first, each in the roles they hold in it. A connector or
-    target appears only once their ask went out (a typed-in address alone shows nothing)."""
+    """This person's introductions, newest first, each in the roles they hold in it: what they
+    started, and what they were asked about once the ask went out (`asked`)."""
     entries = [e for h in hashes(session.email, hash_key) for e in Ledgers(repo).person_entries(h)]
     roles: dict[str, set[Role]] = {}
     for entry in entries:
@@ -61,11 +84,11 @@ def open_item(repo: Repository, session: Session, hash_key: str, intro_id: str, 
         raise InvalidLink("That isn't one of your introductions.") from None
     for attempt in (1, 2):
         intro = repo.get(intro_id)
-        if intro is None or wanted not in PURPOSE or not _shown(intro, wanted, session, hash_key):
+        if intro is None or wanted not in PURPOSE[intro.flow] or not _shown(intro, wanted, session, hash_key):
             raise InvalidLink("That isn't one of your introductions.")
         token, digest = tokens.mint(intro.id)
         kept = {h: g for h, g in intro.tokens.items() if g.expires_at > now}
-        grant = Grant(wanted, PURPOSE[wanted], now + OPEN_SECONDS)
+        grant = Grant(wanted, PURPOSE[intro.flow][wanted], now + OPEN_SECONDS)
         try:
             repo.save(
                 intro.evolve(tokens={**kept, digest: grant}, version=intro.version + 1, updated_at=now),
@@ -79,13 +102,20 @@ def open_item(repo: Repository, session: Session, hash_key: str, intro_id: str, 
     raise AssertionError("unreachable")
 
 
-def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
-    if intro.flow is not Flow.REQUEST:  # proposals ("you two should meet") are not on the home yet
-        return False
-    email = actors.email_of(intro, role)
-    if not email or not same_mailbox(email, session.email, hash_key):
-        return False
-    if role is Role.REQUESTER:
+def asked(intro: Intro, role: Role, *, delivered: bool = False) -> bool:
+    """Whether this person is part of the introduction as far as they can know: they started it, or
+    its ask to them went out (`delivered`: the mail service took it). A typed-in address alone (a
+    target never asked, a proposal's second person before the first said yes) makes nothing visible
+    and nothing known."""
+    if role is proposer(intro):
         return True
-    msg = intro.outbox.get(ASK[role])
-    return msg is not None and msg.status not in UNSENT
+    kind = ASK[intro.flow].get(role)
+    msg = intro.outbox.get(kind) if kind else None
+    if msg is None:
+        return False
+    return msg.status is Delivery.SENT if delivered else msg.status not in UNSENT
+
+
+def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
+    email = actors.email_of(intro, role)
+    return bool(email) and same_mailbox(email, session.email, hash_key) and asked(intro, role)

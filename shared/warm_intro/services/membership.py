@@ -13,10 +13,11 @@ from enum import StrEnum
 
 from ..adapters.agreements import Agreements
 from ..adapters.aliases import Aliases
+from ..adapters.directory import Directory
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers
 from ..adapters.sessions import Sessions
-from ..domain import actors
+from ..domain import actors, directory
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes
 from ..domain.membership import vouching, without_connector, without_requester
@@ -94,6 +95,7 @@ def remove(
     Aliases(repo, hash_key).drop(email)
     Agreements(repo).drop(email)
     Sessions(repo).end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
+    Directory(repo).remove(directory.entry_id(str(address_hash(email, hash_key))))  # unlisted
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
     entries = Ledgers(repo).person_entries(address_hash(email, hash_key))
     for intro_id, role in dict.fromkeys((e["intro"], Role(e["role"])) for e in entries):

@@ -16,10 +16,11 @@ from time import gmtime, strftime
 
 from ..adapters.agreements import Agreements
 from ..adapters.aliases import Aliases
+from ..adapters.directory import Directory
 from ..adapters.dynamodb import Repository
 from ..adapters.ledger import Ledgers, person_deletes, person_items
 from ..adapters.sessions import Sessions
-from ..domain import actors, erasure
+from ..domain import actors, directory, erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes, same_mailbox
@@ -84,6 +85,7 @@ def erase(hash_key: str, repo: Repository, email: str, now: int) -> Erased:
         Agreements(repo).drop(address)
     Ledgers(repo).drop_entries(entries)
     Sessions(repo).end_all(hashes(email, hash_key))  # signed in at /me: signed out everywhere
+    Directory(repo).remove(directory.entry_id(str(address_hash(email, hash_key))))  # unlisted
     return Erased(changed, any(removed), bool(repo.suppressed([address_hash(email, hash_key)])))
 
 
@@ -183,8 +185,8 @@ def _visible(intro: Intro, roles: set[Role], shown: set[Role]) -> dict[str, set[
         if intro.state is State.INTRODUCED and shown & {Role.REQUESTER, Role.TARGET}:
             seen = {who: set(everything) for who in seen}
         return seen
-    if Role.REQUESTER in roles:
-        seen["connector"] |= {"email"}
+    if Role.REQUESTER in roles:  # the address they typed; a member picked from the directory: the name
+        seen["connector"] |= {"name"} if directory.address_hidden(intro) else {"email"}
         seen["target"] |= {"name", "about"}
     if Role.CONNECTOR in shown:
         seen["requester"] |= everything

@@ -31,33 +31,32 @@ if TYPE_CHECKING:  # the request models (pydantic) load with the intake's handle
 
 
 def submit(
-    repo: Repository, settings: Settings, request: ProposalRequest, now: int, via: str, source: str
+    repo: Repository,
+    settings: Settings,
+    request: ProposalRequest,
+    now: int,
+    via: str,
+    source: str,
+    proven: bool = False,
 ) -> Intro:
-    """`source`: the caller's IP address, sharing the request form's hourly allowance per network."""
+    """`source`: the caller's IP address, sharing the request form's hourly allowance per network.
+    `proven`: the connector is signed in as this address, so it goes on as after their click."""
     key = settings.hash_key
     if not repo.count_hit(
         f"ip:{address_hash(intake.network(source), key)}", now // HOUR, settings.limit_ip_hour
     ):
         raise RateLimited("Too many requests from your network just now. Please try again in an hour.")
+    if proven:
+        return intake.confirmed_now(repo, settings, _new(request, new_id(), now, via), _on_confirm)
     # One unanswered confirmation per address at a time, a request's or a proposal's (domain.confirmations).
     ledger_key = confirmation_ledger.ledger_key(address_hash(request.connector.email, key))
     window = settings.timings.unconfirmed
-    first, second = request.asked_first, request.asked_second
     for attempt in range(3):
         intro_id = new_id()
         ledger, now_ok = confirmations.take(
             confirmation_ledger.read(repo, ledger_key), intro_id, now, window, settings.limit_confirm_day
         )
-        intro = new_proposal(
-            intro_id,
-            Person(request.connector.name, request.connector.email),
-            Target(first.name, first.email, first.about),
-            Person(second.name, second.email, second.about),
-            request.note,
-            now,
-            via,
-            held=not now_ok,
-        )
+        intro = _new(request, intro_id, now, via, held=not now_ok)
         write = confirmation_ledger.put(repo, ledger_key, ledger, expires_at=now + max(window, DAY) + DAY)
         try:
             repo.create(intro, also=[*personal_data.index(repo.table, intro, key), write])
@@ -68,6 +67,20 @@ def submit(
         count_events(settings.org_name, intro, since=0)
         return intro
     raise AssertionError("unreachable")
+
+
+def _new(request: ProposalRequest, intro_id: str, now: int, via: str, held: bool = False) -> Intro:
+    first, second = request.asked_first, request.asked_second
+    return new_proposal(
+        intro_id,
+        Person(request.connector.name, request.connector.email),
+        Target(first.name, first.email, first.about),
+        Person(second.name, second.email, second.about),
+        request.note,
+        now,
+        via,
+        held=held,
+    )
 
 
 def gate(

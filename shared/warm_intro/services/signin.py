@@ -15,12 +15,13 @@ from ..adapters.sessions import Sessions
 from ..domain import sessions
 from ..domain.errors import InvalidInput, InvalidLink, MailOutcomeUnknown, MailRefused
 from ..domain.hashing import address_hash, hashes, same_mailbox
-from ..domain.model import Delivery, Flow, Kind, Role
+from ..domain.model import Role
 from ..domain.rules import HOUR
 from ..domain.tokens import digest
 from ..domain.validation import check_email
 from ..settings import Settings
 from ..views import member_emails
+from .home import asked
 from .intake import network
 
 log = logging.getLogger(__name__)
@@ -55,20 +56,15 @@ def request_link(
 
 
 def known(repo: Repository, settings: Settings, email: str) -> bool:
-    """A member, a requester, or a connector or target whose ask went out. A proposal's two people
-    are not known through it (the second may never have been asked): only its connector, a member."""
+    """A member, whoever started a request or a proposal, or someone whose ask went out. Being named
+    in one is not enough: a typed-in target, or a proposal's second person before they were asked,
+    may never have heard of this service (services.home.asked)."""
     if repo.member_name(email) is not None:
         return True
     entries = [e for h in hashes(email, settings.hash_key) for e in Ledgers(repo).person_entries(h)]
-    for entry in entries[:20]:  # an ask that went out proves it; a typed-in, never-asked target does not
+    for entry in entries[:20]:
         intro = repo.get(entry["intro"])
-        if intro is None or intro.flow is not Flow.REQUEST:
-            continue
-        if entry["role"] == Role.REQUESTER.value:
-            return True
-        kind = Kind.CONNECTOR_ASK if entry["role"] == Role.CONNECTOR.value else Kind.TARGET_ASK
-        msg = intro.outbox.get(kind)
-        if msg is not None and msg.status is Delivery.SENT:
+        if intro is not None and asked(intro, Role(entry["role"]), delivered=True):
             return True
     return False
 
