@@ -12,13 +12,13 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from warm_intro import bodies, runtime
+from warm_intro import bodies, runtime, signed_in
 from warm_intro.domain import sessions
 from warm_intro.domain.errors import DomainError, InvalidInput
 from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import OverCapacity
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite
-from warm_intro.services import home, my_settings, signin
+from warm_intro.services import directory, home, my_settings, signin
 from warm_intro.telemetry import metrics
 from warm_intro.views.home_pages import lists
 from warm_intro.web import cross_site, error_page, html, security_headers
@@ -128,6 +128,10 @@ def change_settings():
             my_settings.never_ask(repo, settings, session, now)
         elif action == "ask_again":
             my_settings.ask_again(repo, settings, session)
+        elif action == "findable":
+            directory.be_findable(repo, settings, session, form.get("line", ""))
+        elif action == "unfindable":
+            directory.stop(repo, settings.hash_key, session.email)
         else:
             raise InvalidInput("action", "Please press one of the buttons on the page.")
     except InvalidInput as error:
@@ -202,16 +206,11 @@ def not_found(_) -> Response:
 
 
 def _secure() -> bool:
-    """Served over https (always, deployed): the cookie is Secure and `__Host-` prefixed."""
-    return not runtime.settings().base_url.startswith("http://")
+    return signed_in.secure(runtime.settings())
 
 
 def _session_id() -> str | None:
-    event = app.current_event
-    cookies = list(event.get("cookies") or [])
-    if not cookies and (header := {k.lower(): v for k, v in (event.headers or {}).items()}.get("cookie")):
-        cookies = [header]
-    return sessions.session_id_from(cookies, _secure())
+    return signed_in.session_id(app.current_event, runtime.settings())
 
 
 def _session() -> sessions.Session | None:
@@ -274,6 +273,7 @@ def _settings_page(session: sessions.Session, status: int = 200, **extra) -> Res
         own_limit=prefs.week_limit is not None,
         org_week_limit=mine.org_week_limit,
         opted_out=mine.opted_out,
+        findable=directory.my_line(runtime.repository(), settings, session) if mine.member else None,
         form=extra.pop("form", {}),
         errors=extra.pop("errors", {}),
         notice=extra.pop("notice", ""),

@@ -11,12 +11,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from warm_intro import bodies, openapi_docs, runtime
+from warm_intro import bodies, openapi_docs, runtime, signed_in
 from warm_intro.api import PROBLEMS, Accepted, IntroRequest, ProposalRequest
 from warm_intro.domain import note_coach
+from warm_intro.domain.directory import PICKED
+from warm_intro.domain.hashing import same_mailbox
 from warm_intro.domain.languages import is_shipped, pickable
+from warm_intro.domain.sessions import csrf_ok
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
-from warm_intro.services import intake, notes, proposals
+from warm_intro.services import directory, intake, notes, proposals
 from warm_intro.telemetry import metrics
 from warm_intro.views.wording import span
 from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site, visitor_language
@@ -83,12 +86,19 @@ def create_proposal(body: Annotated[ProposalRequest, Body()]) -> Response[Accept
 def request_form():
     settings = runtime.settings()
     language = visitor_language(app.current_event, settings)
-    return html(settings, "request_form.html", language=language, form={}, errors={})
+    me = _me()
+    form = {"requester_email": me["signed_in"], "requester_name": me["name"]} if me else {}
+    find = (app.current_event.get_query_string_value("find") or "")[:100]
+    return html(
+        settings, "request_form.html", language=language, form=form, errors={}, **me, **_finding(me, find)
+    )
 
 
 @app.get("/introduce", include_in_schema=False)
 def proposal_form():
-    return html(runtime.settings(), "propose_form.html", form={}, errors={})
+    me = _me()
+    form = {"connector_email": me["signed_in"], "connector_name": me["name"]} if me else {}
+    return html(runtime.settings(), "propose_form.html", form=form, errors={}, **me)
 
 
 @app.post("/introduce", include_in_schema=False)
@@ -97,6 +107,7 @@ def submit_proposal_form():
     if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, settings):
         return refuse_cross_site(settings)
     form: dict[str, str] = {}
+    me = _me()
     try:
         form = bodies.form(app.current_event, max_fields=20)
         body = ProposalRequest.model_validate(_nest_proposal(form))
@@ -109,16 +120,27 @@ def submit_proposal_form():
         )
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
             coached = note_coach.fingerprint(body.note)
-            return html(settings, "propose_form.html", form=form, errors={}, advice=advice, coached=coached)
+            return html(
+                settings, "propose_form.html", form=form, errors={}, advice=advice, coached=coached, **me
+            )
+        proven = _proven(me, form, form.get("connector_email", ""))
         proposals.submit(
-            runtime.repository(), settings, body, runtime.now(), via="proposal-form:v1", source=_source()
+            runtime.repository(),
+            settings,
+            body,
+            runtime.now(),
+            via="proposal-form:v1",
+            source=_source(),
+            proven=proven,
         )
     except ValidationError as error:
         errors = {_proposal_field(e["field"]): e["message"] for e in field_errors(error.errors())}
-        return html(settings, "propose_form.html", 422, form=form, errors=errors)
+        return html(settings, "propose_form.html", 422, form=form, errors=errors, **me)
     except REFUSED as error:
-        return html(settings, "propose_form.html", status_of(error), form=form, errors={"form": str(error)})
-    return html(settings, "propose_sent.html")
+        return html(
+            settings, "propose_form.html", status_of(error), form=form, errors={"form": str(error)}, **me
+        )
+    return html(settings, "propose_sent.html", proven=proven)
 
 
 @app.post("/", include_in_schema=False)
@@ -128,11 +150,34 @@ def submit_form():
     if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, settings):
         return refuse_cross_site(settings, language)
     form: dict[str, str] = {}
+    me = _me()
+    finding: dict = {}
     try:
         form = bodies.form(app.current_event, max_fields=20)
         # The language the form was shown in: the requester's, for the page and for their mail.
         language = pickable(form.get("language")) or language
-        body = IntroRequest.model_validate(_nest(form, language))
+        nested, via = _nest(form, language), "form"
+        if picked := form.get("connector_id", ""):
+            finding = _finding(me, "", picked)
+            # Only for the signed-in member's own request, which needs no confirmation page: the
+            # connector's address is never shown before they pass the request on (domain.directory).
+            address = directory.resolve(runtime.repository(), picked) if finding.get("chosen") else None
+            if address is None or not _proven(me, form, form.get("requester_email", "")):
+                errors = {
+                    "connector_id": "Please search the members again and pick one, signed in as yourself."
+                }
+                return html(
+                    settings,
+                    "request_form.html",
+                    422,
+                    language=language,
+                    form=form,
+                    errors=errors,
+                    **me,
+                    **finding,
+                )
+            nested["connector_email"], via = address, PICKED
+        body = IntroRequest.model_validate(nested)
         advice = note_coach.review(
             body.blurb,
             form.get("coached"),
@@ -149,11 +194,18 @@ def submit_form():
                 errors={},
                 advice=advice,
                 coached=coached,
+                **me,
+                **finding,
             )
-        intake.submit(runtime.repository(), settings, body, runtime.now(), via="form", source=_source())
+        proven = _proven(me, form, form.get("requester_email", ""))
+        intake.submit(
+            runtime.repository(), settings, body, runtime.now(), via=via, source=_source(), proven=proven
+        )
     except ValidationError as error:
         errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
-        return html(settings, "request_form.html", 422, language=language, form=form, errors=errors)
+        return html(
+            settings, "request_form.html", 422, language=language, form=form, errors=errors, **me, **finding
+        )
     except REFUSED as error:
         return html(
             settings,
@@ -162,6 +214,8 @@ def submit_form():
             language=language,
             form=form,
             errors={"form": str(error)},
+            **me,
+            **finding,
         )
     return html(
         settings,
@@ -169,6 +223,7 @@ def submit_form():
         language=language,
         email=body.requester.email,
         confirm_within=span(settings.unconfirmed_hours, "hour", language),
+        proven=proven,
     )
 
 
@@ -190,6 +245,38 @@ def about():
 
 
 json_errors(app, pages=("/", "/introduce"))
+
+
+def _me() -> dict:
+    """The signed-in person, for the forms: their address and name filled in, and the session's CSRF
+    token, which a form must carry back for its sending to count as their confirmation."""
+    settings, repo = runtime.settings(), runtime.repository()
+    session = signed_in.session(app.current_event, repo, settings, runtime.now())
+    if session is None:
+        return {}
+    name = repo.member_name(session.email) or ""
+    return {"session": session, "signed_in": session.email, "name": name, "csrf": session.csrf}
+
+
+def _finding(me: dict, find: str, picked: str = "") -> dict:
+    """The directory on the request form, for signed-in members only: what their search found, and
+    the listing they picked (by its opaque id), kept when the form comes back with hints or errors."""
+    if not me.get("name"):  # a member's name: only members search
+        return {}
+    repo = runtime.repository()
+    found = directory.search(repo, me["session"], find) if find else []
+    chosen = directory.listing(repo, picked) if picked else None
+    if chosen is not None and all(f.entry != chosen.entry for f in found):
+        found = [chosen, *found]
+    return {"can_find": True, "find": find, "found": found, "chosen": chosen.entry if chosen else ""}
+
+
+def _proven(me: dict, form: dict[str, str], starter: str) -> bool:
+    """Sent by the signed-in person, from our page, as themselves: the session proves the address.
+    Anything else (another address typed, a stale form) is confirmed by email as usual."""
+    if not me or not csrf_ok(me["session"], form.get("csrf")):
+        return False
+    return same_mailbox(me["signed_in"], starter, runtime.settings().hash_key)
 
 
 def _source() -> str:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.support.server import LocalServer
+from warm_intro.domain.note_coach import fingerprint
 
 pytestmark = pytest.mark.e2e
 
@@ -140,3 +141,36 @@ def test_a_pause_set_at_home_holds_the_next_ask_then_download_and_erase(server):
     Client(server).send("POST", "/me", {"email": GRACE})
     time.sleep(1)
     assert not [m for m in server.outbox()[before:] if GRACE in m["to"][0]]  # not known any more
+
+
+def test_a_member_opts_into_the_directory_and_a_request_picked_from_it_reaches_them(server):
+    katherine = "katherine@example.org"
+    listed = Client(server)
+    listed.sign_in(katherine)
+    line = {"csrf": listed.csrf(), "action": "findable", "line": "NASA, orbital mechanics"}
+    assert "You're listed" in listed.send("POST", "/me/settings", line)[2]
+    ada = Client(server)
+    ada.sign_in(ADA)
+    status, _, page = ada.send("GET", "/?find=Orbital")
+    assert status == 200 and "Katherine Johnson" in page and katherine not in page
+    (entry,) = re.findall(r'name="connector_id" id="pick-\d+" value="([0-9a-f]{32})"', page)
+    note = "I'm Ada; I write about engines and would value twenty minutes of Dorothy's time on orbits."
+    before = len(server.outbox())
+    status, _, sent = ada.send(
+        "POST",
+        "/",
+        {
+            "csrf": re.search(r'name="csrf" value="([^"]+)"', page).group(1),
+            "requester_name": "Ada Lovelace",
+            "requester_email": ADA,
+            "connector_id": entry,
+            "connector_email": "",
+            "target_name": "Dorothy Vaughan",
+            "blurb": note,
+            "coached": fingerprint(note),  # sent as written, whatever the coach would say
+        },
+    )
+    assert status == 200 and "Your request is on its way" in sent, sent
+    ask = newest(server, katherine, before)  # asked at once: the session proved Ada's address
+    assert ask.startswith("/link/")
+    assert katherine not in ada.send("GET", "/me")[2]

@@ -22,7 +22,10 @@ class Browser:
         if data is not None:
             sent.update(FORM)
             body = urlencode(data).encode()
-        answer = self.world.gateway.request(method, path, headers=sent, body=body, source_ip=self.source_ip)
+        path, _, query = path.partition("?")
+        answer = self.world.gateway.request(
+            method, path, query=query, headers=sent, body=body, source_ip=self.source_ip
+        )
         if "set-cookie" in answer.headers:
             pair = answer.headers["set-cookie"].split(";", 1)[0]
             self.cookie = None if pair.endswith("=") else pair

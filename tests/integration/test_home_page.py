@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from warm_intro import runtime
 
-from .home_steps import Browser
+from .home_steps import Browser, signin_links
 from .steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target
 
 OPEN = re.compile(
@@ -106,7 +108,7 @@ def test_a_target_sees_only_what_they_were_asked_and_nobody_can_open_someone_els
 
 
 def test_a_page_view_reads_once_per_item_and_never_scans(world):
-    for target in ("alan@example.net", "joan@example.net", "dilly@example.net"):
+    for target in ("alan@example.net", "joan@example.net"):  # within the connector's default cap of 2 a week
         awaiting_connector(world, target={"name": "Someone", "email": target})
     grace = Browser(world)
     grace.sign_in(GRACE)
@@ -121,20 +123,89 @@ def test_a_page_view_reads_once_per_item_and_never_scans(world):
         page = grace.get("/me").text
     finally:
         client.meta.events.unregister("before-parameter-build.dynamodb.*", record)
-    assert section(page, "Waiting for you").count("<dt>") == 3
+    assert section(page, "Waiting for you").count("<dt>") == 2
     assert "Scan" not in calls
-    assert calls.count("GetItem") == 1 + 3  # the session, then one read per item shown
+    assert calls.count("GetItem") == 1 + 2  # the session, then one read per item shown
     assert calls.count("Query") == 1  # the person's index entries (canonical hash only)
 
 
-def test_a_proposals_people_are_neither_known_nor_shown_through_it(world):
-    from .test_proposals import confirmed
+def signin_mailed(world, email: str) -> bool:
+    before = len(signin_links(world, email))
+    Browser(world).post("/me", {"email": email})
+    return len(signin_links(world, email)) > before
 
-    confirmed(world)  # Grace proposes; the first person (Joan, by default asked first) is asked
-    for email in ("alan@example.net", "joan@example.net"):
-        Browser(world).post("/me", {"email": email})
-        assert [m for m in world.mail_to(email) if "/me/signin/" in m["text"]] == []
+
+def test_a_proposals_second_person_is_neither_known_nor_shown_before_being_asked(world):
+    from .test_proposals import ALAN, JOAN, confirmed
+
+    confirmed(world)  # Grace proposes; Joan (asked first by default) is asked, Alan not yet
+    assert not signin_mailed(world, ALAN)
+    assert signin_mailed(world, JOAN)
+    joan = Browser(world)
+    joan.sign_in(JOAN)
+    waiting = section(joan.get("/me").text, "Waiting for you")
+    assert "Grace Hopper thinks you and Alan Turing should meet" in waiting
+    assert [(r, label) for _, r, label in opens(waiting)] == [("target", "Open and answer")]
+
+
+def test_a_proposal_answered_from_home_then_the_second_person_sees_it_waiting(world):
+    from .test_proposals import ALAN, JOAN, confirmed
+
+    confirmed(world)
+    joan = Browser(world)
+    joan.sign_in(JOAN)
+    ((found, role, _),) = opens(section(joan.get("/me").text, "Waiting for you"))
+    location = joan.post(f"/me/open/{found}", {"csrf": joan.csrf(), "role": role}).headers["location"]
+    by_email = world.gateway.request("GET", world.last_link(JOAN).removeprefix("https://intros.example.org"))
+    assert world.gateway.request("GET", location).body == by_email.body
+    world.post_form(f"https://intros.example.org{location}", {"decision": "accept"})
+    world.deliver()
+    assert "Nothing is waiting for you." in joan.get("/me").text
+    assert signin_mailed(world, ALAN)  # asked now: known, and the ask is on his home
+    alan = Browser(world)
+    alan.sign_in(ALAN)
+    waiting = section(alan.get("/me").text, "Waiting for you")
+    assert "Grace Hopper thinks you and Joan Clarke should meet" in waiting
+    assert [r for _, r, _ in opens(waiting)] == ["requester"]
+    assert section(alan.get("/me").text, "Your requests").count("<dt>") == 0  # not his request
+
+
+@pytest.mark.parametrize("who", ["first", "second"])
+def test_the_proposers_home_says_the_same_whoever_declined(world, who):
+    from .test_proposals import ALAN, JOAN, confirmed
+
+    confirmed(world)
+    if who == "second":
+        world.post_form(world.last_link(JOAN), {"decision": "accept"})
+        world.deliver()
+    world.post_form(world.last_link(JOAN if who == "first" else ALAN), {"decision": "decline"})
+    world.deliver()
     grace = Browser(world)
-    grace.sign_in(GRACE)  # a member: known, and the proposal is not on her home either
-    page = grace.get("/me").text
-    assert "Nothing is waiting for you." in page and "Joan" not in page and "Alan" not in page
+    grace.sign_in(GRACE)
+    intros = section(grace.get("/me").text, "Your introductions")
+    assert "You suggested Joan Clarke and Alan Turing meet" in intros and "On its way" in intros
+    world.advance(days=21)
+    world.tick()
+    world.deliver()
+    grace.sign_in(GRACE)
+    intros = section(grace.get("/me").text, "Your introductions")
+    assert "Won&#39;t happen right now" in intros and "declin" not in intros.lower()
+    assert [label for _, _, label in opens(intros)] == ["See its page"]
+
+
+def test_the_proposer_withdraws_from_home_and_the_second_person_never_hears(world):
+    from .test_proposals import ALAN, confirmed
+
+    confirmed(world)
+    grace = Browser(world)
+    grace.sign_in(GRACE)
+    ((found, role, label),) = opens(section(grace.get("/me").text, "Your introductions"))
+    assert (role, label) == ("connector", "Open, or withdraw")
+    location = grace.post(f"/me/open/{found}", {"csrf": grace.csrf(), "role": role}).headers["location"]
+    world.post_form(f"https://intros.example.org{location}", {"decision": "withdraw"})
+    world.deliver()
+    assert world.intro(found).state.value == "withdrawn"
+    assert "You withdrew it" in section(grace.get("/me").text, "Your introductions")
+    assert world.mail_to(ALAN) == []
+    for role in ("requester", "target"):  # not Grace's places in it
+        assert grace.post(f"/me/open/{found}", {"csrf": grace.csrf(), "role": role}).status == 404

@@ -381,12 +381,16 @@ def test_no_door_ever_answers_a_server_error_or_writes_on_refusal(world, door):
 def test_a_bug_of_ours_stays_a_server_error_however_the_request_looks(world, monkeypatch, path, body, ctype):
     """Only a body that really can't be read becomes a 4xx; a ValueError from our own code is not hidden."""
     from warm_intro.api import IntroRequest
+    from warm_intro.domain import note_coach
     from warm_intro.services import intake
 
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
     monkeypatch.setattr(intake, "submit", broken)
-    monkeypatch.setattr(IntroRequest, "model_validate", classmethod(lambda cls, data: data))
+    monkeypatch.setattr(note_coach, "review", broken)  # the form reads the note before it submits
+    # Any body reaches our code, as if it had been a valid request.
+    valid = IntroRequest.model_validate(REQUEST)
+    monkeypatch.setattr(IntroRequest, "model_validate", classmethod(lambda cls, data: valid))
     with pytest.raises(ValueError, match="a bug"):
         call(world, "POST", path, body, ctype)

@@ -158,6 +158,18 @@ def members_home(world: World) -> None:
     """Sign in, the home page, opening an item, every setting, a download, sign-out and self-erasure."""
     grace = Browser(world)
     grace.sign_in(GRACE)
+    own = {
+        "requester_name": "Grace Hopper",
+        "requester_email": GRACE,
+        "connector_email": ADA,
+    }
+    note = "I'm Grace; I build compilers and would love half an hour to ask Alan about his reading group."
+    sent = grace.post("/", {**own, "target_name": "Alan Turing", "blurb": note, "csrf": grace.csrf("/")})
+    assert "on its way" in sent.text  # signed in: no confirmation, the member checked in the same write
+    world.deliver()
+    listed = {"csrf": grace.csrf("/me/settings"), "action": "findable", "line": "compilers, the Navy"}
+    assert grace.post("/me/settings", listed).status == 200  # the directory's entry and word items
+    assert "Grace Hopper" in grace.get("/?find=Navy").text  # the intake's one Query of the directory
     page = grace.get("/me").text
     intro_id, role = re.search(
         r'action="/me/open/([^"]+)">\s*<input[^>]+>\s*<input[^>]+value="(\w+)"', page

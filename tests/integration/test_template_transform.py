@@ -23,6 +23,8 @@ OTHER_STRINGS = {
     "SenderAddress": "intros@bletchley.example.org",
     "SenderIdentity": "bletchley.example.org",
     "ReplyTo": "hello@example.org",
+    "ContactEmail": "privacy@example.org",
+    "Language": "de",
     "BaseUrl": "https://intros.example.org",
     "CustomDomain": "intros.example.org",
     "CertificateArn": f"arn:aws:acm:eu-west-2:{ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from time import gmtime, strftime
 
+from warm_intro.domain.directory import RESULTS
 from warm_intro.domain.errors import Conflict, MailRefused, NoLongerMember
 from warm_intro.domain.hashing import hashes
 from warm_intro.domain.model import Intro, Role
@@ -22,7 +23,7 @@ from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import Timings
 from warm_intro.domain.schedule import due_at
 from warm_intro.domain.sessions import Session
-from warm_intro.services.unit_of_work import Book, Entry, Ledger, LedgerOf
+from warm_intro.services.unit_of_work import Book, Entry, Ledger, LedgerOf, Listed, Listing
 
 MAX_ITEMS = 100  # DynamoDB's limit on the items of one transaction
 
@@ -43,6 +44,7 @@ class Stored:
     preferences: dict[str, Preferences] = field(default_factory=dict)
     signins: dict[str, tuple[str, int]] = field(default_factory=dict)  # digest: (email, expires_at)
     sessions: dict[str, Session] = field(default_factory=dict)
+    listings: dict[str, tuple[Listed, tuple[str, ...]]] = field(default_factory=dict)  # entry: (it, words)
 
 
 @dataclass
@@ -133,7 +135,7 @@ class MemoryIntros:
         self.unit.store.reads += 1
         return self.unit.store.stored.intros.get(intro_id)
 
-    def add(self, intro: Intro) -> None:
+    def add(self, intro: Intro, *, members: Iterable[str] = ()) -> None:
         self.unit.stage(
             ("intro", intro.id),
             Write(
@@ -141,6 +143,7 @@ class MemoryIntros:
                 check=lambda s: _version_is(s.intros.get(intro.id), None),
             ),
         )
+        self._require(members)
 
     def save(self, intro: Intro, *, members: Iterable[str] = ()) -> Intro:
         written = intro.evolve(version=intro.version + 1, updated_at=self.unit.now)
@@ -151,6 +154,10 @@ class MemoryIntros:
                 check=lambda s: _version_is(s.intros.get(intro.id), intro.version),
             ),
         )
+        self._require(members)
+        return written
+
+    def _require(self, members: Iterable[str]) -> None:
         for email in members:
             self.unit.stage(
                 ("member", email),
@@ -164,7 +171,6 @@ class MemoryIntros:
                 ),
                 once=False,
             )
-        return written
 
     def due(self, now: int, limit: int = 100) -> list[str]:
         when = {i.id: due_at(i, self.unit.timings) for i in self.unit.store.stored.intros.values()}
@@ -345,6 +351,26 @@ class MemoryPeople:
             reasons.discard("opted_out")
             if not reasons:
                 del self.stored.suppressions[str(address_hash)]
+
+    def listed(self, entry: str) -> Listed | None:
+        self.unit.store.reads += 1
+        found = self.stored.listings.get(entry)
+        return found[0] if found else None
+
+    def list_findable(self, listed: Listed, words: tuple[str, ...]) -> None:
+        self.stored.listings[listed.listing.entry] = (listed, tuple(words))
+
+    def unlist(self, entry: str) -> bool:
+        return self.stored.listings.pop(entry, None) is not None
+
+    def find(self, word: str, also: tuple[str, ...]) -> list[Listing]:
+        self.unit.store.reads += 1
+        found = [
+            listed.listing
+            for entry, (listed, words) in sorted(self.stored.listings.items())
+            if word in words and all(w in words for w in also)
+        ]
+        return found[:RESULTS]
 
 
 class MemorySessions:

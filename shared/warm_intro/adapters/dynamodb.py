@@ -168,8 +168,10 @@ class DynamoIntros:
         )
         return from_item(load(found["Item"])) if "Item" in found else None
 
-    def add(self, intro: Intro) -> None:
+    def add(self, intro: Intro, *, members: Iterable[str] = ()) -> None:
         self.writes.put(to_item(intro, self.table.timings), new=True)
+        for email in members:
+            self.writes.require_member(email)
 
     def save(self, intro: Intro, *, members: Iterable[str] = ()) -> Intro:
         written = intro.evolve(version=intro.version + 1, updated_at=self.now)

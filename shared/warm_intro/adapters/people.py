@@ -16,10 +16,11 @@ from botocore.exceptions import ClientError
 
 from ..domain.model import Role
 from ..domain.preferences import Preferences
-from ..services.unit_of_work import Entry
+from ..services.unit_of_work import Entry, Listed, Listing
 from . import preferences
 from .agreements import Agreements
 from .aliases import Aliases
+from .directory import Directory
 from .dynamodb import Repository, Table, Writes, dump, failed_condition, load, member_key
 
 
@@ -98,6 +99,21 @@ class DynamoPeople:
     def forget_member_details(self, email: str, hash_key: str) -> None:
         Aliases(self._repository(), hash_key).drop(email)
         Agreements(self._repository()).drop(email)
+
+    # the opt-in directory (adapters.directory) -----------------------------------------------------
+
+    def listed(self, entry: str) -> Listed | None:
+        return Directory(self._repository()).listed(entry)
+
+    def list_findable(self, listed: Listed, words: tuple[str, ...]) -> None:
+        item = listed.listing
+        Directory(self._repository()).put(item.entry, listed.email, item.name, item.line, words)
+
+    def unlist(self, entry: str) -> bool:
+        return Directory(self._repository()).remove(entry)
+
+    def find(self, word: str, also: tuple[str, ...]) -> list[Listing]:
+        return Directory(self._repository()).search(word, also)
 
     def _repository(self) -> Repository:
         return Repository(self.table.client, self.table.name, self.table.timings)

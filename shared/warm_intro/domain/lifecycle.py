@@ -22,11 +22,12 @@ from .model import (
     Kind,
     Message,
     Person,
+    Purpose,
     Role,
     State,
     Target,
 )
-from .proposal import FOLLOWUPS, NEUTRAL_CLOSES, is_proposal, kind_for
+from .proposal import FOLLOWUPS, NEUTRAL_CLOSES, is_proposal, kind_for, proposer
 from .validation import check_email, check_text, normalise_email
 
 
@@ -97,6 +98,16 @@ def new_proposal(
         flow=Flow.PROPOSAL,
     )
     return _record(_send(intro, now, Kind.CONFIRM_PROPOSAL, held=held), now, Role.CONNECTOR, "propose", via)
+
+
+def proven(intro: Intro, now: int, *, via: str, admission: Admission = GO) -> Intro:
+    """A new request or proposal whose starter's address is already proven (they are signed in at
+    /me): its confirmation mail is never queued, and their confirm is recorded as made through
+    `via`, under the same admission as a click on that mail's link."""
+    kind = kind_for(intro, Kind.CONFIRM_REQUEST)
+    unmailed = intro.evolve(outbox={k: m for k, m in intro.outbox.items() if k is not kind})
+    grant = Grant(proposer(intro), Purpose.CONFIRM, 0)
+    return decide(unmailed, grant, Decision.CONFIRM, now, via=via, admission=admission)
 
 
 def decide(

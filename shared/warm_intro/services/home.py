@@ -13,14 +13,32 @@ from ..domain import actors, tokens
 from ..domain.errors import InvalidLink
 from ..domain.hashing import hashes, same_mailbox
 from ..domain.model import Delivery, Flow, Grant, Intro, Kind, Purpose, Role
+from ..domain.proposal import proposer
 from ..domain.schedule import tick
 from ..domain.sessions import Session
 from .unit_of_work import Store, UnitOfWork, retrying
 
 # A link minted from the home page works for an hour: it is opened at once, by the person who asked.
 OPEN_SECONDS = 3600
-PURPOSE = {Role.REQUESTER: Purpose.CONFIRM, Role.CONNECTOR: Purpose.REVIEW, Role.TARGET: Purpose.CONSENT}
-ASK = {Role.CONNECTOR: Kind.CONNECTOR_ASK, Role.TARGET: Kind.TARGET_ASK}
+# The page each person's email opens, by flow: whoever started it confirms (and may withdraw); in a
+# proposal both people are asked for their consent, the second one in the requester's place.
+PURPOSE = {
+    Flow.REQUEST: {
+        Role.REQUESTER: Purpose.CONFIRM,
+        Role.CONNECTOR: Purpose.REVIEW,
+        Role.TARGET: Purpose.CONSENT,
+    },
+    Flow.PROPOSAL: {
+        Role.CONNECTOR: Purpose.CONFIRM,
+        Role.TARGET: Purpose.CONSENT,
+        Role.REQUESTER: Purpose.CONSENT,
+    },
+}
+# The ask that makes someone other than its starter part of an introduction they can see.
+ASK = {
+    Flow.REQUEST: {Role.CONNECTOR: Kind.CONNECTOR_ASK, Role.TARGET: Kind.TARGET_ASK},
+    Flow.PROPOSAL: {Role.TARGET: Kind.TARGET_ASK, Role.REQUESTER: Kind.SECOND_ASK},
+}
 UNSENT = (Delivery.HELD, Delivery.CANCELLED, Delivery.SUPPRESSED)
 
 
@@ -31,12 +49,17 @@ class Item:
 
     @property
     def grant(self) -> Grant:
-        return Grant(self.role, PURPOSE[self.role], 0)
+        return Grant(self.role, PURPOSE[self.intro.flow][self.role], 0)
+
+    @property
+    def started(self) -> bool:
+        """Theirs: a request they made, or a proposal they made as its connector."""
+        return proposer(self.intro) is self.role
 
 
 def items(store: Store, session: Session, hash_key: str, now: int) -> list[Item]:
-    """This person's introductions, newest first, each in the roles they hold in it. A connector or
-    target appears only once their ask went out (a typed-in address alone shows nothing)."""
+    """This person's introductions, newest first, each in the roles they hold in it: what they
+    started, and what they were asked about once the ask went out (`asked`)."""
     uow = store.begin(now)
     entries = [e for h in hashes(session.email, hash_key) for e in uow.people.entries(h)]
     roles: dict[str, set[Role]] = {}
@@ -62,24 +85,31 @@ def open_item(store: Store, session: Session, hash_key: str, intro_id: str, role
 
     def mint(uow: UnitOfWork) -> str:
         intro = uow.intros.get(intro_id)
-        if intro is None or wanted not in PURPOSE or not _shown(intro, wanted, session, hash_key):
+        if intro is None or wanted not in PURPOSE[intro.flow] or not _shown(intro, wanted, session, hash_key):
             raise InvalidLink("That isn't one of your introductions.")
         token, digest = tokens.mint(intro.id)
         kept = {h: g for h, g in intro.tokens.items() if g.expires_at > now}
-        grant = Grant(wanted, PURPOSE[wanted], now + OPEN_SECONDS)
+        grant = Grant(wanted, PURPOSE[intro.flow][wanted], now + OPEN_SECONDS)
         uow.intros.save(intro.evolve(tokens={**kept, digest: grant}))
         return token
 
     return retrying(store, now, mint, attempts=2)
 
 
-def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
-    if intro.flow is not Flow.REQUEST:  # proposals ("you two should meet") are not on the home yet
-        return False
-    email = actors.email_of(intro, role)
-    if not email or not same_mailbox(email, session.email, hash_key):
-        return False
-    if role is Role.REQUESTER:
+def asked(intro: Intro, role: Role, *, delivered: bool = False) -> bool:
+    """Whether this person is part of the introduction as far as they can know: they started it, or
+    its ask to them went out (`delivered`: the mail service took it). A typed-in address alone (a
+    target never asked, a proposal's second person before the first said yes) makes nothing visible
+    and nothing known."""
+    if role is proposer(intro):
         return True
-    msg = intro.outbox.get(ASK[role])
-    return msg is not None and msg.status not in UNSENT
+    kind = ASK[intro.flow].get(role)
+    msg = intro.outbox.get(kind) if kind else None
+    if msg is None:
+        return False
+    return msg.status is Delivery.SENT if delivered else msg.status not in UNSENT
+
+
+def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
+    email = actors.email_of(intro, role)
+    return bool(email) and same_mailbox(email, session.email, hash_key) and asked(intro, role)

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..domain import actors
+from ..domain import actors, directory
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes
 from ..domain.membership import vouching, without_connector, without_requester
@@ -91,6 +91,7 @@ def remove(
     removal = Removal(email, people.remove_member(email))
     people.forget_member_details(email, hash_key)  # their aliases and agreement go with it
     uow.sessions.end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
+    people.unlist(directory.entry_id(str(address_hash(email, hash_key))))  # out of the directory too
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
     entries = people.entries(address_hash(email, hash_key))
     for intro_id, role in dict.fromkeys((e.intro, e.role) for e in entries):

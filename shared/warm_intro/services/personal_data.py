@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from time import gmtime, strftime
 
-from ..domain import actors, erasure
+from ..domain import actors, directory, erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes, same_mailbox
@@ -82,6 +82,7 @@ def erase(hash_key: str, store: Store, email: str, now: int) -> Erased:
         people.forget_member_details(address, hash_key)
     people.drop(entries)
     uow.sessions.end_all(hashes(email, hash_key))  # signed in at /me: signed out everywhere
+    people.unlist(directory.entry_id(str(address_hash(email, hash_key))))  # out of the directory too
     return Erased(changed, any(removed), bool(people.suppressed([address_hash(email, hash_key)])))
 
 
@@ -177,8 +178,8 @@ def _visible(intro: Intro, roles: set[Role], shown: set[Role]) -> dict[str, set[
         if intro.state is State.INTRODUCED and shown & {Role.REQUESTER, Role.TARGET}:
             seen = {who: set(everything) for who in seen}
         return seen
-    if Role.REQUESTER in roles:
-        seen["connector"] |= {"email"}
+    if Role.REQUESTER in roles:  # the address they typed; a member picked from the directory: the name
+        seen["connector"] |= {"name"} if directory.address_hidden(intro) else {"email"}
         seen["target"] |= {"name", "about"}
     if Role.CONNECTOR in shown:
         seen["requester"] |= everything

@@ -29,33 +29,32 @@ if TYPE_CHECKING:  # the request models (pydantic) load with the intake's handle
 
 
 def submit(
-    store: Store, settings: Settings, request: ProposalRequest, now: int, via: str, source: str
+    store: Store,
+    settings: Settings,
+    request: ProposalRequest,
+    now: int,
+    via: str,
+    source: str,
+    proven: bool = False,
 ) -> Intro:
-    """`source`: the caller's IP address, sharing the request form's hourly allowance per network."""
+    """`source`: the caller's IP address, sharing the request form's hourly allowance per network.
+    `proven`: the connector is signed in as this address, so it goes on as after their click."""
     key = settings.hash_key
     subject = f"ip:{address_hash(intake.network(source), key)}"
     if not store.begin(now).rates.hit(subject, now // HOUR, settings.limit_ip_hour):
         raise RateLimited("Too many requests from your network just now. Please try again in an hour.")
+    if proven:
+        return intake.confirmed_now(store, settings, _new(request, new_id(), now, via), _on_confirm)
     # One unanswered confirmation per address at a time, a request's or a proposal's (domain.confirmations).
     ref = LedgerOf(Book.CONFIRMATIONS, address_hash(request.connector.email, key))
     window = settings.timings.unconfirmed
-    first, second = request.asked_first, request.asked_second
 
     def take(uow: UnitOfWork) -> Intro:
         intro_id = new_id()
         ledger, now_ok = confirmations.take(
             uow.ledgers.get(ref), intro_id, now, window, settings.limit_confirm_day
         )
-        intro = new_proposal(
-            intro_id,
-            Person(request.connector.name, request.connector.email),
-            Target(first.name, first.email, first.about),
-            Person(second.name, second.email, second.about),
-            request.note,
-            now,
-            via,
-            held=not now_ok,
-        )
+        intro = _new(request, intro_id, now, via, held=not now_ok)
         uow.intros.add(intro)
         personal_data.index(uow, intro, key)
         uow.ledgers.save(ref, ledger, expires_at=now + max(window, DAY) + DAY)
@@ -65,6 +64,20 @@ def submit(
     intro = retrying(store, now, take, attempts=3)
     count_events(settings.org_name, intro, since=0)
     return intro
+
+
+def _new(request: ProposalRequest, intro_id: str, now: int, via: str, held: bool = False) -> Intro:
+    first, second = request.asked_first, request.asked_second
+    return new_proposal(
+        intro_id,
+        Person(request.connector.name, request.connector.email),
+        Target(first.name, first.email, first.about),
+        Person(second.name, second.email, second.about),
+        request.note,
+        now,
+        via,
+        held=held,
+    )
 
 
 def gate(settings: Settings, uow: UnitOfWork, intro: Intro, choice: Decision, now: int) -> Admission:

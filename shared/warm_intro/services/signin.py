@@ -12,12 +12,12 @@ from ..adapters.mailer import Mailer
 from ..domain import sessions
 from ..domain.errors import InvalidInput, InvalidLink, MailOutcomeUnknown, MailRefused
 from ..domain.hashing import address_hash, hashes, same_mailbox
-from ..domain.model import Delivery, Flow, Kind, Role
 from ..domain.rules import HOUR
 from ..domain.tokens import digest
 from ..domain.validation import check_email
 from ..settings import Settings
 from ..views import member_emails
+from .home import asked
 from .intake import network
 from .unit_of_work import Store, UnitOfWork
 
@@ -54,20 +54,15 @@ def request_link(
 
 
 def known(uow: UnitOfWork, settings: Settings, email: str) -> bool:
-    """A member, a requester, or a connector or target whose ask went out. A proposal's two people
-    are not known through it (the second may never have been asked): only its connector, a member."""
+    """A member, whoever started a request or a proposal, or someone whose ask went out. Being named
+    in one is not enough: a typed-in target, or a proposal's second person before they were asked,
+    may never have heard of this service (services.home.asked)."""
     if uow.people.member_name(email) is not None:
         return True
     entries = [e for h in hashes(email, settings.hash_key) for e in uow.people.entries(h)]
-    for entry in entries[:20]:  # an ask that went out proves it; a typed-in, never-asked target does not
+    for entry in entries[:20]:
         intro = uow.intros.get(entry.intro)
-        if intro is None or intro.flow is not Flow.REQUEST:
-            continue
-        if entry.role is Role.REQUESTER:
-            return True
-        kind = Kind.CONNECTOR_ASK if entry.role is Role.CONNECTOR else Kind.TARGET_ASK
-        msg = intro.outbox.get(kind)
-        if msg is not None and msg.status is Delivery.SENT:
+        if intro is not None and asked(intro, entry.role, delivered=True):
             return True
     return False
 

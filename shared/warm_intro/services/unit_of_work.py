@@ -53,11 +53,29 @@ class Entry:
     role: Role
 
 
+@dataclass(frozen=True)
+class Listing:
+    """A member's line in the opt-in directory (domain.directory), as searchers see it: no address."""
+
+    entry: str
+    name: str
+    line: str
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A listing with the address behind it, for the server alone."""
+
+    listing: Listing
+    email: str
+
+
 class Intros(Protocol):
     def get(self, intro_id: str) -> Intro | None: ...
 
-    def add(self, intro: Intro) -> None:
-        """Staged: a new introduction, written only if its id is free."""
+    def add(self, intro: Intro, *, members: Iterable[str] = ()) -> None:
+        """Staged: a new introduction, written only if its id is free and each of `members` is still
+        a member."""
 
     def save(self, intro: Intro, *, members: Iterable[str] = ()) -> Intro:
         """Staged: `intro`, read at `intro.version`, written one version on only if the stored one is
@@ -161,6 +179,20 @@ class People(Protocol):
 
     def opt_back_in(self, address_hash: str) -> None:
         """At once: undoes the person's own opt-out ("opted_out"); a bounce or complaint stays."""
+
+    def listed(self, entry: str) -> Listed | None:
+        """A member's directory listing by its opaque id; None when they are not listed."""
+
+    def list_findable(self, listed: Listed, words: tuple[str, ...]) -> None:
+        """At once: lists (or relists) a member under `words` (domain.directory.words of the line)."""
+
+    def unlist(self, entry: str) -> bool:
+        """At once: out of the directory (their choice, removal, erasure); False when not listed."""
+        ...
+
+    def find(self, word: str, also: tuple[str, ...]) -> list[Listing]:
+        """Listings having `word` and each of `also`, at most domain.directory.RESULTS of them."""
+        ...
 
 
 class Sessions(Protocol):
