@@ -100,8 +100,8 @@ def test_every_spelling_of_an_alias_finds_its_member(aliased, data):
     Aliases(repo, key).set(GRACE, [ALIAS, "grace.hopper@gmail.com"])
     base = data.draw(st.sampled_from([ALIAS, "grace.hopper@gmail.com"]))
     spelled = data.draw(respelled(base, ascii_only=True)).strip()
-    assert connector_address(repo, key, spelled) == GRACE
-    assert connector_address(repo, key, "someone.else@navy.example") == "someone.else@navy.example"
+    assert connector_address(repo.begin(0), key, spelled) == GRACE
+    assert connector_address(repo.begin(0), key, "someone.else@navy.example") == "someone.else@navy.example"
 
 
 def test_erasing_grace_takes_her_aliases_and_her_agreement_with_her_membership(aliased, capsys):

@@ -10,7 +10,6 @@ import pytest
 
 from tests.integration.steps import GRACE, awaiting_connector, intro_id, tick
 from warm_intro import runtime
-from warm_intro.adapters import preferences
 from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import Delivery, Kind, State
 
@@ -37,7 +36,7 @@ def footer_link(world, which: str) -> str:
 
 
 def preference(world):
-    return preferences.read(runtime.repository(), address_hash(GRACE, world.settings.hash_key))
+    return runtime.repository().begin(0).people.preferences(address_hash(GRACE, world.settings.hash_key))
 
 
 def confirmed_request(world, requester: tuple[str, str], target: str) -> str:
