@@ -75,7 +75,7 @@ def members_welcome(t: Target, args) -> int:
         raise AdminError(
             "The welcome link needs the service's address: set the stack's BaseUrl or CustomDomain."
         )
-    mailer = Mailer(t.client("sesv2"))
+    mailer = Mailer(t.client("sesv2"), t.configuration_set())
     done = welcome.send_all(
         t.repository,
         mailer,

@@ -52,6 +52,16 @@ class Target:
         # Each item's due time is computed with the organisation's own timings.
         return Repository(self.client("dynamodb"), self.table, timings_of(self.settings))
 
+    def configuration_set(self) -> str | None:
+        """The stack's SES configuration set, so mail the CLI sends reports bounces and complaints the way
+        the notifier's does (the suppression list learns of them). None locally: there is none."""
+        if not self.stack:
+            return None
+        resource = self.client("cloudformation").describe_stack_resource(
+            StackName=self.stack, LogicalResourceId="ConfigurationSet"
+        )
+        return resource["StackResourceDetail"]["PhysicalResourceId"]
+
     def hash_key(self) -> HashKey:
         """The key of the keyed address hashes: the stack's generated secret, else HASH_KEY; with the
         organisation's DotlessDomains, which decide a mailbox's hash too."""

@@ -25,6 +25,10 @@ KNOWN = {
     "accent_color": "#123456",
     "logo_url": "https://intros.example.net/logo.png",
     "connector_over_capacity": OverCapacity.REFUSE.value,
+    "connector_policy": "any",
+    "remind_targets": "true",
+    "language": "de",
+    "contact_email": "privacy@example.net",
 }
 
 

@@ -26,11 +26,20 @@ def test_a_target_address_the_connector_supplies_is_indexed_even_when_the_reques
         if why == "opted out":
             d.repo.suppress(address_hash("alanturing@gmail.com", d.settings.hash_key), "opted_out", d.now)
         else:
-            for n in range(d.settings.limit_target_30d):  # other requesters filled Alan's 30 days
+            # Other requesters, each through a connector of their own (a connector's week holds only a few
+            # asks), filled Alan's 30 days.
+            for n in range(d.settings.limit_target_30d):
                 d.member(f"asker{n}@example.org", f"Asker {n}")
-                earlier = d.ask((f"asker{n}@example.org", f"Asker {n}"), KATHERINE[0], ("Alan Turing", None))
+                d.member(f"connector{n}@example.org", f"Connector {n}")
+                earlier = d.ask(
+                    (f"asker{n}@example.org", f"Asker {n}"),
+                    f"connector{n}@example.org",
+                    ("Alan Turing", None),
+                )
                 assert d.answer(f"asker{n}@example.org", earlier, "confirm")
-                assert d.answer(KATHERINE[0], earlier, "approve", target_email=f"alan.turing+{n}@gmail.com")
+                assert d.answer(
+                    f"connector{n}@example.org", earlier, "approve", target_email=f"alan.turing+{n}@gmail.com"
+                )
         intro = d.ask(ADA, GRACE[0], ("Alan Turing", None))
         assert d.answer(ADA[0], intro, "confirm")
         assert d.answer(GRACE[0], intro, "approve", target_email=ALAN)
