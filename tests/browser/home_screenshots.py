@@ -9,12 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from playwright.sync_api import sync_playwright
-
-from tests.support.server import LocalServer
-
-from .helpers import DESKTOP, PHONE, SERVER_ENV, ask, launch, mail_to
-from .screenshots import OUT
+from .helpers import ask, mail_to
+from .screenshots import shoot
 
 SIGNIN = re.compile(r"http://127\.0\.0\.1:\d+/me/signin/[A-Za-z0-9_\-]+")
 GRACE = "grace@example.org"
@@ -56,21 +52,7 @@ def home_tour(page, server) -> Iterator[str]:
 
 def main() -> None:
     # The settings page shows the organisation's cap: a realistic one, not the tests' lifted one.
-    server = LocalServer(**{**SERVER_ENV, "LIMIT_CONNECTOR_WEEK": "2"})
-    try:
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            page = browser.new_page(viewport=PHONE)
-            for name in home_tour(page, server):
-                for size in (PHONE, DESKTOP):
-                    page.set_viewport_size(size)
-                    path = OUT / f"home-{name}-{size['width']}.png"
-                    page.screenshot(path=path, full_page=True)
-                    print(path.relative_to(OUT.parents[1]))
-                page.set_viewport_size(PHONE)
-            browser.close()
-    finally:
-        server.stop()
+    shoot(home_tour, "home-", LIMIT_CONNECTOR_WEEK="2")
 
 
 if __name__ == "__main__":

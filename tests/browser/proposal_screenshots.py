@@ -8,12 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from playwright.sync_api import sync_playwright
-
-from tests.support.server import LocalServer
-
-from .helpers import DESKTOP, PHONE, SERVER_ENV, decide, launch, link_to
-from .screenshots import OUT
+from .helpers import decide, link_to
+from .screenshots import shoot
 
 GRACE = "grace@example.org"
 NOTE = (
@@ -53,21 +49,7 @@ def proposal_tour(page, server) -> Iterator[str]:
 
 
 def main() -> None:
-    server = LocalServer(**SERVER_ENV)
-    try:
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            page = browser.new_page(viewport=PHONE)
-            for name in proposal_tour(page, server):
-                for size in (PHONE, DESKTOP):
-                    page.set_viewport_size(size)
-                    path = OUT / f"proposal-{name}-{size['width']}.png"
-                    page.screenshot(path=path, full_page=True)
-                    print(path.relative_to(OUT.parents[1]))
-                page.set_viewport_size(PHONE)
-            browser.close()
-    finally:
-        server.stop()
+    shoot(proposal_tour, "proposal-")
 
 
 if __name__ == "__main__":

@@ -18,23 +18,29 @@ MEMBERS = ("ada@example.org", "katherine@example.org", "dorothy@example.org")  #
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def main() -> None:
+def shoot(walk, prefix: str = "", **env: str) -> None:
+    """Runs `walk(page, server)` against a local server and photographs each page it names (yields) at
+    phone and desktop widths as docs/screenshots/<prefix><name>-<width>.png."""
     OUT.mkdir(parents=True, exist_ok=True)
-    server = LocalServer(**SERVER_ENV)
+    server = LocalServer(**{**SERVER_ENV, **env})
     try:
         with sync_playwright() as playwright:
             browser = launch(playwright)
             page = browser.new_page(viewport=PHONE)
-            for name in tour(page, server, MEMBERS):
+            for name in walk(page, server):
                 for size in (PHONE, DESKTOP):
                     page.set_viewport_size(size)
-                    path = OUT / f"{name}-{size['width']}.png"
+                    path = OUT / f"{prefix}{name}-{size['width']}.png"
                     page.screenshot(path=path, full_page=True)
                     print(path.relative_to(OUT.parents[1]))
                 page.set_viewport_size(PHONE)
             browser.close()
     finally:
         server.stop()
+
+
+def main() -> None:
+    shoot(lambda page, server: tour(page, server, MEMBERS))
 
 
 if __name__ == "__main__":
