@@ -74,6 +74,22 @@ def test_a_link_minted_at_home_opens_the_emails_page_and_is_one_write_one_versio
         home.open_item(office.store, grace, office.settings.hash_key, intro.id, "requester", office.now)
 
 
+def test_a_connector_who_answers_from_home_before_their_ask_went_out_still_sees_it_there(office):
+    intro = office.ask()
+    office.deliver()
+    office.answer(ADA, "confirm")  # the ask to Grace is pending: the stream has not sent it yet
+    assert office.store.get(intro.id).outbox[Kind.CONNECTOR_ASK].status is Delivery.PENDING
+    _, grace = signed_in(office, GRACE)
+    token = home.open_item(office.store, grace, office.settings.hash_key, intro.id, "connector", office.now)
+    links.answer(office.store, office.settings, token, "approve", office.now, via="page:v1")
+    office.deliver()  # the stream comes late: the ask is no longer wanted
+    stored = office.store.get(intro.id)
+    assert stored.outbox[Kind.CONNECTOR_ASK].status is Delivery.CANCELLED
+    assert office.mailer.to(GRACE)[-1]["Subject"] == "Your sign-in link"  # no ask mailed after her answer
+    (item,) = home.items(office.store, grace, office.settings.hash_key, office.now)
+    assert item.role is Role.CONNECTOR and item.intro.id == intro.id
+
+
 def test_a_connectors_pause_holds_the_next_ask_until_it_ends(office):
     _, grace = signed_in(office, GRACE)
     my_settings.pause(office.store, office.settings, grace, office.now + 3 * DAY, office.now)

@@ -19,8 +19,20 @@ from dataclasses import dataclass
 
 from .disclosure import seen_by_requester
 from .errors import AlreadyDecided, NotAllowed
-from .model import DECISIONS_BY_PURPOSE, Decision, Flow, Grant, Intro, Kind, Person, Purpose, Role, State
-from .proposal import FIRST, SECOND, followed_up
+from .model import (
+    DECISIONS_BY_PURPOSE,
+    Decision,
+    Delivery,
+    Flow,
+    Grant,
+    Intro,
+    Kind,
+    Person,
+    Purpose,
+    Role,
+    State,
+)
+from .proposal import FIRST, SECOND, followed_up, proposer
 
 CONNECTOR_REMOVED = "connector_removed"  # the consent-record action of a removal (domain.membership)
 # A connector's gentler choices than "never" (domain.preferences), offered by their ask's footer.
@@ -136,6 +148,29 @@ def asked(intro: Intro) -> Role | None:
     connector still counts: their opt-out still closes the ask that waits for them."""
     now = turn(intro)
     return now.role if now is not None and now.on_behalf else None
+
+
+# The ask that makes someone other than its starter part of an introduction.
+ASK = {
+    Flow.REQUEST: {Role.CONNECTOR: Kind.CONNECTOR_ASK, Role.TARGET: Kind.TARGET_ASK},
+    Flow.PROPOSAL: {Role.TARGET: Kind.TARGET_ASK, Role.REQUESTER: Kind.SECOND_ASK},
+}
+UNSENT = (Delivery.HELD, Delivery.CANCELLED, Delivery.SUPPRESSED)
+
+
+def involved(intro: Intro, role: Role, *, delivered: bool = False) -> bool:
+    """Whether this person is part of the introduction as far as they can know: they started it,
+    they answered in it, or its ask to them went out (`delivered`: the mail service took it). A
+    typed-in address alone (a target never asked, a proposal's second person before the first said
+    yes) makes nothing visible and nothing known. An answer counts on its own: a connector who
+    answered from their home before the stream sent their ask finds that ask cancelled."""
+    if role is proposer(intro) or any(e.actor is role for e in intro.history):
+        return True
+    kind = ASK[intro.flow].get(role)
+    msg = intro.outbox.get(kind) if kind else None
+    if msg is None:
+        return False
+    return msg.status is Delivery.SENT if delivered else msg.status not in UNSENT
 
 
 def asks_now(intro: Intro, kind: Kind) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..domain import actors, tokens
 from ..domain.errors import InvalidLink
 from ..domain.hashing import hashes, same_mailbox
-from ..domain.model import Delivery, Flow, Grant, Intro, Kind, Purpose, Role
+from ..domain.model import Flow, Grant, Intro, Purpose, Role
 from ..domain.proposal import proposer
 from ..domain.schedule import tick
 from ..domain.sessions import Session
@@ -34,12 +34,6 @@ PURPOSE = {
         Role.REQUESTER: Purpose.CONSENT,
     },
 }
-# The ask that makes someone other than its starter part of an introduction they can see.
-ASK = {
-    Flow.REQUEST: {Role.CONNECTOR: Kind.CONNECTOR_ASK, Role.TARGET: Kind.TARGET_ASK},
-    Flow.PROPOSAL: {Role.TARGET: Kind.TARGET_ASK, Role.REQUESTER: Kind.SECOND_ASK},
-}
-UNSENT = (Delivery.HELD, Delivery.CANCELLED, Delivery.SUPPRESSED)
 
 
 @dataclass(frozen=True)
@@ -59,7 +53,7 @@ class Item:
 
 def items(store: Store, session: Session, hash_key: str, now: int) -> list[Item]:
     """This person's introductions, newest first, each in the roles they hold in it: what they
-    started, and what they were asked about once the ask went out (`asked`)."""
+    started, and what they were asked about once the ask went out (domain.actors.involved)."""
     uow = store.begin(now)
     entries = [e for h in hashes(session.email, hash_key) for e in uow.people.entries(h)]
     roles: dict[str, set[Role]] = {}
@@ -96,20 +90,6 @@ def open_item(store: Store, session: Session, hash_key: str, intro_id: str, role
     return retrying(store, now, mint, attempts=2)
 
 
-def asked(intro: Intro, role: Role, *, delivered: bool = False) -> bool:
-    """Whether this person is part of the introduction as far as they can know: they started it, or
-    its ask to them went out (`delivered`: the mail service took it). A typed-in address alone (a
-    target never asked, a proposal's second person before the first said yes) makes nothing visible
-    and nothing known."""
-    if role is proposer(intro):
-        return True
-    kind = ASK[intro.flow].get(role)
-    msg = intro.outbox.get(kind) if kind else None
-    if msg is None:
-        return False
-    return msg.status is Delivery.SENT if delivered else msg.status not in UNSENT
-
-
 def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
     email = actors.email_of(intro, role)
-    return bool(email) and same_mailbox(email, session.email, hash_key) and asked(intro, role)
+    return bool(email) and same_mailbox(email, session.email, hash_key) and actors.involved(intro, role)

@@ -17,7 +17,7 @@ from ..domain import actors, directory, erasure
 from ..domain.disclosure import seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, hashes, same_mailbox
-from ..domain.model import Delivery, Intro, Kind, Role, State
+from ..domain.model import Intro, Role, State
 from ..domain.proposal import is_proposal
 from ..domain.validation import check_email
 from .unit_of_work import Entry, Store, UnitOfWork, retrying
@@ -126,12 +126,7 @@ def _is(email: str, key: str):
 
 def _view(intro: Intro, roles: set[Role]) -> dict:
     """What this person gave or was shown, and their own decisions; never who else said no."""
-    if is_proposal(intro):
-        shown = {r for r in roles if r is Role.CONNECTOR or _asked(intro, r)}
-    else:
-        shown = roles & {Role.REQUESTER} | {
-            r for r in roles & {Role.CONNECTOR, Role.TARGET} if _asked(intro, r)
-        }
+    shown = {r for r in roles if actors.involved(intro, r)}
     seen = _visible(intro, roles, shown)
     people = {
         "requester": vars(intro.requester),
@@ -190,14 +185,6 @@ def _visible(intro: Intro, roles: set[Role], shown: set[Role]) -> dict[str, set[
     if intro.state is State.INTRODUCED and shown & {Role.REQUESTER, Role.TARGET}:
         seen = {who: set(everything) for who in seen}
     return seen
-
-
-def _asked(intro: Intro, role: Role) -> bool:
-    """Whether the ask ever went out to this connector or target, or to a proposal's second person
-    (held, cancelled or suppressed: no)."""
-    kind = {Role.CONNECTOR: Kind.CONNECTOR_ASK, Role.REQUESTER: Kind.SECOND_ASK}.get(role, Kind.TARGET_ASK)
-    msg = intro.outbox.get(kind)
-    return msg is not None and msg.status not in (Delivery.HELD, Delivery.CANCELLED, Delivery.SUPPRESSED)
 
 
 def _seen_state(intro: Intro, roles: set[Role], shown: set[Role]) -> str:

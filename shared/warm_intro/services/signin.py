@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from ..adapters.mailer import Mailer
-from ..domain import sessions
+from ..domain import actors, sessions
 from ..domain.errors import InvalidInput, InvalidLink, MailOutcomeUnknown, MailRefused
 from ..domain.hashing import address_hash, hashes, same_mailbox
 from ..domain.rules import HOUR
@@ -17,7 +17,6 @@ from ..domain.tokens import digest
 from ..domain.validation import check_email
 from ..settings import Settings
 from ..views import member_emails
-from .home import asked
 from .intake import network
 from .unit_of_work import Store, UnitOfWork
 
@@ -56,13 +55,13 @@ def request_link(
 def known(uow: UnitOfWork, settings: Settings, email: str) -> bool:
     """A member, whoever started a request or a proposal, or someone whose ask went out. Being named
     in one is not enough: a typed-in target, or a proposal's second person before they were asked,
-    may never have heard of this service (services.home.asked)."""
+    may never have heard of this service (domain.actors.involved)."""
     if uow.people.member_name(email) is not None:
         return True
     entries = [e for h in hashes(email, settings.hash_key) for e in uow.people.entries(h)]
     for entry in entries[:20]:
         intro = uow.intros.get(entry.intro)
-        if intro is not None and asked(intro, entry.role, delivered=True):
+        if intro is not None and actors.involved(intro, entry.role, delivered=True):
             return True
     return False
 
