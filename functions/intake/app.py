@@ -96,20 +96,24 @@ def request_form():
 
 @app.get("/introduce", include_in_schema=False)
 def proposal_form():
+    settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
     me = _me()
     form = {"connector_email": me["signed_in"], "connector_name": me["name"]} if me else {}
-    return html(runtime.settings(), "propose_form.html", form=form, errors={}, **me)
+    return html(settings, "propose_form.html", language=language, form=form, errors={}, **me)
 
 
 @app.post("/introduce", include_in_schema=False)
 def submit_proposal_form():
     settings = runtime.settings()
+    language = visitor_language(app.current_event, settings)
     if cross_site(app.current_event.headers, app.current_event.request_context.domain_name, settings):
-        return refuse_cross_site(settings)
+        return refuse_cross_site(settings, language)
     form: dict[str, str] = {}
     me = _me()
     try:
         form = bodies.form(app.current_event, max_fields=20)
+        language = pickable(form.get("language")) or language  # the language the form was shown in
         body = ProposalRequest.model_validate(_nest_proposal(form))
         advice = note_coach.review(
             body.note,
@@ -121,7 +125,14 @@ def submit_proposal_form():
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
             coached = note_coach.fingerprint(body.note)
             return html(
-                settings, "propose_form.html", form=form, errors={}, advice=advice, coached=coached, **me
+                settings,
+                "propose_form.html",
+                language=language,
+                form=form,
+                errors={},
+                advice=advice,
+                coached=coached,
+                **me,
             )
         proven = _proven(me, form, form.get("connector_email", ""))
         proposals.submit(
@@ -135,12 +146,24 @@ def submit_proposal_form():
         )
     except ValidationError as error:
         errors = {_proposal_field(e["field"]): e["message"] for e in field_errors(error.errors())}
-        return html(settings, "propose_form.html", 422, form=form, errors=errors, **me)
+        return html(settings, "propose_form.html", 422, language=language, form=form, errors=errors, **me)
     except REFUSED as error:
         return html(
-            settings, "propose_form.html", status_of(error), form=form, errors={"form": str(error)}, **me
+            settings,
+            "propose_form.html",
+            status_of(error),
+            language=language,
+            form=form,
+            errors={"form": str(error)},
+            **me,
         )
-    return html(settings, "propose_sent.html", proven=proven)
+    return html(
+        settings,
+        "propose_sent.html",
+        language=language,
+        proven=proven,
+        confirm_within=span(settings.unconfirmed_hours, "hour", language),
+    )
 
 
 @app.post("/", include_in_schema=False)

@@ -141,3 +141,61 @@ def test_a_member_imported_with_a_language_is_asked_in_it(world):
     assert mail(world, ADA)["headers"]["Content-Language"] == "en"  # the requester: the form's language
     assert repo.put_member(GRACE, "Grace Hopper", "") is True  # an empty cell forgets it
     assert repo.member_language(GRACE) is None
+
+
+PROPOSAL_FORM = {
+    "connector_name": "Grace Hopper",
+    "connector_email": GRACE,
+    "a_name": "Alan Turing",
+    "a_email": ALAN,
+    "a_about": "runs the Bletchley reading group",
+    "b_name": "Ada Lovelace",
+    "b_email": ADA,
+    "note": "Alan runs the Bletchley reading group and Ada is starting one; they'd enjoy comparing notes.",
+}
+PROPOSAL_TYPED = (*TYPED, PROPOSAL_FORM["note"], PROPOSAL_FORM["a_about"])
+
+
+def every_proposal_page(world) -> dict[str, str]:
+    """One of each page a proposal shows, by name: its form, what follows it, and each link's page
+    before and after its answer, for the connector and each of the two."""
+    pages = {"form": world.get("/introduce").text}
+    pages["sent"] = world.post_form("/introduce", PROPOSAL_FORM).text
+    world.deliver()
+    confirm = world.last_link(GRACE)
+    pages["confirm"] = world.get(confirm).text
+    pages["confirmed"] = world.post_form(confirm, {"decision": "confirm"}).text
+    world.deliver()
+    first = world.last_link(ADA)  # the second named is asked first
+    pages["first's consent"] = world.get(first).text
+    pages["opt-out"] = world.get(world.last_link(ADA, kind="optout")).text
+    pages["first said yes"] = world.post_form(first, {"decision": "accept"}).text
+    world.deliver()
+    second = world.last_link(ALAN)
+    pages["second's consent"] = world.get(second).text
+    pages["introduced"] = world.post_form(second, {"decision": "accept"}).text
+    world.deliver()
+    pages["connector's news"] = world.get(confirm).text
+    world.advance(days=8)
+    tick(world)
+    followup = world.last_link(ADA)
+    pages["followup"] = world.get(followup).text
+    pages["thanked"] = world.post_form(followup, {"decision": "yes"}).text
+    return pages
+
+
+@pytest.mark.parametrize("code", [*SHIPPED, *PSEUDO])
+def test_every_page_of_a_proposal_is_in_the_language_picked(world, monkeypatch, code):
+    speak(world, monkeypatch, code)
+    pages = every_proposal_page(world)
+    assert len(set(pages.values())) == len(pages) == 12
+    _ = translations(code).gettext
+    for name, html in pages.items():
+        page = Visible(html)
+        assert page.root == {"lang": code, "dir": direction(code)}, name
+        assert _("About this service and your data") in page.text, name
+        if code in PSEUDO:
+            assert untranslated(page.text, PROPOSAL_TYPED) == [], name
+    assert _("Introduce two people") in Visible(pages["form"]).text
+    assert _("Would you like to meet %(r)s?") % {"r": "Alan Turing"} in Visible(pages["first's consent"]).text
+    assert _("They've been introduced") in Visible(pages["connector's news"]).text

@@ -42,10 +42,9 @@ def ready_choice(grant: Grant, value: str | None) -> str | None:
 
 
 def outcome(intro: Intro, grant: Grant, _: Callable[[str], str] = _english) -> tuple[str, list[str]]:
-    """(title, lines) describing the request as this person may know it, in the language `_` translates to
-    (a proposal's pages are English only so far)."""
+    """(title, lines) describing the request as this person may know it, in the language `_` translates to."""
     if is_proposal(intro):
-        return proposal_pages.outcome(intro, grant)
+        return proposal_pages.outcome(intro, grant, _)
     mine = last_action(intro, grant.role, eased=grant.purpose in EASED)
     names = {"r": intro.requester.name, "t": intro.target.name}
     if mine == "opt_out" and grant.role is Role.SYSTEM:
