@@ -15,13 +15,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from warm_intro import bodies, runtime, signed_in
 from warm_intro.domain import sessions
 from warm_intro.domain.errors import DomainError, InvalidInput
+from warm_intro.domain.languages import pickable
 from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import OverCapacity
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite
 from warm_intro.services import directory, home, my_settings, signin
 from warm_intro.telemetry import metrics
+from warm_intro.views.catalogs import N_, translations
 from warm_intro.views.home_pages import lists
-from warm_intro.web import cross_site, error_page, html, security_headers
+from warm_intro.web import cross_site, error_page, html, security_headers, visitor_language
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -31,6 +33,9 @@ class SignedOut(DomainError):
     """No session, or one that ended: the page asks to sign in again."""
 
 
+SAVED = N_("Saved.")
+
+
 # sign in --------------------------------------------------------------------------------------------
 
 
@@ -38,16 +43,21 @@ class SignedOut(DomainError):
 @app.head("/me")
 def me():
     session = _session()
+    language = _language()
     if session is None:
-        return html(runtime.settings(), "me.html")
+        return html(runtime.settings(), "me.html", language=language)
     found = home.items(runtime.repository(), session, runtime.settings().hash_key, runtime.now())
-    return html(runtime.settings(), "home.html", email=session.email, csrf=session.csrf, **lists(found))
+    words = lists(found, translations(language).gettext)
+    return html(
+        runtime.settings(), "home.html", language=language, email=session.email, csrf=session.csrf, **words
+    )
 
 
 @app.post("/me")
 def ask_for_link():
     _same_site()
     form = bodies.form(app.current_event, max_fields=5)
+    language = _language(form)
     event = app.current_event
     settings = runtime.settings()
     mailed = signin.request_link(
@@ -59,16 +69,17 @@ def ask_for_link():
         # API Gateway routes only its own domain names here, so this is never a stranger's Host.
         settings.base_url or f"https://{event.request_context.domain_name}",
         runtime.now(),
+        language=language,
     )
     logger.info("sign-in asked", extra={"mailed": mailed})
-    return html(settings, "me_sent.html", minutes=sessions.SIGNIN_SECONDS // 60)
+    return html(settings, "me_sent.html", language=language, minutes=sessions.SIGNIN_SECONDS // 60)
 
 
 @app.get("/me/signin/<token>")
 @app.head("/me/signin/<token>")
 def signin_page(token: str):
     signin.check_signin(runtime.repository(), token, runtime.now())
-    return html(runtime.settings(), "me_signin.html")
+    return html(runtime.settings(), "me_signin.html", language=_language())
 
 
 @app.post("/me/signin/<token>")
@@ -133,10 +144,14 @@ def change_settings():
         elif action == "unfindable":
             directory.stop(repo, settings.hash_key, session.email)
         else:
-            raise InvalidInput("action", "Please press one of the buttons on the page.")
+            raise InvalidInput("action", N_("Please press one of the buttons on the page."))
     except InvalidInput as error:
-        return _settings_page(session, 422, form=form, errors={error.field: str(error)})
-    return _settings_page(session, notice="Saved.")
+        _ = translations(_language(form)).gettext
+        errors = {error.field: _(str(error))}
+        return _settings_page(session, 422, _language(form), form=form, errors=errors)
+    return _settings_page(
+        session, language=_language(form), notice=translations(_language(form)).gettext(SAVED)
+    )
 
 
 @app.get("/me/data")
@@ -153,24 +168,27 @@ def download():
 @app.get("/me/erase")
 def erase_page():
     session = _signed_in()
-    return html(runtime.settings(), "home_erase.html", csrf=session.csrf)
+    return html(runtime.settings(), "home_erase.html", language=_language(), csrf=session.csrf)
 
 
 @app.post("/me/erase")
 def erase():
     form, session = _guard()
+    language = _language(form)
+    _ = translations(language).gettext
     if form.get("confirm") != "erase":
-        return html(runtime.settings(), "home_erase.html", 422, csrf=session.csrf)
+        return html(runtime.settings(), "home_erase.html", 422, language=language, csrf=session.csrf)
     my_settings.erase(runtime.repository(), runtime.settings(), session, runtime.now())
     answer = html(
         runtime.settings(),
         "outcome.html",
-        title="You've been erased",
+        language=language,
+        title=_("You've been erased"),
         lines=[
-            "Your name and address are gone from this service, and you're signed out.",
-            "Copies in people's mailboxes are theirs; we can't reach them.",
+            _("Your name and address are gone from this service, and you're signed out."),
+            _("Copies in people's mailboxes are theirs; we can't reach them."),
         ],
-        action=("/", "Back to the start"),
+        action=("/", _("Back to the start")),
     )
     answer.cookies.append(sessions.clear_cookie(_secure()))
     return answer
@@ -187,22 +205,33 @@ def signed_out(_: SignedOut) -> Response:
 @app.exception_handler(list(REFUSED))
 def refused(error: DomainError | bodies.Unreadable) -> Response:
     """Every refusal from the one table (refusals.REFUSALS), with the way back to the home."""
-    return error_page(runtime.settings(), error, action=("/me", "Your introductions"))
+    language = _language()
+    back = ("/me", translations(language).gettext("Your introductions"))
+    return error_page(runtime.settings(), error, language=language, action=back)
 
 
 @app.not_found
-def not_found(_) -> Response:
+def not_found(_event) -> Response:
+    language = _language()
+    _ = translations(language).gettext
     return html(
         runtime.settings(),
         "outcome.html",
         404,
-        title="Page not found",
-        lines=["There's nothing at this address."],
-        action=("/me", "Your introductions"),
+        language=language,
+        title=_("Page not found"),
+        lines=[_("There's nothing at this address.")],
+        action=("/me", _("Your introductions")),
     )
 
 
 # helpers ------------------------------------------------------------------------------------------------
+
+
+def _language(form: dict[str, str] | None = None) -> str:
+    """The language a form was shown in, else the one picked with the switch or the browser's, else
+    the organisation's."""
+    return pickable((form or {}).get("language")) or visitor_language(app.current_event, runtime.settings())
 
 
 def _secure() -> bool:
@@ -250,7 +279,9 @@ def _redirect(location: str, cookie: str | None = None) -> Response:
     )
 
 
-def _settings_page(session: sessions.Session, status: int = 200, **extra) -> Response:
+def _settings_page(
+    session: sessions.Session, status: int = 200, language: str | None = None, **extra
+) -> Response:
     settings = runtime.settings()
     mine = my_settings.mine(runtime.repository(), settings, session)
     prefs: Preferences = mine.prefs
@@ -260,14 +291,11 @@ def _settings_page(session: sessions.Session, status: int = 200, **extra) -> Res
         settings,
         "home_settings.html",
         status,
+        language=language or _language(),
         email=session.email,
         csrf=session.csrf,
         paused_until=time.strftime("%Y-%m-%d", time.gmtime(prefs.paused_until)) if paused else None,
-        pause_effect=(
-            "Asks for you as a connector wait until then; anyone asking to meet you hears, politely, that it won't happen right now."
-            if waits
-            else "Requests that would ask you close politely, without saying why."
-        ),
+        waits=waits,
         member=mine.member,
         week_limit=min(prefs.week_limit or mine.org_week_limit, mine.org_week_limit),
         own_limit=prefs.week_limit is not None,
@@ -284,14 +312,14 @@ def _day(text: str) -> int:
     try:
         return calendar.timegm(time.strptime(text.strip(), "%Y-%m-%d"))
     except ValueError:
-        raise InvalidInput("until", "Please give a date like 2026-12-31.") from None
+        raise InvalidInput("until", N_("Please give a date like 2026-12-31.")) from None
 
 
 def _number(text: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise InvalidInput("week_limit", "Please give a whole number.") from None
+        raise InvalidInput("week_limit", N_("Please give a whole number.")) from None
 
 
 @metrics.log_metrics

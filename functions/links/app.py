@@ -72,20 +72,24 @@ def decide(token: str):
 @app.head("/welcome/<token>")
 def show_welcome(token: str):
     _, name, agreed = welcome.open_welcome(runtime.repository(), token, runtime.now())
-    return html(runtime.settings(), "welcome.html", name=name, agreed=agreed)
+    language = visitor_language(app.current_event, runtime.settings())
+    return html(runtime.settings(), "welcome.html", language=language, name=name, agreed=agreed)
 
 
 @app.post("/welcome/<token>")
 def agree(token: str):
-    bodies.form(app.current_event, max_fields=10, any_type=True)
+    form = bodies.form(app.current_event, max_fields=10, any_type=True)
     welcome.agree(runtime.repository(), token, runtime.now())
+    language = pickable(form.get("language")) or visitor_language(app.current_event, runtime.settings())
+    _ = translations(language).gettext
     return html(
         runtime.settings(),
         "outcome.html",
-        title="Thank you: you're happy to be asked",
+        language=language,
+        title=_("Thank you: you're happy to be asked"),
         lines=[
-            "Members can now name you as someone who could introduce them.",
-            (
+            _("Members can now name you as someone who could introduce them."),
+            _(
                 "You decide each time: every ask lets you decline, pause for 30 days, get at most one a "
                 "week, or stop them for good."
             ),

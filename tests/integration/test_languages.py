@@ -5,6 +5,7 @@ German-speaking requester, a French organisation, a target who switches to Spani
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -199,3 +200,69 @@ def test_every_page_of_a_proposal_is_in_the_language_picked(world, monkeypatch, 
     assert _("Introduce two people") in Visible(pages["form"]).text
     assert _("Would you like to meet %(r)s?") % {"r": "Alan Turing"} in Visible(pages["first's consent"]).text
     assert _("They've been introduced") in Visible(pages["connector's news"]).text
+
+
+def every_home_page(world, code: str) -> dict[str, str]:
+    """One of each page of the members' home, by name, read in `code` as picked with the switch (a
+    form sends the language it was shown in), and the sign-in mail it sends."""
+    from warm_intro.domain.note_coach import fingerprint
+
+    from .home_steps import Browser, signin_links
+    from .steps import awaiting_connector
+
+    awaiting_connector(world)
+    lang = f"lang={code}"
+    grace, ada = Browser(world), Browser(world)
+    pages = {"sign in": grace.get(f"/me?{lang}").text}
+    pages["link sent"] = grace.post("/me", {"email": GRACE, "language": code}).text
+    pages["sign-in mail"] = world.mail_to(GRACE)[-1]["html"]
+    link = signin_links(world, GRACE)[-1].removeprefix("https://intros.example.org")
+    pages["sign in here"] = grace.get(f"{link}?{lang}").text
+    grace.post(link)
+    pages["home, asked"] = grace.get(f"/me?{lang}").text
+    pages["settings"] = grace.get(f"/me/settings?{lang}").text
+    csrf = grace.csrf("/me/settings")
+    listed = {"csrf": csrf, "action": "findable", "line": "compilers, the Navy", "language": code}
+    pages["listed"] = grace.post("/me/settings", listed).text
+    until = time.strftime("%Y-%m-%d", time.gmtime(world.now + 10 * 86400))
+    pause = {"csrf": csrf, "action": "pause", "until": until, "language": code}
+    pages["paused"] = grace.post("/me/settings", pause).text
+    wrong = {"csrf": csrf, "action": "limit", "week_limit": "many", "language": code}
+    pages["settings, refused"] = grace.post("/me/settings", wrong).text
+    pages["erase?"] = grace.get(f"/me/erase?{lang}").text
+    pages["not found"] = grace.get(f"/me/nowhere?{lang}").text
+    ada.sign_in(ADA)
+    pages["home, asking"] = ada.get(f"/me?{lang}").text
+    pages["form, found"] = ada.get(f"/?find=compilers&{lang}").text
+    pages["form, none found"] = ada.get(f"/?find=cobol&{lang}").text
+    note = (
+        "I'm Ada, I write about computing engines. I'd love 20 minutes to ask Alan about his reading group."
+    )
+    request = {**FORM, "target_name": "Joan Clarke", "blurb": note, "coached": fingerprint(note)}
+    sent = {**request, "csrf": ada.csrf("/"), "language": code}
+    pages["request sent"] = ada.post("/", sent).text
+    pages["erased"] = grace.post("/me/erase", {"csrf": csrf, "confirm": "erase", "language": code}).text
+    return pages
+
+
+@pytest.mark.parametrize("code", [*SHIPPED, *PSEUDO])
+def test_every_page_of_the_members_home_and_its_mail_are_in_the_language_picked(world, code):
+    pages = every_home_page(world, code)
+    assert len(set(pages.values())) == len(pages) == 16
+    _ = translations(code).gettext
+    (signin_mail,) = [m for m in world.mail_to(GRACE) if "/me/signin/" in m["text"]]
+    assert signin_mail["headers"]["Content-Language"] == code
+    until = time.strftime("%Y-%m-%d", time.gmtime(world.now + 10 * 86400))
+    typed = (*TYPED, "compilers, the Navy", "cobol", GRACE, ADA, until, "Joan Clarke")
+    for name, html in pages.items():
+        page = Visible(html)
+        assert page.root == {"lang": code, "dir": direction(code)}, name
+        assert _("About this service and your data") in page.text, name
+        if code in PSEUDO:
+            assert untranslated(page.text, typed) == [], name
+    if code in PSEUDO:
+        assert untranslated(signin_mail["subject"]) == [] and untranslated(signin_mail["text"]) == []
+    assert _("Your introductions") in Visible(pages["home, asked"]).text
+    assert _("Saved.") in Visible(pages["paused"]).text
+    assert _("Please give a whole number.") in Visible(pages["settings, refused"]).text
+    assert _("Your request is on its way") in Visible(pages["request sent"]).text

@@ -1,6 +1,7 @@
-"""Every kind of email, in every shipped language and both pseudo-locales: both parts written in it,
-the HTML part saying which language and direction, no word outside the catalogs; each recipient's
-own language, and the introduction in the organisation's unless all three read another."""
+"""Every kind of email, and the sign-in and welcome mail, in every shipped language and both
+pseudo-locales: both parts written in it, the HTML part saying which language and direction, no word
+outside the catalogs; each recipient's own language, and the introduction in the organisation's
+unless all three read another."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from email.parser import BytesParser
 
 import pytest
 
-from local.screenshot_emails import INTRO, SETTINGS, sample_links
+from local.screenshot_emails import BASE, INTRO, SETTINGS, sample_links
 from tests.support.visible import Visible, untranslated
 from warm_intro.domain.languages import PSEUDO, SHIPPED
 from warm_intro.domain.model import Flow, Kind, Role
-from warm_intro.views import emails
+from warm_intro.views import emails, member_emails
 from warm_intro.views.emails import PROPOSAL_WORDING, compose
 
 EVERYONE = (Role.REQUESTER, Role.CONNECTOR, Role.TARGET)
@@ -105,3 +106,41 @@ def test_dates_and_spans_follow_the_language():
     assert "Donnerstag" in text or "Dienstag" in text or "Sonntag" in text or "Montag" in text
     _, text, _ = read(Kind.CONFIRM_REQUEST, speaking("fr"))
     assert "24 heures" in text
+
+
+LETTERS = {
+    "signin": lambda code: member_emails.signin(SETTINGS, "ada@example.org", f"{BASE}/me/signin/x", code),
+    "welcome": lambda code: member_emails.welcome(
+        SETTINGS, "Ada Lovelace", "ada@example.org", f"{BASE}/welcome/x", code
+    ),
+}
+
+
+def letter(kind: str, code: str):
+    msg = BytesParser(policy=policy.default).parsebytes(LETTERS[kind](code).as_bytes())
+    return msg, msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
+
+
+@pytest.mark.parametrize("code", [*SHIPPED, *PSEUDO])
+@pytest.mark.parametrize("kind", sorted(LETTERS))
+def test_the_sign_in_and_welcome_mail_are_written_in_the_language_given(kind, code):
+    msg, text, html = letter(kind, code)
+    page = Visible(html)
+    assert msg["Content-Language"] == code
+    assert page.root == {"lang": code, "dir": PSEUDO.get(code, "ltr")}
+    if code in PSEUDO:
+        assert untranslated(str(msg["Subject"]), TYPED) == []
+        assert untranslated(text, TYPED) == [], "text part"
+        assert untranslated(page.text, TYPED) == [], "HTML part"
+    elif code != "en":
+        english = letter(kind, "en")
+        assert str(msg["Subject"]) != str(english[0]["Subject"]) and text != english[1]
+        assert str(msg["From"]) != str(english[0]["From"])  # "<org> introductions", in this language too
+
+
+def test_a_letter_without_a_language_is_in_the_organisations():
+    french = replace(SETTINGS, language="fr")
+    msg = member_emails.welcome(french, "Ada Lovelace", "ada@example.org", f"{BASE}/welcome/x")
+    assert (
+        msg["Content-Language"] == "fr" and "Bonjour Ada Lovelace" in msg.get_body(("plain",)).get_content()
+    )

@@ -24,9 +24,17 @@ log = logging.getLogger(__name__)
 
 
 def request_link(
-    store: Store, mailer: Mailer, settings: Settings, email: str, source: str, base: str, now: int
+    store: Store,
+    mailer: Mailer,
+    settings: Settings,
+    email: str,
+    source: str,
+    base: str,
+    now: int,
+    language: str | None = None,
 ) -> bool:
-    """Whether a link was mailed; for tests and logs only, never for the answer."""
+    """Whether a link was mailed; for tests and logs only, never for the answer. `language`: the sign-in
+    page's, for the mail."""
     try:
         email = check_email("email", email)
     except InvalidInput:  # an unreadable address gets the same answer as any other
@@ -44,7 +52,8 @@ def request_link(
     secret, stored, expires_at = sessions.new_signin(now)
     uow.sessions.put_signin(stored, email, expires_at)
     try:
-        mailer.send(member_emails.signin(settings, email, f"{base}/me/signin/{secret}"), to=[email])
+        letter = member_emails.signin(settings, email, f"{base}/me/signin/{secret}", language)
+        mailer.send(letter, to=[email])
     except (MailRefused, MailOutcomeUnknown):
         # An error page here would tell a stranger the address is known; the person can ask again.
         log.warning("sign-in link not sent", exc_info=True)

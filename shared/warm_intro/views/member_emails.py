@@ -1,5 +1,6 @@
 """Mail to one person about themselves rather than about an introduction (the sign-in link, the
-welcome to a member): one template each, HTML and text parts, built with the standard email package."""
+welcome to a member): one template each, HTML and text parts, built with the standard email package,
+in the language given (the page's, for a sign-in link), else the organisation's."""
 
 from __future__ import annotations
 
@@ -8,25 +9,34 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
+from ..domain.languages import SOURCE, pickable
 from ..domain.sessions import SIGNIN_SECONDS
 from ..domain.validation import plain_name
+from .catalogs import translations
 from .templating import render
 
 
-def signin(settings: Any, email: str, url: str) -> EmailMessage:
+def signin(settings: Any, email: str, url: str, language: str | None = None) -> EmailMessage:
     to = Address(addr_spec=email)
-    return _letter(settings, "emails/signin.jinja", to, {"signin": url}, minutes=SIGNIN_SECONDS // 60)
+    minutes = SIGNIN_SECONDS // 60
+    return _letter(settings, "emails/signin.jinja", to, {"signin": url}, language, minutes=minutes)
 
 
-def welcome(settings: Any, name: str, email: str, url: str) -> EmailMessage:
+def welcome(settings: Any, name: str, email: str, url: str, language: str | None = None) -> EmailMessage:
     to = Address(plain_name(name), addr_spec=email)
-    return _letter(settings, "emails/welcome.jinja", to, {"agree": url}, name=name)
+    return _letter(settings, "emails/welcome.jinja", to, {"agree": url}, language, name=name)
 
 
 def _letter(
-    settings: Any, template: str, to: Address, links: dict[str, str], **fields: str | int
+    settings: Any,
+    template: str,
+    to: Address,
+    links: dict[str, str],
+    language: str | None,
+    **fields: str | int,
 ) -> EmailMessage:
     """`settings`: the organisation's Settings, or anything with the same attributes (the admin CLI's)."""
+    lang = pickable(language) or getattr(settings, "language", None) or SOURCE
     ctx = {
         "org": {"name": settings.org_name, "accent": settings.accent_color},
         "links": {**links, "optout": ""},  # about the person themselves: no opt-out link to offer
@@ -34,16 +44,19 @@ def _letter(
         **fields,
     }
     msg = EmailMessage()
-    msg["Subject"] = " ".join(
-        render(template, {**ctx, "layout": "emails/_subject.jinja"}, html=False).split()
-    )
-    msg["From"] = Address(plain_name(f"{settings.org_name} introductions"), addr_spec=settings.sender)
+    subject = render(template, {**ctx, "layout": "emails/_subject.jinja"}, html=False, language=lang)
+    msg["Subject"] = " ".join(subject.split())
+    sender = translations(lang).gettext("%(org)s introductions") % {"org": settings.org_name}
+    msg["From"] = Address(plain_name(sender), addr_spec=settings.sender)
     msg["To"] = to
     if settings.reply_to:
         msg["Reply-To"] = Address(addr_spec=settings.reply_to)
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2])
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(render(template, {**ctx, "layout": "emails/_text.jinja"}, html=False).strip() + "\n")
-    msg.add_alternative(render(template, {**ctx, "layout": "emails/_layout.jinja"}), subtype="html")
+    text = render(template, {**ctx, "layout": "emails/_text.jinja"}, html=False, language=lang)
+    msg.set_content(text.strip() + "\n")
+    html = render(template, {**ctx, "layout": "emails/_layout.jinja"}, language=lang)
+    msg.add_alternative(html, subtype="html")
+    msg["Content-Language"] = lang  # after the parts exist: making them moves Content-* headers inside
     return msg
