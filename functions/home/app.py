@@ -23,7 +23,7 @@ from warm_intro.services import directory, home, my_settings, signin
 from warm_intro.telemetry import metrics
 from warm_intro.views.catalogs import N_, translations
 from warm_intro.views.home_pages import lists
-from warm_intro.web import cross_site, error_page, html, security_headers, visitor_language
+from warm_intro.web import cross_site, error_page, html, said, security_headers, visitor_language
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -146,8 +146,7 @@ def change_settings():
         else:
             raise InvalidInput("action", N_("Please press one of the buttons on the page."))
     except InvalidInput as error:
-        _ = translations(_language(form)).gettext
-        errors = {error.field: _(str(error))}
+        errors = {error.field: said(error, translations(_language(form)).gettext)}
         return _settings_page(session, 422, _language(form), form=form, errors=errors)
     return _settings_page(
         session, language=_language(form), notice=translations(_language(form)).gettext(SAVED)
@@ -265,7 +264,7 @@ def _guard() -> tuple[dict[str, str], sessions.Session]:
     session = _signed_in()
     form = bodies.form(app.current_event, max_fields=10)
     if not sessions.csrf_ok(session, form.get("csrf")):
-        raise CrossSite("This form has expired or was not sent from our page. Nothing was changed.")
+        raise CrossSite(N_("This form has expired or was not sent from our page. Nothing was changed."))
     return form, session
 
 

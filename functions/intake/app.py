@@ -21,8 +21,17 @@ from warm_intro.domain.sessions import csrf_ok
 from warm_intro.refusals import CROSS_SITE, REFUSED, CrossSite, status_of
 from warm_intro.services import directory, intake, notes, proposals
 from warm_intro.telemetry import metrics
+from warm_intro.views.catalogs import translations
 from warm_intro.views.wording import span
-from warm_intro.web import cross_site, field_errors, html, json_errors, refuse_cross_site, visitor_language
+from warm_intro.web import (
+    cross_site,
+    field_errors,
+    html,
+    json_errors,
+    refuse_cross_site,
+    said,
+    visitor_language,
+)
 
 logger = Logger()
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=bodies.json_value)
@@ -145,7 +154,8 @@ def submit_proposal_form():
             proven=proven,
         )
     except ValidationError as error:
-        errors = {_proposal_field(e["field"]): e["message"] for e in field_errors(error.errors())}
+        found = field_errors(error.errors(), translations(language).gettext)
+        errors = {_proposal_field(e["field"]): e["message"] for e in found}
         return html(settings, "propose_form.html", 422, language=language, form=form, errors=errors, **me)
     except REFUSED as error:
         return html(
@@ -154,7 +164,7 @@ def submit_proposal_form():
             status_of(error),
             language=language,
             form=form,
-            errors={"form": str(error)},
+            errors={"form": said(error, translations(language).gettext)},
             **me,
         )
     return html(
@@ -225,7 +235,8 @@ def submit_form():
             runtime.repository(), settings, body, runtime.now(), via=via, source=_source(), proven=proven
         )
     except ValidationError as error:
-        errors = {e["field"].replace(".", "_"): e["message"] for e in field_errors(error.errors())}
+        found = field_errors(error.errors(), translations(language).gettext)
+        errors = {e["field"].replace(".", "_"): e["message"] for e in found}
         return html(
             settings, "request_form.html", 422, language=language, form=form, errors=errors, **me, **finding
         )
@@ -236,7 +247,7 @@ def submit_form():
             status_of(error),
             language=language,
             form=form,
-            errors={"form": str(error)},
+            errors={"form": said(error, translations(language).gettext)},
             **me,
             **finding,
         )

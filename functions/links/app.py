@@ -20,7 +20,7 @@ from warm_intro.views.catalogs import translations
 from warm_intro.views.link_pages import form, outcome, ready_choice
 from warm_intro.views.link_pages import status as link_status
 from warm_intro.views.wording import span
-from warm_intro.web import error_page, html, picked_language, visitor_language
+from warm_intro.web import error_page, html, picked_language, said, visitor_language
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -64,7 +64,8 @@ def decide(token: str):
     except InvalidInput as error:
         opened = links.open_link(repo, token, runtime.now())
         language = language or _own_language(opened)
-        return _page(opened, language, status=422, form=form, errors={error.field: str(error)})
+        errors = {error.field: said(error, translations(language).gettext)}
+        return _page(opened, language, status=422, form=form, errors=errors)
     return _page(opened, language or _own_language(opened), status=200, just=True)
 
 

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from .domain.errors import InvalidInput
 from .domain.languages import SHIPPED
+from .domain.translatable import N_
 from .domain.validation import (
     ABOUT_MAX,
     BLURB_MAX,
@@ -32,7 +33,7 @@ def _checked(check, field: str, optional: bool = False, **limits) -> AfterValida
         try:
             return check(field, value, **limits)
         except InvalidInput as error:
-            raise ValueError(str(error)) from None
+            raise ValueError(error) from None  # the rule's words and parameters, for pages to translate
 
     return AfterValidator(validate)
 
@@ -96,9 +97,9 @@ class IntroRequest(BaseModel):
         try:
             text = check_text("blurb", v, BLURB_MAX)
         except InvalidInput as error:
-            raise ValueError(str(error)) from None
+            raise ValueError(error) from None  # the rule's words and parameters, for pages to translate
         if not text or len(text) < BLURB_MIN:
-            raise ValueError("Please write a few sentences: who you are, why, and your one ask.")
+            raise ValueError(N_("Please write a few sentences: who you are, why, and your one ask."))
         return text
 
 
@@ -180,16 +181,16 @@ class ProposalRequest(BaseModel):
         try:
             text = check_text("note", v, BLURB_MAX)
         except InvalidInput as error:
-            raise ValueError(str(error)) from None
+            raise ValueError(error) from None  # the rule's words and parameters, for pages to translate
         if not text or len(text) < BLURB_MIN:
-            raise ValueError("Please write a few sentences: why these two should meet.")
+            raise ValueError(N_("Please write a few sentences: why these two should meet."))
         return text
 
     @model_validator(mode="after")
     def _three_people(self) -> ProposalRequest:
         addresses = [normalise_email(p.email) for p in (self.connector, *self.people)]
         if len(set(addresses)) < 3:
-            raise ValueError("Please give two other people, each with their own address.")
+            raise ValueError(N_("Please give two other people, each with their own address."))
         return self
 
     @property

@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from . import bodies
 from .domain import errors
 from .domain.languages import negotiate, pickable
+from .domain.translatable import N_
 from .refusals import CROSS_SITE, REFUSED, CrossSite, refusal, status_of
 from .settings import Settings
 from .views.catalogs import translations
@@ -137,10 +138,11 @@ def error_page(
     **context,
 ) -> Response:
     """The page for a refusal: its row's status, title and text (refusals.REFUSALS), in `language`
-    (the table's words are catalog messages; an error's own message is shown as it was written)."""
+    (the table's words are catalog messages; so is an error's own message where the row shows it)."""
     _ = translations(language or settings.language).gettext
     row = refusal(error)
-    lines = [_(line) for line in row.lines(error)]
+    told = str(error)
+    lines = [said(error, _) if line == told else _(line) for line in row.lines(error)]
     return html(
         settings, "outcome.html", row.status, language=language, title=_(row.title), lines=lines, **context
     )
@@ -156,25 +158,55 @@ def _origin(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
-def field_errors(errors) -> list[dict]:
-    """Pydantic's error list as {field, message} pairs a person can read."""
+def field_errors(errors, gettext=None) -> list[dict]:
+    """Pydantic's error list as {field, message} pairs a person can read. With `gettext` (a form page's
+    language), each message in that language: the domain's rule's own words (an InvalidInput carried
+    in the error, or a marked message), else ours for pydantic's kind of error."""
     out = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ()) if part != "body"]
         message = error.get("msg") or _default_message(error.get("type", ""))
-        out.append({"field": ".".join(loc) or "body", "message": message.removeprefix("Value error, ")})
+        message = message.removeprefix("Value error, ")
+        if gettext is not None:
+            message = _translated(error, message, gettext)
+        out.append({"field": ".".join(loc) or "body", "message": message})
     return out
+
+
+def said(error: Exception, gettext) -> str:
+    """An error's own message in the language `gettext` translates to: a DomainError's catalog message
+    with its parameters, any other's text looked up as it is."""
+    if isinstance(error, errors.DomainError) and error.message:
+        message = gettext(error.message)
+        return message % error.params if error.params else message
+    return gettext(str(error))
+
+
+def _translated(error: dict, message: str, gettext) -> str:
+    cause = (error.get("ctx") or {}).get("error")  # a rule's ValueError carries its InvalidInput
+    if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], errors.InvalidInput):
+        return said(cause.args[0], gettext)
+    if error.get("type") == "value_error":
+        return gettext(message)  # a marked message of the rule's own, or the English if it has none
+    ctx = error.get("ctx") or {}
+    if error.get("type") == "string_too_long":  # the same words as the domain's rule for a length
+        return gettext(N_("Please keep this to %(most)s characters at most.")) % {
+            "most": ctx.get("max_length")
+        }
+    if error.get("type") == "string_too_short":
+        return gettext(N_("Please write at least %(least)s characters.")) % {"least": ctx.get("min_length")}
+    return gettext(_default_message(error.get("type", "")))
 
 
 def _default_message(kind: str) -> str:
     return {
-        "missing": "This field is required.",
-        "json_invalid": "The body is not valid JSON.",
-        "extra_forbidden": "This field is not expected.",
-        "string_type": "This must be text.",
-        "model_attributes_type": "This must be an object.",
-        "string_too_long": "This is too long.",
-    }.get(kind, "This value is not valid.")
+        "missing": N_("This field is required."),
+        "json_invalid": N_("The body is not valid JSON."),
+        "extra_forbidden": N_("This field is not expected."),
+        "string_type": N_("This must be text."),
+        "model_attributes_type": N_("This must be an object."),
+        "string_too_long": N_("This is too long."),
+    }.get(kind, N_("This value is not valid."))
 
 
 def json_errors(app, pages: tuple[str, ...] = ()) -> None:

@@ -266,3 +266,83 @@ def test_every_page_of_the_members_home_and_its_mail_are_in_the_language_picked(
     assert _("Saved.") in Visible(pages["paused"]).text
     assert _("Please give a whole number.") in Visible(pages["settings, refused"]).text
     assert _("Your request is on its way") in Visible(pages["request sent"]).text
+
+
+def every_form_answer(world, code: str) -> dict[str, str]:
+    """The request and proposal forms sent back with the note coach's hints, with each field's own
+    message, and refused by a limit whose message the page shows: each sent from the form in `code`."""
+    short = "Hi [name], can we talk?"  # short, with a placeholder, greeting someone it isn't for
+    long = "I'd love to ask about the reading group. " + "More about it. " * 60  # long
+    wrong = {
+        "requester_name": "Ada\x07",
+        "requester_email": "not an address",
+        "connector_email": "",
+        "blurb": "Hi",
+    }
+    pages = {
+        "request, hints": world.post_form("/", {**FORM, "blurb": short, "language": code}).text,
+        "request, long": world.post_form("/", {**FORM, "blurb": long, "language": code}).text,
+        "request, fields": world.post_form("/", {**FORM, **wrong, "language": code}).text,
+        "proposal, hints": world.post_form(
+            "/introduce", {**PROPOSAL_FORM, "note": "Dear Bob, [x]", "language": code}
+        ).text,
+        "proposal, fields": world.post_form(
+            "/introduce", {**PROPOSAL_FORM, "a_email": ADA, "b_name": "", "note": "Hi", "language": code}
+        ).text,
+    }
+    world.post_form("/", {**FORM, "language": code})
+    world.deliver()
+    world.post_form(world.last_link(ADA), {"decision": "confirm"})
+    world.post_form("/", {**FORM, "blurb": FORM["blurb"] + " Please?", "language": code})
+    world.deliver()
+    again = world.last_link(ADA)  # the same person asked for while the first request is open
+    pages["request, limit"] = world.post_form(
+        f"{again}?lang={code}", {"decision": "confirm", "language": code}
+    ).text
+    return pages
+
+
+@pytest.mark.parametrize("code", [*SHIPPED, *PSEUDO])
+def test_the_forms_hints_field_messages_and_refusals_are_in_the_forms_language(world, code):
+    pages = every_form_answer(world, code)
+    _ = translations(code).gettext
+    long = "I'd love to ask about the reading group. " + "More about it. " * 60
+    typed = (
+        *PROPOSAL_TYPED,
+        long,
+        "Hi [name], can we talk?",
+        "[name]",
+        "[x]",
+        "Bob",
+        "Dear Bob, [x]",
+        "Hi",
+        "Ada",
+    )
+    for name, html in pages.items():
+        page = Visible(html)
+        assert page.root == {"lang": code, "dir": direction(code)}, name
+        if code in PSEUDO:
+            assert untranslated(page.text, typed) == [], name
+    hints = Visible(pages["request, hints"]).text
+    assert (
+        _("It still has a placeholder, “%(placeholder)s”: fill it in before sending.")
+        % {"placeholder": "[name]"}
+        in hints
+    )
+    assert _("That doesn't look like an email address.") in Visible(pages["request, fields"]).text
+    proposal = Visible(pages["proposal, fields"]).text
+    assert _("Please give a name.") in proposal
+    assert _("Please write at least %(least)s characters.") % {"least": 20} in proposal
+    said = translations(code).ngettext(
+        "It's %(num)s word; under about %(most)s reads best on a phone.",
+        "It's %(num)s words; under about %(most)s reads best on a phone.",
+        2,
+    )
+    assert said.split("%(num)s")[0] in Visible(pages["request, long"]).text
+    assert (
+        _(
+            "You already have a request open for an introduction to this person. "
+            "Please wait for it to finish before asking again."
+        )
+        in Visible(pages["request, limit"]).text
+    )

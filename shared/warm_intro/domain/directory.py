@@ -13,6 +13,7 @@ import unicodedata
 
 from .errors import InvalidInput
 from .model import Flow, Intro, Role
+from .translatable import N_
 
 LINE_CHARS = 140
 MAX_WORDS = 20  # a line's words, each one index item: one transaction writes them all
@@ -51,11 +52,11 @@ WORD = re.compile(r"[^\W_]+")
 def check_line(text: str) -> str:
     line = " ".join((text or "").split())
     if not line:
-        raise InvalidInput("line", "Please say in a few words whom you're glad to introduce people to.")
+        raise InvalidInput("line", N_("Please say in a few words whom you're glad to introduce people to."))
     if len(line) > LINE_CHARS:
-        raise InvalidInput("line", f"Please keep it under {LINE_CHARS} characters.")
+        raise InvalidInput("line", N_("Please keep it under %(most)s characters."), most=LINE_CHARS)
     if not words(line):
-        raise InvalidInput("line", "Please name at least one field, company or place.")
+        raise InvalidInput("line", N_("Please name at least one field, company or place."))
     return line
 
 

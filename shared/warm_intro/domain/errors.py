@@ -9,7 +9,14 @@ if TYPE_CHECKING:
 
 
 class DomainError(Exception):
-    """Base class: the message is written for the person who will read it."""
+    """Base class: the message is written for the person who will read it. A message shown to them may
+    be a catalog message (domain.translatable) with its `params` kept apart, so a page can say it in
+    its reader's language (web.said); str() is the English."""
+
+    def __init__(self, message: str = "", **params: str | int):
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 class InvalidLink(DomainError):
@@ -33,8 +40,11 @@ class NotAllowed(DomainError):
 
 
 class InvalidInput(DomainError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
+    """`message`: a catalog message (domain.translatable) with `params` kept apart, so a page can say
+    it in its reader's language; str() is the English."""
+
+    def __init__(self, field: str, message: str, **params: str | int):
+        super().__init__(message, **params)
         self.field = field
 
 

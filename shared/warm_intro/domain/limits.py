@@ -21,6 +21,7 @@ from .errors import LimitReached
 from .lifecycle import record
 from .model import Intro, Kind, Role, State
 from .rules import DAY, Limits, OverCapacity
+from .translatable import N_
 
 WEEK, MONTH = 7 * DAY, 30 * DAY
 
@@ -96,24 +97,34 @@ def admit(
     others = [a for a in ledger.asks if a.intro_id != intro_id]
     if any(a.open and a.same_target(email, name) for a in others):
         raise LimitReached(
-            "You already have a request open for an introduction to this person. "
-            "Please wait for it to finish before asking again."
+            N_(
+                "You already have a request open for an introduction to this person. "
+                "Please wait for it to finish before asking again."
+            )
         )
     if any((a.blocked_until or 0) > now and a.same_target(email, name) for a in others):
         raise LimitReached(
-            "You asked for an introduction to this person recently, so we can't send another request "
-            "for them for a while. Thank you for understanding."
+            N_(
+                "You asked for an introduction to this person recently, so we can't send another request "
+                "for them for a while. Thank you for understanding."
+            )
         )
     open_now = sum(a.open for a in others)
     if open_now >= limits.requester_open:
         raise LimitReached(
-            f"You already have {open_now} requests waiting for answers. "
-            "Please wait until one of them is finished before asking for another."
+            N_(
+                "You already have %(open)s requests waiting for answers. "
+                "Please wait until one of them is finished before asking for another."
+            ),
+            open=open_now,
         )
     recent = sum(a.at > now - MONTH for a in others)
     if recent >= limits.requester_per_30_days:
         raise LimitReached(
-            f"You have made {recent} requests in the last 30 days, the most we allow. Please try again later."
+            N_(
+                "You have made %(recent)s requests in the last 30 days, the most we allow. Please try again later."
+            ),
+            recent=recent,
         )
     return replace(ledger, asks=(*others, Ask(intro_id, now, email, name)))
 

@@ -2,7 +2,8 @@
 for proposing an introduction. Hints never block: the form shows them beside the note with the text
 kept, and sending the same text again sends it as written (see `fingerprint`).
 
-Pure: the text, the names the note is meant for, and this person's last note in, hints out."""
+Pure: the text, the names the note is meant for, and this person's last note in, hints out. A hint's
+words are a catalog message and its parameters (domain.translatable), translated where it is shown."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from .translatable import N_, ngettext
 
 SHORT_WORDS = 10  # fewer than this rarely says who, why and what
 LONG_WORDS = 120  # about what reads at a glance on a phone
@@ -48,7 +51,16 @@ class Hint(StrEnum):
 @dataclass(frozen=True)
 class Advice:
     hint: Hint
-    text: str  # plain text, shown next to the field
+    message: str  # a catalog message, with its %(name)s parameters
+    params: tuple[tuple[str, str | int], ...] = ()
+    plural: str = ""  # the message's plural, chosen by `count` (which it shows as %(num)s)
+    count: int = 0
+
+    @property
+    def text(self) -> str:
+        """In English, as plain text shown next to the field."""
+        said = self.plural if self.plural and self.count != 1 else self.message
+        return said % {"num": self.count, **dict(self.params)}
 
 
 def coach(
@@ -63,18 +75,18 @@ def coach(
         found.append(
             Advice(
                 Hint.PLACEHOLDER,
-                f"It still has a placeholder, “{match.group(0).strip()}”: fill it in before sending.",
+                N_("It still has a placeholder, “%(placeholder)s”: fill it in before sending."),
+                (("placeholder", match.group(0).strip()),),
             )
         )
     if words < SHORT_WORDS:
         found.append(
             Advice(
                 Hint.SHORT,
-                "A few more words would help it stand alone: "
-                + (
-                    "who they each are and why they should meet."
-                    if proposal
-                    else "who you are, why this person, and your one ask."
+                N_("A few more words would help it stand alone: who they each are and why they should meet.")
+                if proposal
+                else N_(
+                    "A few more words would help it stand alone: who you are, why this person, and your one ask."
                 ),
             )
         )
@@ -82,30 +94,44 @@ def coach(
         found.append(
             Advice(
                 Hint.NO_ASK,
-                "Say what they might talk about, so each knows what a yes means."
+                N_("Say what they might talk about, so each knows what a yes means.")
                 if proposal
-                else "There's no clear ask yet: say what you'd like, e.g. 20 minutes to ask about one thing.",
+                else N_(
+                    "There's no clear ask yet: say what you'd like, e.g. 20 minutes to ask about one thing."
+                ),
             )
         )
     if words > LONG_WORDS:
-        found.append(
-            Advice(Hint.LONG, f"It's {words} words; under about {LONG_WORDS} reads best on a phone.")
+        one, many, count = ngettext(
+            "It's %(num)s word; under about %(most)s reads best on a phone.",
+            "It's %(num)s words; under about %(most)s reads best on a phone.",
+            words,
         )
+        found.append(Advice(Hint.LONG, one, (("most", LONG_WORDS),), plural=many, count=count))
     if last is not None and text and _same(text, last):
         found.append(
             Advice(
                 Hint.REPEATED,
-                "It's the same text as your last "
-                + ("proposal" if proposal else "request")
-                + ": a note written for these people lands better.",
+                N_("It's the same text as your last proposal: a note written for these people lands better.")
+                if proposal
+                else N_(
+                    "It's the same text as your last request: a note written for these people lands better."
+                ),
             )
         )
     if meant_for and (other := _someone_else(text, meant_for)):
-        readers = " and ".join(meant_for)
+        *others, reader = meant_for
         found.append(
             Advice(
                 Hint.SOMEONE_ELSE,
-                f"It mentions {other}, but it will be read by {readers}: was it written for someone else?",
+                N_(
+                    "It mentions %(other)s, but it will be read by %(a)s and %(b)s: was it written for someone else?"
+                )
+                if others
+                else N_(
+                    "It mentions %(other)s, but it will be read by %(b)s: was it written for someone else?"
+                ),
+                (("other", other), ("a", ", ".join(others)), ("b", reader)),
             )
         )
     return found

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from .limits import ConnectorLedger, Turn, next_room_at, take_turn
 from .rules import DAY, Limits, OverCapacity
+from .translatable import N_
 
 MAX_PAUSE_DAYS = 366
 
@@ -55,7 +56,7 @@ def resume_at(ledger: ConnectorLedger, own: Limits, prefs: Preferences, now: int
 def pause_until(day_start: int, now: int) -> int:
     """A pause chosen as a date runs to the start of that day (UTC), at most a year ahead."""
     if day_start <= now:
-        raise ValueError("Please choose a date in the future.")
+        raise ValueError(N_("Please choose a date in the future."))
     if day_start > now + MAX_PAUSE_DAYS * DAY:
         raise ValueError(f"Please choose a date within {MAX_PAUSE_DAYS} days.")
     return day_start

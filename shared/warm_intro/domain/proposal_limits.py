@@ -8,6 +8,7 @@ from dataclasses import replace
 from .errors import LimitReached
 from .limits import WEEK, ConnectorLedger
 from .rules import Limits
+from .translatable import N_
 
 
 def proposal_turn(ledger: ConnectorLedger, limits: Limits, now: int) -> ConnectorLedger:
@@ -16,8 +17,11 @@ def proposal_turn(ledger: ConnectorLedger, limits: Limits, now: int) -> Connecto
     asks = tuple(at for at in ledger.asks if at > now - WEEK)
     if len(asks) >= limits.connector_per_week:
         raise LimitReached(
-            f"You've had {len(asks)} introductions through this service in the last 7 days, asked of you "
-            "or proposed by you: the most a member has in a week here. Please propose this one again "
-            "in a few days."
+            N_(
+                "You've had %(asks)s introductions through this service in the last 7 days, asked of you "
+                "or proposed by you: the most a member has in a week here. Please propose this one again "
+                "in a few days."
+            ),
+            asks=len(asks),
         )
     return replace(ledger, asks=(*asks, now))

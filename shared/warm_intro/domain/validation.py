@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from .errors import InvalidInput
+from .translatable import N_
 
 # Deliberately plain: one @, a dotted domain, no spaces, quotes or angle brackets that could
 # break out of an address header.
@@ -61,24 +62,24 @@ def normalise_email(value: str) -> str:
 def check_email(field: str, value: str | None) -> str:
     value = normalise_email(value or "")
     if not value:
-        raise InvalidInput(field, "Please give an email address.")
+        raise InvalidInput(field, N_("Please give an email address."))
     # "=?" would open an encoded-word that header parsers decode inside the address itself.
     if len(value) > EMAIL_MAX or not EMAIL.match(value) or "=?" in value:
-        raise InvalidInput(field, "That doesn't look like an email address.")
+        raise InvalidInput(field, N_("That doesn't look like an email address."))
     return value
 
 
 def check_name(field: str, value: str) -> str:
     if has_control(value or ""):  # before collapsing spaces, which would hide a CR/LF
-        raise InvalidInput(field, "Names can't contain line breaks or control characters.")
+        raise InvalidInput(field, N_("Names can't contain line breaks or control characters."))
     value = " ".join((value or "").split())
     if not value:
-        raise InvalidInput(field, "Please give a name.")
+        raise InvalidInput(field, N_("Please give a name."))
     if len(value) > NAME_MAX:
-        raise InvalidInput(field, f"Please keep this to {NAME_MAX} characters at most.")
+        raise InvalidInput(field, N_("Please keep this to %(most)s characters at most."), most=NAME_MAX)
     if plain_name(value) != value:
         raise InvalidInput(
-            field, "Names can't contain < > @ , ; \" or =? (mail programs read them as addresses)."
+            field, N_("Names can't contain < > @ , ; \" or =? (mail programs read them as addresses).")
         )
     return value
 
@@ -86,10 +87,10 @@ def check_name(field: str, value: str) -> str:
 def check_line(field: str, value: str, limit: int = ABOUT_MAX) -> str:
     """One line of text shown in bodies only (a line about someone): any punctuation, no controls."""
     if has_control(value or ""):
-        raise InvalidInput(field, "This line can't contain line breaks or control characters.")
+        raise InvalidInput(field, N_("This line can't contain line breaks or control characters."))
     value = " ".join((value or "").split())
     if len(value) > limit:
-        raise InvalidInput(field, f"Please keep this to {limit} characters at most.")
+        raise InvalidInput(field, N_("Please keep this to %(most)s characters at most."), most=limit)
     return value
 
 
@@ -99,9 +100,14 @@ def check_text(field: str, value: str | None, limit: int) -> str | None:
     if not value:
         return None
     if has_control(value, allow_newlines=True):
-        raise InvalidInput(field, "This text contains control characters; please remove them.")
+        raise InvalidInput(field, N_("This text contains control characters; please remove them."))
     if len(value) > limit:
-        raise InvalidInput(field, f"Please keep this to {limit} characters at most (it is {len(value)}).")
+        raise InvalidInput(
+            field,
+            N_("Please keep this to %(most)s characters at most (it is %(length)s)."),
+            most=limit,
+            length=len(value),
+        )
     return value
 
 

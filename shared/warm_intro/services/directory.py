@@ -7,6 +7,7 @@ from ..domain import directory
 from ..domain.errors import InvalidInput
 from ..domain.hashing import address_hash
 from ..domain.sessions import Session
+from ..domain.translatable import N_
 from ..settings import Settings
 from .unit_of_work import Listed, Listing, Store
 
@@ -24,7 +25,7 @@ def be_findable(store: Store, settings: Settings, session: Session, text: str) -
     people = store.begin(0).people
     name = people.member_name(session.email)
     if name is None:
-        raise InvalidInput("line", "Only members of the organisation can be listed.")
+        raise InvalidInput("line", N_("Only members of the organisation can be listed."))
     line = directory.check_line(text)
     listing = Listing(entry_of(settings, session.email), name, line)
     people.list_findable(Listed(listing, session.email), directory.words(line))

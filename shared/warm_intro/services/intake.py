@@ -15,6 +15,7 @@ from ..domain.model import Intro, Person, Role, Target
 from ..domain.proposal import proposer_email
 from ..domain.rules import DAY, HOUR
 from ..domain.tokens import new_id
+from ..domain.translatable import N_
 from ..settings import Settings
 from ..telemetry import count_events
 from . import admission, personal_data
@@ -41,7 +42,7 @@ def submit(
     they had clicked their confirmation link (`confirmed_now`)."""
     subject = f"ip:{address_hash(network(source), settings.hash_key)}"
     if not store.begin(now).rates.hit(subject, now // HOUR, settings.limit_ip_hour):
-        raise RateLimited("Too many requests from your network just now. Please try again in an hour.")
+        raise RateLimited(N_("Too many requests from your network just now. Please try again in an hour."))
     if proven:
         return confirmed_now(store, settings, _new(request, new_id(), now, via), admission.on_confirm)
     ref = _confirmations_of(settings, request.requester.email)

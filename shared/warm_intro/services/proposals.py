@@ -19,6 +19,7 @@ from ..domain.model import Decision, Intro, Person, State, Target
 from ..domain.proposal_limits import proposal_turn
 from ..domain.rules import DAY, HOUR
 from ..domain.tokens import new_id
+from ..domain.translatable import N_
 from ..settings import Settings
 from ..telemetry import count_events
 from . import intake, personal_data
@@ -42,7 +43,7 @@ def submit(
     key = settings.hash_key
     subject = f"ip:{address_hash(intake.network(source), key)}"
     if not store.begin(now).rates.hit(subject, now // HOUR, settings.limit_ip_hour):
-        raise RateLimited("Too many requests from your network just now. Please try again in an hour.")
+        raise RateLimited(N_("Too many requests from your network just now. Please try again in an hour."))
     if proven:
         return intake.confirmed_now(store, settings, _new(request, new_id(), now, via), _on_confirm)
     # One unanswered confirmation per address at a time, a request's or a proposal's (domain.confirmations).
