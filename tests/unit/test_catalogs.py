@@ -1,6 +1,7 @@
 """The catalogs can't go stale: each shipped language has every message, none fuzzy, each with the
-placeholders of its English; and extracting the templates and code again finds exactly the messages
-committed (run `make catalogs` after changing words)."""
+placeholders of its English; extracting the templates and code again finds exactly the messages
+committed (run `make catalogs` after changing words); and no template has a word outside a
+translation call."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from jinja2 import Environment, nodes
 
 from warm_intro.domain.languages import SHIPPED, SOURCE
 from warm_intro.views.catalogs import LOCALES, pseudo, translations
+from warm_intro.views.templating import TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [code for code in SHIPPED if code != SOURCE]
@@ -82,3 +85,38 @@ def test_the_pseudo_locale_stretches_accents_and_marks_but_keeps_placeholders_an
     assert not re.search(r"[A-Za-z]", words.replace("&amp;", ""))  # every letter outside markup is accented
     plain = "Nobody is introduced without saying yes first, and whoever asked never learns who said no."
     assert len(pseudo(plain)) >= 1.3 * len(plain)
+
+
+# What a reader meets of a template's own text: text nodes, and the attributes read out or shown.
+SEEN_ATTRIBUTE = re.compile(r'\b(?:alt|title|aria-label|placeholder)="([^"]*)"')
+
+
+def bare_words(source: str) -> list[str]:
+    """The words of a template written outside {% trans %} and _(): its literal text, with every
+    expression (a translated message, a name, a link) taken out, and markup, entities and the path
+    after a link's expression (`{{ request_url }}introduce`) left aside."""
+    env = Environment(extensions=["jinja2.ext.i18n"])
+    env.policies["ext.i18n.trimmed"] = True
+    literal = "\n".join(
+        "".join(n.data if isinstance(n, nodes.TemplateData) else "\x00" for n in output.nodes)
+        for output in env.parse(source).find_all(nodes.Output)
+    )
+    shown = SEEN_ATTRIBUTE.findall(literal)
+    text = re.sub(r"<!--.*?-->|<[^>]*>|&[#a-z0-9]+;|\x00[\w/.-]*", " ", literal, flags=re.DOTALL)
+    return re.findall(r"[^\W\d_]+", " ".join([text, *shown]).replace("\x00", " "))
+
+
+@pytest.mark.parametrize(
+    "template",
+    sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*") if p.suffix in (".html", ".jinja")),
+)
+def test_no_template_has_a_word_outside_a_translation_call(template):
+    assert bare_words((TEMPLATES / template).read_text()) == []
+
+
+def test_a_word_outside_a_translation_call_is_found_wherever_it_is():
+    assert bare_words("<p>{% trans %}Hello{% endtrans %}</p>") == []
+    assert bare_words("<p>{{ _('Hello') }} there</p>") == ["there"]
+    assert bare_words('<nav aria-label="Language">{{ x }}</nav>') == ["Language"]
+    assert bare_words('<a href="{{ url }}introduce">{{ _("propose") }}</a>{{ url }}introduce') == []
+    assert bare_words("{% if a %}Reminder: {% endif %}{{ b }}") == ["Reminder"]
