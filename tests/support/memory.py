@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from time import gmtime, strftime
+from typing import cast
 
 from warm_intro.domain.directory import RESULTS
 from warm_intro.domain.errors import Conflict, MailRefused, NoLongerMember
@@ -23,7 +24,7 @@ from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import Timings
 from warm_intro.domain.schedule import due_at
 from warm_intro.domain.sessions import Session
-from warm_intro.services.unit_of_work import Book, Entry, Ledger, LedgerOf, Listed, Listing
+from warm_intro.services.unit_of_work import Book, Entry, Found, Ledger, LedgerOf, Listed, Listing
 
 MAX_ITEMS = 100  # DynamoDB's limit on the items of one transaction
 
@@ -220,20 +221,20 @@ class MemoryLedgers:
     def __init__(self, unit: MemoryUnit):
         self.unit = unit
 
-    def read(self, *refs: LedgerOf) -> dict[LedgerOf, Ledger]:
+    def read(self, *refs: LedgerOf) -> Found:
         self.unit.store.reads += 1
-        return {ref: self._stored(ref) for ref in refs}
+        return Found({ref: self._stored(ref) for ref in refs})
 
-    def get(self, ref: LedgerOf) -> Ledger:
+    def get[L: Ledger](self, ref: LedgerOf[L]) -> L:
         self.unit.store.reads += 1
-        return self._stored(ref)
+        return cast(L, self._stored(ref))
 
     def _stored(self, ref: LedgerOf) -> Ledger:
         found = self.unit.store.stored.ledgers.get(ref)
         return found[0] if found else _empty(ref.book)
 
     def save[L: Ledger](
-        self, ref: LedgerOf, ledger: L, *, due_at: int | None = None, expires_at: int | None = None
+        self, ref: LedgerOf[L], ledger: L, *, due_at: int | None = None, expires_at: int | None = None
     ) -> L:
         written = replace(ledger, version=ledger.version + 1)
 

@@ -7,6 +7,8 @@ WELCOME#<digest>    sk WELCOME    email, expires_at: a welcome link's token, sto
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import ClientError
 
 from .dynamodb import Repository, dump, failed_condition, load
@@ -63,7 +65,7 @@ class Agreements:
         item = load(found["Item"])
         return item["email"], int(item["expires_at"])
 
-    def _put_new(self, item: dict) -> bool:
+    def _put_new(self, item: dict[str, Any]) -> bool:
         try:
             self.client.put_item(
                 TableName=self.table, Item=dump(item), ConditionExpression="attribute_not_exists(pk)"

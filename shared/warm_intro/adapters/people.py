@@ -59,7 +59,8 @@ class DynamoPeople:
             ProjectionExpression="#l",
             ExpressionAttributeNames={"#l": "language"},
         )
-        return found.get("Item", {}).get("language", {}).get("S")
+        language: str | None = found.get("Item", {}).get("language", {}).get("S")
+        return language
 
     def add_member(self, email: str, name: str, language: str | None = None) -> bool:
         """Adds or renames a member; False when they were already there as given. `language`: the one

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol, cast, overload
 
 from ..domain.confirmations import ConfirmationLedger
 from ..domain.errors import Conflict
@@ -38,10 +38,35 @@ class Book(StrEnum):
     CONFIRMATIONS = "confirmations"  # the confirmation mail to their address
 
 
-@dataclass(frozen=True)
-class LedgerOf:
+@dataclass(frozen=True, init=False)
+class LedgerOf[L: Ledger = Ledger]:
+    """A person's ledger in one book; `L`, the ledger's class, follows from the book."""
+
     book: Book
     person: str  # the keyed hash of the address, never the address
+
+    @overload
+    def __init__(self: LedgerOf[RequesterLedger], book: Literal[Book.REQUESTER], person: str) -> None: ...
+    @overload
+    def __init__(self: LedgerOf[ConnectorLedger], book: Literal[Book.CONNECTOR], person: str) -> None: ...
+    @overload
+    def __init__(self: LedgerOf[TargetLedger], book: Literal[Book.TARGET], person: str) -> None: ...
+    @overload
+    def __init__(
+        self: LedgerOf[ConfirmationLedger], book: Literal[Book.CONFIRMATIONS], person: str
+    ) -> None: ...
+    @overload
+    def __init__(self, book: Book, person: str) -> None: ...
+    def __init__(self, book: Book, person: str) -> None:
+        object.__setattr__(self, "book", book)
+        object.__setattr__(self, "person", person)
+
+
+class Found(dict[LedgerOf, Ledger]):
+    """What `Ledgers.read` found: each ledger under its ref, of the class its book says."""
+
+    def __getitem__[L: Ledger](self, ref: LedgerOf[L]) -> L:
+        return cast(L, super().__getitem__(ref))  # the adapter decoded it by ref.book
 
 
 @dataclass(frozen=True)
@@ -100,20 +125,20 @@ class Intros(Protocol):
 
 
 class Ledgers(Protocol):
-    def read(self, *refs: LedgerOf) -> dict[LedgerOf, Ledger]:
+    def read(self, *refs: LedgerOf) -> Found:
         """All of them in one read; a missing one is empty, at version 0."""
         ...
 
-    def get(self, ref: LedgerOf) -> Ledger: ...
+    def get[L: Ledger](self, ref: LedgerOf[L]) -> L: ...
 
     def save[L: Ledger](
-        self, ref: LedgerOf, ledger: L, *, due_at: int | None = None, expires_at: int | None = None
+        self, ref: LedgerOf[L], ledger: L, *, due_at: int | None = None, expires_at: int | None = None
     ) -> L:
         """Staged: `ledger`, read at `ledger.version`, written one version on if still at it. `due_at`
         puts a connector's held asks in the due index; `expires_at` lets storage drop it by then."""
         ...
 
-    def held_due(self, now: int, limit: int = 25) -> list[LedgerOf]:
+    def held_due(self, now: int, limit: int = 25) -> list[LedgerOf[ConnectorLedger]]:
         """Connector ledgers with an ask held whose week now has room."""
         ...
 
