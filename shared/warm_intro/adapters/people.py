@@ -141,8 +141,8 @@ class DynamoPeople:
         stored_as: dict[str, str] = {}
         for h in hashes:
             stored_as.setdefault(str(h), str(h))
-            if getattr(h, "earlier", None):
-                stored_as.setdefault(h.earlier, str(h))  # type: ignore[attr-defined]
+            if earlier := getattr(h, "earlier", None):  # an AddressHash's hash from before
+                stored_as.setdefault(earlier, str(h))
         keys = [dump({"pk": f"SUPPRESS#{h}", "sk": "SUPPRESS"}) for h in stored_as]
         if not keys:
             return set()
