@@ -39,6 +39,8 @@ class Stored:
     member_languages: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # the alias's keyed hash: the member's address
     agreements: set[str] = field(default_factory=set)  # members happy to be asked as connector
+    welcomed: dict[str, str] = field(default_factory=dict)  # member: "sending", then "sent"
+    welcome_links: dict[str, tuple[str, int]] = field(default_factory=dict)  # digest: (email, expires_at)
     suppressions: dict[str, set[str]] = field(default_factory=dict)
     entries: set[Entry] = field(default_factory=set)
     hits: Counter[tuple[str, int]] = field(default_factory=Counter)
@@ -96,6 +98,7 @@ class MemoryUnit:
         self.people = MemoryPeople(self)
         self.rates = MemoryRates(self)
         self.sessions = MemorySessions(self)
+        self.welcomes = MemoryWelcomes(self)
 
     def stage(self, key: tuple, write: Write, once: bool = True) -> None:
         if key in self.staged and once:
@@ -326,9 +329,15 @@ class MemoryPeople:
         self.unit.store.reads += 1
         return email in self.stored.agreements
 
+    def agree(self, email: str, now: int, via: str) -> bool:
+        new = email not in self.stored.agreements
+        self.stored.agreements.add(email)
+        return new
+
     def forget_member_details(self, email: str, hash_key: str) -> None:
         self.stored.aliases = {h: m for h, m in self.stored.aliases.items() if m != email}
         self.stored.agreements.discard(email)
+        self.stored.welcomed.pop(email, None)
 
     def remove_member(self, email: str) -> bool:
         return self.stored.members.pop(email, None) is not None
@@ -409,6 +418,31 @@ class MemorySessions:
         for digest in ended:
             del self.stored.sessions[digest]
         return len(ended)
+
+
+class MemoryWelcomes:
+    """The welcome mail's marks and links; a link is kept until read (TTL deletes late)."""
+
+    def __init__(self, unit: MemoryUnit):
+        self.stored = unit.store.stored
+
+    def status(self, email: str) -> str | None:
+        return self.stored.welcomed.get(email)
+
+    def claim(self, email: str, now: int) -> bool:
+        if email in self.stored.welcomed:
+            return False
+        self.stored.welcomed[email] = "sending"
+        return True
+
+    def sent(self, email: str, ses_id: str) -> None:
+        self.stored.welcomed[email] = "sent"
+
+    def put_link(self, digest: str, email: str, expires_at: int) -> None:
+        self.stored.welcome_links[digest] = (email, expires_at)
+
+    def link(self, digest: str) -> tuple[str, int] | None:
+        return self.stored.welcome_links.get(digest)
 
 
 class MemoryRates:

@@ -254,6 +254,7 @@ class DynamoRates:
 
 class DynamoUnit:
     def __init__(self, table: Table, now: int, known: Iterable[Intro] = ()):
+        from .agreements import DynamoWelcomes
         from .ledger import DynamoLedgers
         from .people import DynamoPeople
         from .sessions import DynamoSessions
@@ -265,6 +266,7 @@ class DynamoUnit:
         self.people = DynamoPeople(table, self.writes)
         self.rates = DynamoRates(table)
         self.sessions = DynamoSessions(table.client, table.name)
+        self.welcomes = DynamoWelcomes(table.client, table.name)
 
     def commit(self) -> None:
         self.writes.commit(self.table.client)

@@ -97,6 +97,9 @@ class DynamoPeople:
     def agreed(self, email: str) -> bool:
         return Agreements(self._repository()).agreed(email)
 
+    def agree(self, email: str, now: int, via: str) -> bool:
+        return Agreements(self._repository()).record(email, now, via)
+
     def forget_member_details(self, email: str, hash_key: str) -> None:
         Aliases(self._repository(), hash_key).drop(email)
         Agreements(self._repository()).drop(email)

@@ -1,5 +1,5 @@
 """The storage port the services write through: a unit of work with three domain-level repositories
-(`intros`, `ledgers`, `people`) and one `commit()`.
+(`intros`, `ledgers`, `people`; and `rates`, `sessions`, `welcomes`, written at once) and one `commit()`.
 
 Reads go straight to storage. Writes are staged and `commit()` applies them all or none, in ONE
 conditional write: each introduction and ledger on the version it was read at, a new one only if its
@@ -180,6 +180,11 @@ class People(Protocol):
     def agreed(self, email: str) -> bool:
         """Whether the member agreed to be asked as connector (ConnectorPolicy=agreed)."""
 
+    def agree(self, email: str, now: int, via: str) -> bool:
+        """At once: the member is happy to be asked as connector (`via`: "welcome" link, "import"...).
+        Idempotent: the first agreement is kept; False when there already was one."""
+        ...
+
     def forget_member_details(self, email: str, hash_key: str) -> None:
         """Drops a member's aliases and their agreement to be asked (removal, erasure)."""
 
@@ -242,6 +247,25 @@ class Sessions(Protocol):
         ...
 
 
+class Welcomes(Protocol):
+    """The welcome mail (services.welcome): each member's once-only mark, and the links it carries by
+    the sha256 digest of their secret; all at once."""
+
+    def status(self, email: str) -> str | None:
+        """The member's mark: "sending" (SES may or may not have taken it), "sent", or None (never)."""
+
+    def claim(self, email: str, now: int) -> bool:
+        """Marks the member "sending", unless a run already marked them: False then."""
+        ...
+
+    def sent(self, email: str, ses_id: str) -> None: ...
+
+    def put_link(self, digest: str, email: str, expires_at: int) -> None: ...
+
+    def link(self, digest: str) -> tuple[str, int] | None:
+        """(address, expires_at) of a welcome link; None when unknown."""
+
+
 class Rates(Protocol):
     def hit(self, subject: str, window: int, limit: int) -> bool:
         """At once: counts one hit for `subject` in window `window`; False once `limit` is reached."""
@@ -256,6 +280,7 @@ class UnitOfWork(Protocol):
     people: People
     rates: Rates
     sessions: Sessions
+    welcomes: Welcomes
 
     def commit(self) -> None:
         """Writes everything staged in one conditional write, then starts afresh. Raises Conflict
