@@ -60,9 +60,8 @@ def ask_for_link():
     language = _language(form)
     event = app.current_event
     settings = runtime.settings()
-    mailed = signin.request_link(
+    asked = signin.request_link(
         runtime.repository(),
-        runtime.mailer(),
         settings,
         form.get("email", ""),
         event.request_context.http.source_ip,
@@ -71,7 +70,7 @@ def ask_for_link():
         runtime.now(),
         language=language,
     )
-    logger.info("sign-in asked", extra={"mailed": mailed})
+    logger.info("sign-in asked", extra={"within_limits": asked})
     return html(settings, "me_sent.html", language=language, minutes=sessions.SIGNIN_SECONDS // 60)
 
 

@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from .translatable import N_, ngettext
 
@@ -157,7 +158,7 @@ def _someone_else(text: str, meant_for: tuple[str, ...]) -> str | None:
     return None
 
 
-def review(note: str, coached: str | None, **context) -> list[Advice]:
+def review(note: str, coached: str | None, **context: Any) -> list[Advice]:
     """The hints to show before sending, or none: a note sent again unchanged after its hints were
     shown goes as written (`coached` is the fingerprint the form carried back)."""
     if coached and coached == fingerprint(note):

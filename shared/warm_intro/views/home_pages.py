@@ -28,13 +28,18 @@ REQUEST_WORDS = {
 }
 
 
+type Line = tuple[Item, str, str, str]
+
+
 def _english(message: str) -> str:
     return message
 
 
-def lists(items: list[Item], _: Callable[[str], str] = _english) -> dict:
+def lists(items: list[Item], _: Callable[[str], str] = _english) -> dict[str, list[Line]]:
     """Each list holds (item, what it is, its state in words, the button's label)."""
-    waiting, requests, intros = [], [], []
+    waiting: list[Line] = []
+    requests: list[Line] = []
+    intros: list[Line] = []
     for item in items:
         if item.started:
             seen = seen_by_requester(item.intro)
