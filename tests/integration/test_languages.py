@@ -230,6 +230,8 @@ def every_home_page(world, code: str) -> dict[str, str]:
     pages["paused"] = grace.post("/me/settings", pause).text
     wrong = {"csrf": csrf, "action": "limit", "week_limit": "many", "language": code}
     pages["settings, refused"] = grace.post("/me/settings", wrong).text
+    over = {"csrf": csrf, "action": "limit", "week_limit": "99", "language": code}
+    pages["settings, out of range"] = grace.post("/me/settings", over).text
     pages["erase?"] = grace.get(f"/me/erase?{lang}").text
     pages["not found"] = grace.get(f"/me/nowhere?{lang}").text
     ada.sign_in(ADA)
@@ -249,7 +251,7 @@ def every_home_page(world, code: str) -> dict[str, str]:
 @pytest.mark.parametrize("code", [*SHIPPED, *PSEUDO])
 def test_every_page_of_the_members_home_and_its_mail_are_in_the_language_picked(world, code):
     pages = every_home_page(world, code)
-    assert len(set(pages.values())) == len(pages) == 16
+    assert len(set(pages.values())) == len(pages) == 17
     _ = translations(code).gettext
     (signin_mail,) = [m for m in world.mail_to(GRACE) if "/me/signin/" in m["text"]]
     assert signin_mail["headers"]["Content-Language"] == code
@@ -266,6 +268,11 @@ def test_every_page_of_the_members_home_and_its_mail_are_in_the_language_picked(
     assert _("Your introductions") in Visible(pages["home, asked"]).text
     assert _("Saved.") in Visible(pages["paused"]).text
     assert _("Please give a whole number.") in Visible(pages["settings, refused"]).text
+    most = world.settings.limits.connector_per_week
+    assert (
+        _("Please choose a number from 1 to %(most)s.") % {"most": most}
+        in Visible(pages["settings, out of range"]).text
+    )
     assert _("Your request is on its way") in Visible(pages["request sent"]).text
 
 

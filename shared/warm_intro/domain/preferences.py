@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .errors import InvalidInput
 from .limits import ConnectorLedger, Turn, next_room_at, take_turn
 from .rules import DAY, Limits, OverCapacity
 from .translatable import N_
@@ -54,15 +55,18 @@ def resume_at(ledger: ConnectorLedger, own: Limits, prefs: Preferences, now: int
 
 
 def pause_until(day_start: int, now: int) -> int:
-    """A pause chosen as a date runs to the start of that day (UTC), at most a year ahead."""
+    """A pause chosen as a date (the settings' `until`) runs to the start of that day (UTC), at most a
+    year ahead."""
     if day_start <= now:
-        raise ValueError(N_("Please choose a date in the future."))
+        raise InvalidInput("until", N_("Please choose a date in the future."))
     if day_start > now + MAX_PAUSE_DAYS * DAY:
-        raise ValueError(f"Please choose a date within {MAX_PAUSE_DAYS} days.")
+        raise InvalidInput("until", N_("Please choose a date within %(days)s days."), days=MAX_PAUSE_DAYS)
     return day_start
 
 
 def week_limit(value: int, limits: Limits) -> int:
+    """A connector's own weekly limit (the settings' `week_limit`)."""
     if not 1 <= value <= limits.connector_per_week:
-        raise ValueError(f"Please choose a number from 1 to {limits.connector_per_week}.")
+        most = limits.connector_per_week
+        raise InvalidInput("week_limit", N_("Please choose a number from 1 to %(most)s."), most=most)
     return value

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..domain import preferences
-from ..domain.errors import InvalidInput
 from ..domain.hashing import address_hash, hashes
 from ..domain.preferences import Preferences
 from ..domain.sessions import Session
@@ -42,10 +41,7 @@ def pause(store: Store, settings: Settings, session: Session, day_start: int | N
     hashed = str(address_hash(session.email, settings.hash_key))
     until = None
     if day_start is not None:
-        try:
-            until = preferences.pause_until(day_start, now)
-        except ValueError as error:
-            raise InvalidInput("until", str(error)) from None
+        until = preferences.pause_until(day_start, now)
     people = store.begin(now).people
     people.set_preferences(hashed, prefs := replace(people.preferences(hashed), paused_until=until))
     _reschedule(store, settings, hashed, prefs, now)
@@ -55,10 +51,7 @@ def limit(store: Store, settings: Settings, session: Session, value: int | None,
     """Your own weekly limit as a connector; None goes back to the organisation's."""
     hashed = str(address_hash(session.email, settings.hash_key))
     if value is not None:
-        try:
-            value = preferences.week_limit(value, settings.limits)
-        except ValueError as error:
-            raise InvalidInput("week_limit", str(error)) from None
+        value = preferences.week_limit(value, settings.limits)
     people = store.begin(now).people
     people.set_preferences(hashed, prefs := replace(people.preferences(hashed), week_limit=value))
     _reschedule(store, settings, hashed, prefs, now)
