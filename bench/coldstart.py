@@ -140,7 +140,7 @@ class Fixture:
             os.environ.pop("AWS_ENDPOINT_URL")
             runtime.reset()
         bounce = {
-            "notificationType": "Bounce",
+            "eventType": "Bounce",
             "bounce": {
                 "bounceType": "Permanent",
                 "bouncedRecipients": [{"emailAddress": "gone@example.net"}],
@@ -158,7 +158,10 @@ class Fixture:
                 "detail": {},
             },
             "FeedbackFunction": {
-                "Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(bounce)}}]
+                "version": "0",
+                "source": "aws.ses",
+                "detail-type": "Email Bounced",
+                "detail": bounce,
             },
         }
         for name, event in events.items():
