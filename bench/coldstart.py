@@ -105,16 +105,19 @@ class Fixture:
     def prepare(self) -> None:
         from local.world import World
         from warm_intro import runtime
-        from warm_intro.adapters.codec import intro_key
+        from warm_intro.adapters.codec import intro_key, to_item
         from warm_intro.adapters.dynamodb import dump
+        from warm_intro.domain.delivery import pending
 
         os.environ["AWS_ENDPOINT_URL"] = self.endpoint
         runtime.reset()
         try:
             world = World([int(time.time())])
             world.ask()
-            (item,) = [i for i in self._intros(world) if "pending" in i]
-            intro_id = item["pk"]["S"].removeprefix("INTRO#")
+            (intro,) = [i for i in self._intros(world) if pending(i)]  # what the stream filter lets through
+            intro_id = intro.id
+            # the stream's image of it, as the adapter writes it
+            item = dump(to_item(intro, world.settings.timings))
             record = {
                 "eventID": "1",
                 "eventName": "INSERT",
@@ -170,11 +173,12 @@ class Fixture:
             self.events[name] = path
 
     @staticmethod
-    def _intros(world) -> list[dict]:
+    def _intros(world) -> list:
+        from time import gmtime, strftime
+
         from warm_intro import runtime
 
-        items = runtime.client("dynamodb").scan(TableName=world.settings.table_name)["Items"]
-        return [i for i in items if i["pk"]["S"].startswith("INTRO#")]
+        return runtime.repository().created_in(strftime("%Y-%m", gmtime(world.now)))
 
     def env(
         self, function: str | None, code: Path | None = None, layer: Path | None = None
