@@ -22,7 +22,7 @@ from warm_intro.domain.model import Intro, Role
 from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import Timings
 from warm_intro.domain.schedule import due_at
-from warm_intro.domain.sessions import Session
+from warm_intro.domain.sessions import Session, SigninAsk
 from warm_intro.services.unit_of_work import Book, Entry, Ledger, LedgerOf, Listed, Listing
 
 MAX_ITEMS = 100  # DynamoDB's limit on the items of one transaction
@@ -42,6 +42,7 @@ class Stored:
     entries: set[Entry] = field(default_factory=set)
     hits: Counter[tuple[str, int]] = field(default_factory=Counter)
     preferences: dict[str, Preferences] = field(default_factory=dict)
+    signin_asks: dict[str, SigninAsk] = field(default_factory=dict)
     signins: dict[str, tuple[str, int]] = field(default_factory=dict)  # digest: (email, expires_at)
     sessions: dict[str, Session] = field(default_factory=dict)
     listings: dict[str, tuple[Listed, tuple[str, ...]]] = field(default_factory=dict)  # entry: (it, words)
@@ -378,6 +379,12 @@ class MemorySessions:
 
     def __init__(self, unit: MemoryUnit):
         self.stored = unit.store.stored
+
+    def ask_signin(self, ask: SigninAsk) -> None:
+        self.stored.signin_asks[ask.id] = ask
+
+    def take_ask(self, ask_id: str) -> bool:
+        return self.stored.signin_asks.pop(ask_id, None) is not None
 
     def put_signin(self, digest: str, email: str, expires_at: int) -> None:
         self.stored.signins[digest] = (email, expires_at)

@@ -24,7 +24,7 @@ from ..domain.limits import ConnectorLedger, RequesterLedger, TargetLedger
 from ..domain.model import Intro, Role
 from ..domain.preferences import Preferences
 from ..domain.rules import Timings
-from ..domain.sessions import Session
+from ..domain.sessions import Session, SigninAsk
 
 type Ledger = RequesterLedger | ConnectorLedger | TargetLedger | ConfirmationLedger
 
@@ -197,6 +197,14 @@ class People(Protocol):
 
 class Sessions(Protocol):
     """Sign-in links and sessions at /me, by the sha256 digest of their secret; all at once."""
+
+    def ask_signin(self, ask: SigninAsk) -> None:
+        """Stores the ask; its stream record wakes the notifier (services.signin.send_link)."""
+        ...
+
+    def take_ask(self, ask_id: str) -> bool:
+        """Deletes the ask; True only for the one caller that deleted it."""
+        ...
 
     def put_signin(self, digest: str, email: str, expires_at: int) -> None: ...
 
