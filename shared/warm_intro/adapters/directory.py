@@ -37,7 +37,7 @@ class Directory:
         before = self.entry(entry)
         old = set((before or {}).get("words", "").split()) - set(words)
         padded = f" {' '.join(words)} "
-        items: list[dict] = [
+        items: list[dict[str, Any]] = [
             {
                 "Put": {
                     "TableName": self.table,

@@ -22,7 +22,7 @@ from .dynamodb import dump, failed_condition, load
 class DynamoSessions:
     """services.unit_of_work.Sessions over the table."""
 
-    def __init__(self, client, table: str):
+    def __init__(self, client: Any, table: str):
         self.client, self.table = client, table
 
     # sign-in links -------------------------------------------------------------------------------
@@ -66,7 +66,8 @@ class DynamoSessions:
             if failed_condition(error):
                 return None
             raise
-        return load(answer["Attributes"])["email"]
+        email: str = load(answer["Attributes"])["email"]
+        return email
 
     def signin_exists(self, digest: str, now: int) -> bool:
         found = self.client.get_item(
@@ -130,7 +131,7 @@ class DynamoSessions:
                 kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         return ended
 
-    def _delete(self, *keys: dict) -> None:
+    def _delete(self, *keys: dict[str, Any]) -> None:
         left = {self.table: [{"DeleteRequest": {"Key": dump(k)}} for k in keys]}
         while left:  # DynamoDB may hand some back under load; they are retried until done
             left = self.client.batch_write_item(RequestItems=left).get("UnprocessedItems")

@@ -118,4 +118,6 @@ def end_all(store: Store, hash_key: str, email: str) -> int:
 
 
 def is_me(session: sessions.Session, email: str | None, hash_key: str) -> bool:
-    return bool(email) and same_mailbox(session.email, email, hash_key)
+    if not email:
+        return False
+    return same_mailbox(session.email, email, hash_key)
