@@ -3,6 +3,9 @@ list. Notices arrive at least once and in any order; recording one is idempotent
 
 from __future__ import annotations
 
+from warm_intro import init_phase  # first: the cold start runs without the cyclic GC
+
+# isort: split
 import json
 
 from aws_lambda_powertools import Logger
@@ -14,6 +17,7 @@ from warm_intro.services.feedback import addresses_to_suppress, suppress_all
 logger = Logger()
 
 
+@init_phase.resumed_after_first
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     suppressed = 0
