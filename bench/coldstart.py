@@ -8,8 +8,9 @@ Contenders, interleaved in shuffled rounds so all share the machine's noise:
 - the HTTP-facing imports from a copy of the build without bytecode (as `sam build` shipped it before).
 
 AWS is a moto server in this process; the child reaches it through AWS_ENDPOINT_URL, the one
-difference from Lambda's environment. boto3 comes from the development environment, compiled, as the
-runtime ships it.
+difference from Lambda's environment: as deployed, a function gets the hash key's secret and reads it
+at cold start, and every first event meets the same table. boto3 comes from the development
+environment, compiled, as the runtime ships it.
 
 Every child ends as a Lambda sandbox does once it has answered: it is frozen, and later killed, never
 finalised. So each one leaves with `os._exit` the moment it is done: the interpreter's teardown, which
@@ -35,6 +36,7 @@ from pathlib import Path
 from local.environment import ENVIRONMENT
 from local.events import stream_event
 from local.samples import load, with_token
+from warm_intro.settings import HASH_KEY_SECRET, env_var
 
 from . import build
 
@@ -88,6 +90,31 @@ def without_bytecode(build_dir: Path, into: Path) -> Path:
     return into
 
 
+def _restorer(client, table: str):
+    """Puts the table back as it is now: what a run added is deleted, what it changed is put back.
+    moto's TransactWriteItems deep-copies the whole table once per action (to roll back), so a table
+    that grew with every intake run would make each run slower than the last; DynamoDB's latency
+    doesn't grow with the table."""
+    key_names = [k["AttributeName"] for k in client.describe_table(TableName=table)["Table"]["KeySchema"]]
+
+    def items() -> dict[tuple, dict]:
+        pages = client.get_paginator("scan").paginate(TableName=table)
+        return {tuple(json.dumps(i[k]) for k in key_names): i for p in pages for i in p["Items"]}
+
+    kept = items()
+
+    def restore() -> None:
+        for key, item in items().items():
+            if key not in kept:
+                client.delete_item(TableName=table, Key={k: item[k] for k in key_names})
+            elif item != kept[key]:
+                client.put_item(TableName=table, Item=kept[key])
+        for key in kept.keys() - items().keys():
+            client.put_item(TableName=table, Item=kept[key])
+
+    return restore
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -111,6 +138,7 @@ class Fixture:
         self.workdir = workdir
         self.events: dict[str, Path] = {}
         self.restore = None
+        self.secret = ""
 
     def prepare(self) -> None:
         from local.world import World
@@ -138,14 +166,18 @@ class Fixture:
             }
             table = world.settings.table_name
             client = runtime.client("dynamodb")
-            self.restore = lambda: client.put_item(TableName=table, Item=item)
             notifier_event = stream_event(
                 [record], "arn:aws:dynamodb:us-east-1:123456789012:table/x/stream/1"
             )
             world.ask(requester={"name": "Mary Somerville", "email": "mary@example.org"})
             world.deliver()
             link = world.last_link("mary@example.org")
-            self.restore()
+            client.put_item(TableName=table, Item=item)  # the notifier's message waits again
+            self.restore = _restorer(client, table)
+            # As deployed: the functions get the hash key's secret, and read it at cold start.
+            self.secret = runtime.client("secretsmanager").create_secret(
+                Name="warm-intro-hash-key", SecretString=ENVIRONMENT[env_var("hash_key")]
+            )["ARN"]
         finally:
             os.environ.pop("AWS_ENDPOINT_URL")
             runtime.reset()
@@ -198,8 +230,10 @@ class Fixture:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         if function:
+            del env[env_var("hash_key")]
             # Lambda's order: the function's code, then the layer, then the runtime's own packages (boto3).
             env |= {
+                HASH_KEY_SECRET: self.secret,
                 "PYTHONPATH": f"{code}:{layer}",
                 "LAMBDA_TASK_ROOT": str(code),
                 "AWS_LAMBDA_FUNCTION_NAME": function,
@@ -237,8 +271,7 @@ class Contenders:
             cwd = root / function
             env = fx.env(function, cwd, build.layer(root))
             if what == "first response":
-                if function == "NotifierFunction":
-                    fx.restore()  # the same message waits to be sent every time
+                fx.restore()  # every first event meets the same table (the notifier, the same message to send)
                 argv = [
                     str(PYTHON),
                     *(["-X", "importtime"] if importtime else []),
