@@ -1,13 +1,15 @@
 """A Lambda cold start without the cyclic garbage collector, imported first by every handler module.
 
 A cold start allocates the objects of some six hundred modules (Powertools, boto3, Jinja, ours), and
-the collector walks the young ones every 2,000 allocations and the older ones every tenth time: a dozen
-full passes over tens of thousands of objects, none of which is garbage, since modules, classes and
-clients live as long as the process. So collection pauses from the handler module's first import
+the collector walks the young ones every 2,000 allocations and the older ones every tenth time: some
+fifty passes, a few of them over tens of thousands of objects, almost none of which is garbage, since
+modules, classes and clients live as long as the process. So collection pauses from the handler module's first import
 until its first invocation has answered (which imports and builds the rest: the SDK client, the
 templates); then everything built so far is frozen (`gc.freeze`: never scanned again) and collection
-resumes for what requests allocate. Only in Lambda's runtime (`AWS_EXECUTION_ENV`), never in a test
-process that imports a handler and may never invoke it. Measured in docs/benchmark.md section 3."""
+resumes for what requests allocate. The few hundred objects of cyclic garbage a cold start leaves are
+frozen with the rest (tens of KB, once per process), rather than paying a full collection while the
+first person waits. Only in Lambda's runtime (`AWS_EXECUTION_ENV`), never in a test process that imports
+a handler and may never invoke it. Measured in docs/benchmark.md section 3."""
 
 from __future__ import annotations
 
