@@ -26,6 +26,7 @@ lint:
 	@$(SETUP) --with-sam
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint
 	.venv/bin/cfn-lint template.yaml -a cfn_lint_serverless.rules
 	PATH="$(PY313_BIN):$$PATH" $(SAM) build --cached --parallel
@@ -57,7 +58,7 @@ catalogs:
 	  --no-fuzzy-matching --ignore-obsolete -w 110
 
 clean:
-	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis
+	rm -rf .aws-sam .pytest_cache .ruff_cache .mypy_cache .hypothesis
 	find . -path ./.venv -prune -o -path ./.tools -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 distclean: clean

@@ -212,10 +212,14 @@ class StreamPump:
             iterator = self.client.get_shard_iterator(StreamArn=self.arn, ShardId=shard_id, **where)[
                 "ShardIterator"
             ]
-            page = self.client.get_records(ShardIterator=iterator)
-            if page["Records"]:
+            wanted: list[dict] = []
+            # Every page, not the first only: a page whose records the filter all drops says nothing
+            # about the records after it.
+            while iterator and (page := self.client.get_records(ShardIterator=iterator))["Records"]:
                 self.iterators[shard_id] = page["Records"][-1]["dynamodb"]["SequenceNumber"]
-            if wanted := [r for r in page["Records"] if self._wanted(r)]:
+                wanted += [r for r in page["Records"] if self._wanted(r)]
+                iterator = page.get("NextShardIterator")
+            if wanted:
                 records[shard_id] = wanted
         return records
 

@@ -53,9 +53,8 @@ def ask_for_link():
     form = bodies.form(app.current_event, max_fields=5)
     event = app.current_event
     settings = runtime.settings()
-    mailed = signin.request_link(
+    asked = signin.request_link(
         runtime.repository(),
-        runtime.mailer(),
         settings,
         form.get("email", ""),
         event.request_context.http.source_ip,
@@ -63,7 +62,7 @@ def ask_for_link():
         settings.base_url or f"https://{event.request_context.domain_name}",
         runtime.now(),
     )
-    logger.info("sign-in asked", extra={"mailed": mailed})
+    logger.info("sign-in asked", extra={"within_limits": asked})
     return html(settings, "me_sent.html", minutes=sessions.SIGNIN_SECONDS // 60)
 
 

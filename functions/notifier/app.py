@@ -1,6 +1,8 @@
 """Notifier: the table's stream in, email out. Each record names the messages an introduction is
 waiting to send; each is delivered exactly once (see warm_intro.services.sending). A record whose
-send failed is reported back so the stream retries only it; a replay finds nothing left to send."""
+send failed is reported back so the stream retries only it; a replay finds nothing left to send.
+A sign-in ask (warm_intro.services.signin) comes the same way, so the page that took it answers
+before anyone knows whether a link goes out."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from warm_intro import runtime
 from warm_intro.adapters.codec import intro_from_image
+from warm_intro.adapters.sessions import signin_ask_from_image
 from warm_intro.domain.delivery import pending
 from warm_intro.domain.model import Delivery
 from warm_intro.services.sending import SendFailed, deliver
+from warm_intro.services.signin import send_link
 from warm_intro.telemetry import metrics
 
 logger = Logger()
@@ -25,7 +29,12 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def record_handler(record: DynamoDBRecord) -> None:
-    intro = intro_from_image(record.dynamodb.new_image if record.dynamodb else None)
+    image = record.dynamodb.new_image if record.dynamodb else None
+    if (ask := signin_ask_from_image(image)) is not None:
+        mailed = send_link(runtime.repository(), runtime.mailer(), runtime.settings(), ask, runtime.now())
+        logger.info("sign-in link", extra={"mailed": mailed})
+        return
+    intro = intro_from_image(image)
     if intro is None:
         return
     refused: list[SendFailed] = []

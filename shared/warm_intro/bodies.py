@@ -9,6 +9,7 @@ import json
 from base64 import b64decode
 from email.parser import BytesParser
 from email.policy import HTTP
+from typing import Any
 from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
@@ -97,7 +98,8 @@ def _multipart(event: BaseProxyEvent, max_fields: int) -> dict[str, str]:
     found: dict[str, str] = {}
     for part in parts:
         name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)  # bytes; None for a part that is multipart itself
+        payload = payload if isinstance(payload, bytes) else b""
         try:
             value = payload.decode(part.get_content_charset() or "utf-8")
         except (LookupError, UnicodeDecodeError) as error:
@@ -107,7 +109,7 @@ def _multipart(event: BaseProxyEvent, max_fields: int) -> dict[str, str]:
     return found
 
 
-def json_value(body: str):
+def json_value(body: str) -> Any:
     """The JSON API's body parser (the resolver's json_body_deserializer)."""
     if len(body) > MAX_BYTES:
         raise TooLarge(f"The body is larger than {MAX_BYTES // 1024} KB.")

@@ -11,7 +11,7 @@ from pathlib import Path
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 
-def page(app: APIGatewayHttpResolver, title: str, description: str) -> Response:
+def page(app: APIGatewayHttpResolver, title: str, description: str) -> Response[str]:
     from aws_lambda_powertools.event_handler.openapi import swagger_ui
 
     # The HTTP API serves its $default stage at the root: Powertools' default server ("/") is the right one.

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import time
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .adapters.dynamodb import Repository
+    from .adapters.mailer import Mailer
 
 
 @cache
@@ -18,7 +23,10 @@ def secret(name: str) -> str:
     """A secret's value, read once per container with Powertools parameters (through the shared client)."""
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-    return SecretsProvider(boto3_client=client("secretsmanager")).get(name)
+    value = SecretsProvider(boto3_client=client("secretsmanager")).get(name)
+    if not isinstance(value, str):  # a SecretString comes back as str; a binary secret is no key
+        raise TypeError(f"the secret {name} is not a string")
+    return value
 
 
 # SendEmail has no idempotency key: an SDK retry after a lost answer sends the mail twice. SES calls
@@ -27,20 +35,21 @@ NO_SDK_RETRIES = frozenset({"sesv2"})
 
 
 @cache
-def client(service: str):
+def client(service: str) -> Any:  # a boto3 client (adapters take it untyped)
     import boto3
     from botocore.config import Config
 
     # Standard mode retries throttling with backoff; the stream retries whatever still fails.
-    retries = {
-        "mode": "standard",
-        **({"total_max_attempts": 1} if service in NO_SDK_RETRIES else {"max_attempts": 3}),
-    }
-    return boto3.client(service, config=Config(retries=retries))
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": 1}
+        if service in NO_SDK_RETRIES
+        else {"mode": "standard", "max_attempts": 3}
+    )
+    return boto3.client(service, config=config)
 
 
 @cache
-def repository():
+def repository() -> Repository:
     from .adapters.dynamodb import Repository
 
     s = settings()
@@ -48,7 +57,7 @@ def repository():
 
 
 @cache
-def mailer():
+def mailer() -> Mailer:
     from .adapters.mailer import Mailer
 
     return Mailer(client("sesv2"), settings().config_set)

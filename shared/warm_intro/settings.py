@@ -139,7 +139,9 @@ class Settings:
         """HASH_KEY is given directly (locally, in tests) or, deployed, read from the secret HASH_KEY_SECRET
         names, so that the key itself never sits in a function's configuration."""
         environ = os.environ if environ is None else environ
-        values = {name: environ[env_var(name)] for name in cls.names() if env_var(name) in environ}
+        values: dict[str, Any] = {
+            name: environ[env_var(name)] for name in cls.names() if env_var(name) in environ
+        }
         if "hash_key" not in values and environ.get(HASH_KEY_SECRET) and read_secret is not None:
             values["hash_key"] = read_secret(environ[HASH_KEY_SECRET])
         missing = [f.name for f in dataclasses.fields(cls) if _required(f) and f.name not in values]
@@ -148,7 +150,7 @@ class Settings:
         return cls(**values)
 
 
-def _valid(f: dataclasses.Field, value: Any) -> Any:
+def _valid(f: dataclasses.Field[Any], value: Any) -> Any:
     """A field's value as its type, within its bounds and rules."""
     return _checked(f, _converted(_types()[f.name], value))
 
@@ -158,7 +160,7 @@ def _types() -> dict[str, Any]:
     return typing.get_type_hints(Settings)
 
 
-def _required(f: dataclasses.Field) -> bool:
+def _required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
@@ -194,7 +196,7 @@ def _converted(kind: Any, value: Any) -> Any:
     return value
 
 
-def _checked(f: dataclasses.Field, value: Any) -> Any:
+def _checked(f: dataclasses.Field[Any], value: Any) -> Any:
     bounds = f.metadata
     if bounds.get("gt") is not None and not value > bounds["gt"]:
         raise ValueError(f"must be greater than {bounds['gt']}")

@@ -4,10 +4,15 @@ proposal needs no confirming. No cookie, no read."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .domain import sessions
 from .services import signin
 from .services.unit_of_work import Store
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
 
 def secure(settings: Settings) -> bool:
@@ -15,7 +20,7 @@ def secure(settings: Settings) -> bool:
     return not settings.base_url.startswith("http://")
 
 
-def session_id(event, settings: Settings) -> str | None:
+def session_id(event: BaseProxyEvent, settings: Settings) -> str | None:
     """`event`: Powertools' HTTP API event. API Gateway lists cookies apart; a local or older
     caller may send one Cookie header instead."""
     cookies = list(event.get("cookies") or [])
@@ -24,5 +29,5 @@ def session_id(event, settings: Settings) -> str | None:
     return sessions.session_id_from(cookies, secure(settings))
 
 
-def session(event, store: Store, settings: Settings, now: int) -> sessions.Session | None:
+def session(event: BaseProxyEvent, store: Store, settings: Settings, now: int) -> sessions.Session | None:
     return signin.current(store, session_id(event, settings), now)

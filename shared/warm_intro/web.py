@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 from base64 import b64encode
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -22,6 +24,9 @@ from .refusals import CROSS_SITE, REFUSED, CrossSite, refusal, status_of
 from .settings import Settings
 from .views.catalogs import translations
 from .views.templating import render
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
 CSS = (Path(__file__).resolve().parent / "static" / "site.css").read_text()
 
@@ -70,8 +75,8 @@ def security_headers(settings: Settings) -> dict[str, str]:
 
 
 def html(
-    settings: Settings, template: str, status: int = 200, language: str | None = None, **context
-) -> Response:
+    settings: Settings, template: str, status: int = 200, language: str | None = None, **context: Any
+) -> Response[str]:
     """`language`: the page's (see `visitor_language` and the link pages); else the organisation's."""
     language = language or settings.language
     css, _ = _style(settings.accent_color)
@@ -91,12 +96,12 @@ def html(
     return Response(status, "text/html; charset=utf-8", body, headers=headers)
 
 
-def picked_language(event) -> str | None:
+def picked_language(event: BaseProxyEvent) -> str | None:
     """The language a person picked with the switch every page shows (?lang=), if it can be shown."""
     return pickable(event.get_query_string_value("lang", "") or None)
 
 
-def visitor_language(event, settings: Settings) -> str:
+def visitor_language(event: BaseProxyEvent, settings: Settings) -> str:
     """For someone we know nothing about: the language they picked, else the shipped one their browser
     prefers, else the organisation's."""
     headers = {k.lower(): v for k, v in (event.headers or {}).items()}
@@ -122,7 +127,7 @@ def cross_site(headers: dict[str, str], host: str, settings: Settings) -> bool:
     return origin.strip().lower() not in {o.lower() for o in (ours, f"https://{host}", f"http://{host}") if o}
 
 
-def refuse_cross_site(settings: Settings, language: str | None = None) -> Response:
+def refuse_cross_site(settings: Settings, language: str | None = None) -> Response[str]:
     """The form's friendly answer; the JSON API raises CrossSite(CROSS_SITE) for its problem answer."""
     _ = translations(language or settings.language).gettext
     return error_page(
@@ -134,8 +139,8 @@ def error_page(
     settings: Settings,
     error: errors.DomainError | bodies.Unreadable,
     language: str | None = None,
-    **context,
-) -> Response:
+    **context: Any,
+) -> Response[str]:
     """The page for a refusal: its row's status, title and text (refusals.REFUSALS), in `language`
     (the table's words are catalog messages; an error's own message is shown as it was written)."""
     _ = translations(language or settings.language).gettext
@@ -146,7 +151,7 @@ def error_page(
     )
 
 
-def problem(status: int, message: str, field_errors: list[dict] | None = None) -> Response:
+def problem(status: int, message: str, field_errors: list[dict[str, str]] | None = None) -> Response[str]:
     body = json.dumps({"message": message, "errors": field_errors or []})
     return Response(status, "application/json", body, headers={"Cache-Control": "no-store"})
 
@@ -156,7 +161,7 @@ def _origin(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
-def field_errors(errors) -> list[dict]:
+def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     """Pydantic's error list as {field, message} pairs a person can read."""
     out = []
     for error in errors:
@@ -177,33 +182,44 @@ def _default_message(kind: str) -> str:
     }.get(kind, "This value is not valid.")
 
 
-def json_errors(app, pages: tuple[str, ...] = ()) -> None:
+class Resolver(Protocol):
+    """Powertools' resolver as json_errors uses it (its own `exception_handler` has no return type)."""
+
+    @property
+    def current_event(self) -> BaseProxyEvent: ...
+
+    def exception_handler[F: Callable[..., Any]](
+        self, exc_class: type[Exception] | list[type[Exception]]
+    ) -> Callable[[F], F]: ...
+
+
+def json_errors(app: Resolver, pages: tuple[str, ...] = ()) -> None:
     """The JSON API's error answers, registered on `app`: a 422 naming each field, and every domain
     error as its status with a message a person can act on. `pages` are the app's paths that answer
     pages and read their own bodies (they handle their own refusals)."""
 
     @app.exception_handler(RequestValidationError)
-    def invalid_request(error: RequestValidationError) -> Response:
+    def invalid_request(error: RequestValidationError) -> Response[str]:
         return unreadable_body() or problem(422, "Some fields need attention.", field_errors(error.errors()))
 
     @app.exception_handler(list(REFUSED))
-    def refused(error: errors.DomainError | bodies.Unreadable) -> Response:
+    def refused(error: errors.DomainError | bodies.Unreadable) -> Response[str]:
         return problem(status_of(error), str(error))
 
     @app.exception_handler(RequestUnsupportedContentType)
-    def unsupported(_: RequestUnsupportedContentType) -> Response:
+    def unsupported(_: RequestUnsupportedContentType) -> Response[str]:
         return unreadable_body() or problem(415, "Send the body as application/json.")
 
     # Powertools reads the body itself before validating it (base64, UTF-8, and the form and multipart
     # encodings the API doesn't take) and lets ValueErrors through: the client's fault only when the
     # body really is one we refuse; any other ValueError is ours, and stays a 500.
     @app.exception_handler(ValueError)
-    def undecodable(error: ValueError) -> Response:
+    def undecodable(error: ValueError) -> Response[str]:
         if app.current_event.path not in pages and (answer := unreadable_body()):
             return answer
         raise error
 
-    def unreadable_body() -> Response | None:
+    def unreadable_body() -> Response[str] | None:
         try:
             bodies.json_text(app.current_event)
         except bodies.Unreadable as error:

@@ -132,6 +132,7 @@ def test_a_page_view_reads_once_per_item_and_never_scans(world):
 def signin_mailed(world, email: str) -> bool:
     before = len(signin_links(world, email))
     Browser(world).post("/me", {"email": email})
+    world.deliver()
     return len(signin_links(world, email)) > before
 
 

@@ -11,7 +11,7 @@ from tests.support.memory import MemoryMailer, MemoryStore
 from warm_intro.api import IntroRequest
 from warm_intro.domain.delivery import pending
 from warm_intro.domain.model import Intro
-from warm_intro.services import intake, links, scheduler, sending
+from warm_intro.services import intake, links, scheduler, sending, signin
 from warm_intro.settings import Settings
 
 START = 1_790_000_000
@@ -54,8 +54,10 @@ class Office:
         return intake.submit(self.store, self.settings, request, self.now, "api", source)
 
     def deliver(self) -> int:
-        """What the stream and the notifier do: every pending message, until none is left."""
+        """What the stream and the notifier do: every sign-in ask and pending message, until none is left."""
         sent = 0
+        for ask in list(self.store.stored.signin_asks.values()):
+            sent += signin.send_link(self.store, self.mailer, self.settings, ask, self.now)
         while waiting := [(i, k) for i in self.store.stored.intros.values() for k in pending(i)]:
             for intro, kind in waiting:
                 sending.deliver(self.store, self.mailer, self.settings, intro, kind, self.now)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from time import gmtime, strftime
+from typing import cast
 
 from warm_intro.domain.directory import RESULTS
 from warm_intro.domain.errors import Conflict, MailRefused, NoLongerMember
@@ -22,8 +23,8 @@ from warm_intro.domain.model import Intro, Role
 from warm_intro.domain.preferences import Preferences
 from warm_intro.domain.rules import Timings
 from warm_intro.domain.schedule import due_at
-from warm_intro.domain.sessions import Session
-from warm_intro.services.unit_of_work import Book, Entry, Ledger, LedgerOf, Listed, Listing
+from warm_intro.domain.sessions import Session, SigninAsk
+from warm_intro.services.unit_of_work import Book, Entry, Found, Ledger, LedgerOf, Listed, Listing
 
 MAX_ITEMS = 100  # DynamoDB's limit on the items of one transaction
 
@@ -38,10 +39,13 @@ class Stored:
     member_languages: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # the alias's keyed hash: the member's address
     agreements: set[str] = field(default_factory=set)  # members happy to be asked as connector
+    welcomed: dict[str, str] = field(default_factory=dict)  # member: "sending", then "sent"
+    welcome_links: dict[str, tuple[str, int]] = field(default_factory=dict)  # digest: (email, expires_at)
     suppressions: dict[str, set[str]] = field(default_factory=dict)
     entries: set[Entry] = field(default_factory=set)
     hits: Counter[tuple[str, int]] = field(default_factory=Counter)
     preferences: dict[str, Preferences] = field(default_factory=dict)
+    signin_asks: dict[str, SigninAsk] = field(default_factory=dict)
     signins: dict[str, tuple[str, int]] = field(default_factory=dict)  # digest: (email, expires_at)
     sessions: dict[str, Session] = field(default_factory=dict)
     listings: dict[str, tuple[Listed, tuple[str, ...]]] = field(default_factory=dict)  # entry: (it, words)
@@ -95,6 +99,7 @@ class MemoryUnit:
         self.people = MemoryPeople(self)
         self.rates = MemoryRates(self)
         self.sessions = MemorySessions(self)
+        self.welcomes = MemoryWelcomes(self)
 
     def stage(self, key: tuple, write: Write, once: bool = True) -> None:
         if key in self.staged and once:
@@ -220,20 +225,20 @@ class MemoryLedgers:
     def __init__(self, unit: MemoryUnit):
         self.unit = unit
 
-    def read(self, *refs: LedgerOf) -> dict[LedgerOf, Ledger]:
+    def read(self, *refs: LedgerOf) -> Found:
         self.unit.store.reads += 1
-        return {ref: self._stored(ref) for ref in refs}
+        return Found({ref: self._stored(ref) for ref in refs})
 
-    def get(self, ref: LedgerOf) -> Ledger:
+    def get[L: Ledger](self, ref: LedgerOf[L]) -> L:
         self.unit.store.reads += 1
-        return self._stored(ref)
+        return cast(L, self._stored(ref))
 
     def _stored(self, ref: LedgerOf) -> Ledger:
         found = self.unit.store.stored.ledgers.get(ref)
         return found[0] if found else _empty(ref.book)
 
     def save[L: Ledger](
-        self, ref: LedgerOf, ledger: L, *, due_at: int | None = None, expires_at: int | None = None
+        self, ref: LedgerOf[L], ledger: L, *, due_at: int | None = None, expires_at: int | None = None
     ) -> L:
         written = replace(ledger, version=ledger.version + 1)
 
@@ -325,9 +330,15 @@ class MemoryPeople:
         self.unit.store.reads += 1
         return email in self.stored.agreements
 
+    def agree(self, email: str, now: int, via: str) -> bool:
+        new = email not in self.stored.agreements
+        self.stored.agreements.add(email)
+        return new
+
     def forget_member_details(self, email: str, hash_key: str) -> None:
         self.stored.aliases = {h: m for h, m in self.stored.aliases.items() if m != email}
         self.stored.agreements.discard(email)
+        self.stored.welcomed.pop(email, None)
 
     def remove_member(self, email: str) -> bool:
         return self.stored.members.pop(email, None) is not None
@@ -379,6 +390,12 @@ class MemorySessions:
     def __init__(self, unit: MemoryUnit):
         self.stored = unit.store.stored
 
+    def ask_signin(self, ask: SigninAsk) -> None:
+        self.stored.signin_asks[ask.id] = ask
+
+    def take_ask(self, ask_id: str) -> bool:
+        return self.stored.signin_asks.pop(ask_id, None) is not None
+
     def put_signin(self, digest: str, email: str, expires_at: int) -> None:
         self.stored.signins[digest] = (email, expires_at)
 
@@ -408,6 +425,31 @@ class MemorySessions:
         for digest in ended:
             del self.stored.sessions[digest]
         return len(ended)
+
+
+class MemoryWelcomes:
+    """The welcome mail's marks and links; a link is kept until read (TTL deletes late)."""
+
+    def __init__(self, unit: MemoryUnit):
+        self.stored = unit.store.stored
+
+    def status(self, email: str) -> str | None:
+        return self.stored.welcomed.get(email)
+
+    def claim(self, email: str, now: int) -> bool:
+        if email in self.stored.welcomed:
+            return False
+        self.stored.welcomed[email] = "sending"
+        return True
+
+    def sent(self, email: str, ses_id: str) -> None:
+        self.stored.welcomed[email] = "sent"
+
+    def put_link(self, digest: str, email: str, expires_at: int) -> None:
+        self.stored.welcome_links[digest] = (email, expires_at)
+
+    def link(self, digest: str) -> tuple[str, int] | None:
+        return self.stored.welcome_links.get(digest)
 
 
 class MemoryRates:

@@ -16,6 +16,8 @@ from ..domain.directory import RESULTS
 from ..services.unit_of_work import Listed, Listing
 from .dynamodb import Repository, dump, load
 
+PAGES = 4  # a search reads at most 4 MB (about 20,000 listings of one word), whatever the words
+
 
 class Directory:
     def __init__(self, repo: Repository):
@@ -35,7 +37,7 @@ class Directory:
         before = self.entry(entry)
         old = set((before or {}).get("words", "").split()) - set(words)
         padded = f" {' '.join(words)} "
-        items: list[dict] = [
+        items: list[dict[str, Any]] = [
             {
                 "Put": {
                     "TableName": self.table,
@@ -73,7 +75,8 @@ class Directory:
         return True
 
     def search(self, word: str, also: tuple[str, ...]) -> list[Listing]:
-        """Listings having `word` and every one of `also`: one Query, one page."""
+        """Listings having `word` and every one of `also`: one Query page, more only while the filter on
+        `also` has left fewer than a page of results (a page reads at most 1 MB: about 5,000 listings)."""
         kwargs: dict[str, Any] = {
             "TableName": self.table,
             "KeyConditionExpression": "pk = :p",
@@ -86,7 +89,13 @@ class Directory:
             kwargs["FilterExpression"] = " AND ".join(f"contains(#w, {k})" for k in names)
             kwargs["ExpressionAttributeValues"].update(names)
             kwargs["ExpressionAttributeNames"]["#w"] = "words"
-        items = self.client.query(**kwargs)["Items"]
+        items: list[dict[str, Any]] = []
+        for _ in range(PAGES):
+            page = self.client.query(**kwargs)
+            items += page["Items"]
+            if len(items) >= RESULTS or "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         found = [load(i) for i in items[:RESULTS]]
         return [Listing(i["sk"], i["name"], i["line"]) for i in found]
 

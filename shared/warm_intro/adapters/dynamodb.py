@@ -87,7 +87,7 @@ class Writes:
         check = {"TableName": self.table, "Key": dump(key), "ConditionExpression": "attribute_exists(pk)"}
         self.staged.setdefault((key["pk"], key["sk"]), Staged({"ConditionCheck": check}, Checked.MEMBER))
 
-    def commit(self, client) -> None:
+    def commit(self, client: Any) -> None:
         staged, self.staged = list(self.staged.values()), {}
         if not staged:
             return
@@ -122,7 +122,7 @@ def _translated(error: ClientError, staged: list[Staged]) -> Exception:
 class Table:
     """The client, the table's name and the timings that decide an introduction's due time."""
 
-    def __init__(self, client, name: str, timings: Timings):
+    def __init__(self, client: Any, name: str, timings: Timings):
         self.client, self.name, self.timings = client, name, timings
 
     def query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
@@ -254,6 +254,7 @@ class DynamoRates:
 
 class DynamoUnit:
     def __init__(self, table: Table, now: int, known: Iterable[Intro] = ()):
+        from .agreements import DynamoWelcomes
         from .ledger import DynamoLedgers
         from .people import DynamoPeople
         from .sessions import DynamoSessions
@@ -265,6 +266,7 @@ class DynamoUnit:
         self.people = DynamoPeople(table, self.writes)
         self.rates = DynamoRates(table)
         self.sessions = DynamoSessions(table.client, table.name)
+        self.welcomes = DynamoWelcomes(table.client, table.name)
 
     def commit(self) -> None:
         self.writes.commit(self.table.client)
@@ -274,7 +276,7 @@ class Repository:
     """The store (services.unit_of_work.Store) over one table: `begin(now)` opens a unit of work. The
     reads and the at-once writes below are what the admin CLI, the handlers and tests use directly."""
 
-    def __init__(self, client, table: str, timings: Timings):
+    def __init__(self, client: Any, table: str, timings: Timings):
         self.client, self.table, self.timings = client, table, timings
         self._table = Table(client, table, timings)
 

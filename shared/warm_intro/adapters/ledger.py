@@ -12,12 +12,12 @@ Each is written on the version read, in the introduction's transaction."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from ..domain.confirmations import ConfirmationLedger
 from ..domain.limits import Ask, ConnectorLedger, RequesterLedger, TargetLedger
 from ..domain.model import Role
-from ..services.unit_of_work import Book, Entry, Ledger, LedgerOf
+from ..services.unit_of_work import Book, Entry, Found, Ledger, LedgerOf
 from .dynamodb import Repository, Table, Writes, dump, load
 
 HELD_PARTITION = "held"
@@ -38,21 +38,22 @@ class DynamoLedgers:
     def __init__(self, table: Table, writes: Writes):
         self.table, self.writes = table, writes
 
-    def read(self, *refs: LedgerOf) -> dict[LedgerOf, Ledger]:
+    def read(self, *refs: LedgerOf) -> Found:
         found = self.table.batch_get(
             [{"pk": ledger_key(r), "sk": "LEDGER"} for r in refs], ConsistentRead=True
         )
         items = {i["pk"]: i for i in found}
-        return {r: _from_item(r.book, items.get(ledger_key(r))) for r in refs}
+        return Found({r: _from_item(r.book, items.get(ledger_key(r))) for r in refs})
 
-    def get(self, ref: LedgerOf) -> Ledger:
+    def get[L: Ledger](self, ref: LedgerOf[L]) -> L:
         found = self.table.client.get_item(
             TableName=self.table.name, Key=dump({"pk": ledger_key(ref), "sk": "LEDGER"}), ConsistentRead=True
         )
-        return _from_item(ref.book, load(found["Item"]) if "Item" in found else None)
+        ledger = _from_item(ref.book, load(found["Item"]) if "Item" in found else None)
+        return cast(L, ledger)  # decoded by ref.book, which L follows
 
     def save[L: Ledger](
-        self, ref: LedgerOf, ledger: L, *, due_at: int | None = None, expires_at: int | None = None
+        self, ref: LedgerOf[L], ledger: L, *, due_at: int | None = None, expires_at: int | None = None
     ) -> L:
         written = replace(ledger, version=ledger.version + 1)
         item = {"pk": ledger_key(ref), "sk": "LEDGER", "v": written.version, **_to_item(ledger)}
@@ -64,7 +65,7 @@ class DynamoLedgers:
         self.writes.put(item, expect_version=ledger.version, new=ledger.version == 0)
         return written
 
-    def held_due(self, now: int, limit: int = 25) -> list[LedgerOf]:
+    def held_due(self, now: int, limit: int = 25) -> list[LedgerOf[ConnectorLedger]]:
         found = self.table.client.query(
             TableName=self.table.name,
             IndexName="due",
@@ -72,7 +73,7 @@ class DynamoLedgers:
             KeyConditionExpression="due_pk = :p AND due_at <= :now",
             ExpressionAttributeValues={":p": {"S": HELD_PARTITION}, ":now": {"N": str(now)}},
         )
-        return [ledger_of(i["pk"]["S"]) for i in found["Items"]]
+        return [LedgerOf(Book.CONNECTOR, ledger_of(i["pk"]["S"]).person) for i in found["Items"]]
 
 
 class Ledgers:
@@ -121,7 +122,7 @@ def _to_item(ledger: Ledger) -> dict[str, Any]:
     return {"asks": list(ledger.asks)}
 
 
-def _from_item(book: Book, item: dict | None) -> Ledger:
+def _from_item(book: Book, item: dict[str, Any] | None) -> Ledger:
     item = item or {}
     version = int(item.get("v", 0))
     if book is Book.CONFIRMATIONS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from email.message import EmailMessage
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError
 
@@ -18,7 +19,7 @@ NOT_SENT = (ClientError, EndpointConnectionError, ConnectTimeoutError)
 
 
 class Mailer:
-    def __init__(self, client, config_set: str | None = None):
+    def __init__(self, client: Any, config_set: str | None = None):
         self.client = client
         self.config_set = config_set
 
@@ -35,7 +36,8 @@ class Mailer:
             raise MailRefused(_code(error)) from error
         except BotoCoreError as error:
             raise MailOutcomeUnknown(type(error).__name__) from error
-        return answer["MessageId"]
+        message_id: str = answer["MessageId"]
+        return message_id
 
 
 def _code(error: Exception) -> str:

@@ -59,7 +59,8 @@ class DynamoPeople:
             ProjectionExpression="#l",
             ExpressionAttributeNames={"#l": "language"},
         )
-        return found.get("Item", {}).get("language", {}).get("S")
+        language: str | None = found.get("Item", {}).get("language", {}).get("S")
+        return language
 
     def add_member(self, email: str, name: str, language: str | None = None) -> bool:
         """Adds or renames a member; False when they were already there as given. `language`: the one
@@ -95,6 +96,9 @@ class DynamoPeople:
 
     def agreed(self, email: str) -> bool:
         return Agreements(self._repository()).agreed(email)
+
+    def agree(self, email: str, now: int, via: str) -> bool:
+        return Agreements(self._repository()).record(email, now, via)
 
     def forget_member_details(self, email: str, hash_key: str) -> None:
         Aliases(self._repository(), hash_key).drop(email)
@@ -140,8 +144,8 @@ class DynamoPeople:
         stored_as: dict[str, str] = {}
         for h in hashes:
             stored_as.setdefault(str(h), str(h))
-            if getattr(h, "earlier", None):
-                stored_as.setdefault(h.earlier, str(h))  # type: ignore[attr-defined]
+            if earlier := getattr(h, "earlier", None):  # an AddressHash's hash from before
+                stored_as.setdefault(earlier, str(h))
         keys = [dump({"pk": f"SUPPRESS#{h}", "sk": "SUPPRESS"}) for h in stored_as]
         if not keys:
             return set()

@@ -7,6 +7,8 @@ Services reach them through the unit of work's `people` (adapters.people)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import ClientError
 
 from ..domain.preferences import Preferences
@@ -15,11 +17,11 @@ from .dynamodb import dump, failed_condition, load
 OWN = "opted_out"
 
 
-def _key(address_hash: str) -> dict:
+def _key(address_hash: str) -> dict[str, Any]:
     return dump({"pk": f"PREFER#{address_hash}", "sk": "PREFER"})
 
 
-def read(client, table: str, address_hash: str) -> Preferences:
+def read(client: Any, table: str, address_hash: str) -> Preferences:
     found = client.get_item(TableName=table, Key=_key(address_hash), ConsistentRead=True)
     item = load(found["Item"]) if "Item" in found else {}
     return Preferences(
@@ -28,7 +30,7 @@ def read(client, table: str, address_hash: str) -> Preferences:
     )
 
 
-def write(client, table: str, address_hash: str, prefs: Preferences) -> None:
+def write(client: Any, table: str, address_hash: str, prefs: Preferences) -> None:
     values = {k: v for k, v in vars(prefs).items() if v is not None}
     if not values:
         client.delete_item(TableName=table, Key=_key(address_hash))
@@ -37,7 +39,7 @@ def write(client, table: str, address_hash: str, prefs: Preferences) -> None:
     client.put_item(TableName=table, Item=dump(item))
 
 
-def opt_back_in(client, table: str, address_hash: str) -> None:
+def opt_back_in(client: Any, table: str, address_hash: str) -> None:
     """Undoes the person's own opt-out. A bounce or complaint recorded for the address stays: only
     the mail system can lift those."""
     key = dump({"pk": f"SUPPRESS#{address_hash}", "sk": "SUPPRESS"})

@@ -1,5 +1,7 @@
 """Sign-in links and sessions in the table. Keys are hashes, never the secrets themselves.
 
+    SIGNINASK#<random id>         sk SIGNINASK an address that asked for a link, until the notifier takes
+                                               it; its `pending` attribute lets the stream's filter through
     SIGNIN#<sha256 of secret>     sk SIGNIN    whose link it is; deleted by the one POST that uses it
     SESSION#<sha256 of id>        sk SESSION   whose session, its CSRF token, when it expires
     SESSIONS#<address hash>       sk <sha256>  one per session of a person, to end them all at once
@@ -13,17 +15,38 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..domain.sessions import Session
+from ..domain.sessions import Session, SigninAsk
 from .dynamodb import dump, failed_condition, load
 
 
 class DynamoSessions:
     """services.unit_of_work.Sessions over the table."""
 
-    def __init__(self, client, table: str):
+    def __init__(self, client: Any, table: str):
         self.client, self.table = client, table
 
     # sign-in links -------------------------------------------------------------------------------
+
+    def ask_signin(self, ask: SigninAsk) -> None:
+        item = {
+            **_ask_key(ask.id),
+            "email": ask.email,
+            "base": ask.base,
+            "expires_at": ask.expires_at,
+            "pending": {"signin"},
+        }
+        self.client.put_item(TableName=self.table, Item=dump(item))
+
+    def take_ask(self, ask_id: str) -> bool:
+        try:
+            self.client.delete_item(
+                TableName=self.table, Key=dump(_ask_key(ask_id)), ConditionExpression="attribute_exists(pk)"
+            )
+        except ClientError as error:
+            if failed_condition(error):
+                return False
+            raise
+        return True
 
     def put_signin(self, digest: str, email: str, expires_at: int) -> None:
         item = {"pk": f"SIGNIN#{digest}", "sk": "SIGNIN", "email": email, "expires_at": expires_at}
@@ -43,7 +66,8 @@ class DynamoSessions:
             if failed_condition(error):
                 return None
             raise
-        return load(answer["Attributes"])["email"]
+        email: str = load(answer["Attributes"])["email"]
+        return email
 
     def signin_exists(self, digest: str, now: int) -> bool:
         found = self.client.get_item(
@@ -107,7 +131,23 @@ class DynamoSessions:
                 kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         return ended
 
-    def _delete(self, *keys: dict) -> None:
+    def _delete(self, *keys: dict[str, Any]) -> None:
         left = {self.table: [{"DeleteRequest": {"Key": dump(k)}} for k in keys]}
         while left:  # DynamoDB may hand some back under load; they are retried until done
             left = self.client.batch_write_item(RequestItems=left).get("UnprocessedItems")
+
+
+def _ask_key(ask_id: str) -> dict[str, str]:
+    return {"pk": f"SIGNINASK#{ask_id}", "sk": "SIGNINASK"}
+
+
+def signin_ask_from_image(image: dict[str, Any] | None) -> SigninAsk | None:
+    """The sign-in ask a stream record's new image holds; None for any other item."""
+    if not image or not str(image.get("pk", "")).startswith("SIGNINASK#"):
+        return None
+    return SigninAsk(
+        str(image["pk"]).removeprefix("SIGNINASK#"),
+        str(image["email"]),
+        str(image["base"]),
+        int(image["expires_at"]),
+    )

@@ -90,6 +90,11 @@ class Standing:
     holds: Callable[[Intro, Role], bool]
 
 
+def _not_yet(action: str) -> Callable[[Intro, Role], bool]:
+    """An eased link stands until its person took `action`, or opted out."""
+    return lambda i, role: last_action(i, role, eased=True) not in (action, "opt_out")
+
+
 STANDING: tuple[Standing, ...] = (
     # Whoever started it may withdraw for as long as it is, as they see it, still going.
     Standing(Purpose.CONFIRM, (Decision.WITHDRAW,), lambda i, _: seen_by_requester(i).is_open),
@@ -103,7 +108,7 @@ STANDING: tuple[Standing, ...] = (
         Standing(
             purpose,
             (Decision(action),),
-            lambda i, role, action=action: last_action(i, role, eased=True) not in (action, "opt_out"),
+            _not_yet(action),
         )
         for purpose, action in EASED.items()
     ),

@@ -10,6 +10,7 @@ The ledger holds only intro ids and times, under the keyed hash of the address."
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TypeGuard
 
 from . import delivery
 from .lifecycle import record
@@ -74,7 +75,7 @@ def drop(ledger: ConfirmationLedger, intro_id: str) -> ConfirmationLedger:
     return replace(ledger, held=tuple((i, at) for i, at in ledger.held if i != intro_id))
 
 
-def is_waiting(intro: Intro | None) -> bool:
+def is_waiting(intro: Intro | None) -> TypeGuard[Intro]:
     return intro is not None and delivery.is_held(intro, _confirmation(intro), State.UNCONFIRMED)
 
 

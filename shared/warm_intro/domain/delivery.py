@@ -8,6 +8,7 @@ A message SES keeps refusing stops at 'failed' (the clock ignores it) until an o
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, TypeGuard
 
 from .errors import Conflict
 from .messages import SPECS
@@ -67,7 +68,7 @@ def resend(intro: Intro, kind: Kind, now: int) -> Intro:
     return _set(intro, kind, now, status=Delivery.PENDING, attempts=0)
 
 
-def is_held(intro: Intro | None, kind: Kind, while_in: State) -> bool:
+def is_held(intro: Intro | None, kind: Kind, while_in: State) -> TypeGuard[Intro]:
     """A message kept back (for a connector's room, an earlier confirmation, the requester's moment)
     while its introduction is still `while_in`."""
     message = intro.outbox.get(kind) if intro else None
@@ -84,7 +85,7 @@ def release(intro: Intro, kind: Kind, now: int) -> Intro:
     return _set(intro, kind, now, status=Delivery.PENDING)
 
 
-def _set(intro: Intro, kind: Kind, now: int, **changes) -> Intro:
+def _set(intro: Intro, kind: Kind, now: int, **changes: Any) -> Intro:
     message = replace(intro.outbox[kind], at=now, **changes)
     return intro.evolve(outbox={**intro.outbox, kind: message})
 

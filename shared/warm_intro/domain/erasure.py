@@ -6,6 +6,7 @@ consent record (roles, actions, pages), none of which names anybody."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from .actors import addresses
@@ -68,7 +69,7 @@ def anonymise(intro: Intro, now: int) -> Intro:
     )
 
 
-def roles_of(intro: Intro, matches) -> set[Role]:
+def roles_of(intro: Intro, matches: Callable[[str], bool]) -> set[Role]:
     """The roles whose address `matches` (a predicate on an address) in this introduction."""
     return {role for role, email in addresses(intro).items() if matches(email)}
 

@@ -3,6 +3,8 @@ and the one language a message to several people is written in."""
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from .model import Intro, Role
 
 # Adding a language: its catalog in locales/<code>/LC_MESSAGES/messages.po and one line here (docs/languages.md).
@@ -20,7 +22,7 @@ PSEUDO = {"en-XA": "ltr", "ar-XB": "rtl"}
 SOURCE = "en"  # the language the templates are written in: its catalog is the templates themselves
 
 
-def is_shipped(code: str | None) -> bool:
+def is_shipped(code: str | None) -> TypeGuard[str]:
     return code in SHIPPED
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TypeGuard
 
 from . import delivery
 from .errors import LimitReached
@@ -158,7 +159,7 @@ def released(ledger: ConnectorLedger, intro_id: str, now: int, sent: bool) -> Co
     return replace(ledger, held=held, asks=(*ledger.asks, now) if sent else ledger.asks)
 
 
-def is_held(intro: Intro | None) -> bool:
+def is_held(intro: Intro | None) -> TypeGuard[Intro]:
     return delivery.is_held(intro, Kind.CONNECTOR_ASK, State.AWAITING_CONNECTOR)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 
 class State(StrEnum):
@@ -184,7 +185,7 @@ class Intro:
     flow: Flow = Flow.REQUEST
     languages: dict[Role, str] = field(default_factory=dict)  # each person's own choice (domain.languages)
 
-    def evolve(self, **changes) -> Intro:
+    def evolve(self, **changes: Any) -> Intro:
         return replace(self, **changes)
 
     @property

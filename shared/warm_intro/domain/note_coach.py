@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 SHORT_WORDS = 10  # fewer than this rarely says who, why and what
 LONG_WORDS = 120  # about what reads at a glance on a phone
@@ -131,7 +132,7 @@ def _someone_else(text: str, meant_for: tuple[str, ...]) -> str | None:
     return None
 
 
-def review(note: str, coached: str | None, **context) -> list[Advice]:
+def review(note: str, coached: str | None, **context: Any) -> list[Advice]:
     """The hints to show before sending, or none: a note sent again unchanged after its hints were
     shown goes as written (`coached` is the fingerprint the form carried back)."""
     if coached and coached == fingerprint(note):

@@ -30,6 +30,21 @@ class Session:
         return now < self.expires_at
 
 
+@dataclass(frozen=True)
+class SigninAsk:
+    """Someone asked for a sign-in link for `email`; the notifier decides, off the request's path,
+    whether a link goes out, so the page's answer takes as long whoever is known."""
+
+    id: str
+    email: str
+    base: str  # where the link points: the address the form was served from
+    expires_at: int
+
+
+def new_ask(email: str, base: str, now: int) -> SigninAsk:
+    return SigninAsk(secrets.token_hex(16), email, base, now + SIGNIN_SECONDS)
+
+
 def new_signin(now: int) -> tuple[str, str, int]:
     """(secret for the link, hash to store, when it expires)."""
     secret = secrets.token_urlsafe(SECRET_BYTES)

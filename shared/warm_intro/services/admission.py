@@ -10,14 +10,17 @@ Each returns the Admission and stages its ledger writes in the unit of the intro
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from ..domain import limits
 from ..domain.disclosure import blocks_until, seen_by_requester
 from ..domain.errors import Conflict
 from ..domain.hashing import address_hash, person_key
 from ..domain.lifecycle import Admission
+from ..domain.limits import ConnectorLedger
 from ..domain.model import Intro
 from ..domain.preferences import connector_turn, own_limits, resume_at
+from ..domain.rules import Limits
 from ..settings import Settings
 from .membership import connector_address
 from .unit_of_work import Book, LedgerOf, Store, UnitOfWork
@@ -44,7 +47,7 @@ def on_confirm(settings: Settings, uow: UnitOfWork, intro: Intro, now: int) -> A
         return Admission(allowed=False)
     if settings.connector_policy == "agreed" and not uow.people.agreed(connector_email):
         return Admission(allowed=False)  # as for a non-member: nobody learns who agreed
-    named = {"connector_name": connector_name, "connector_email": connector_email}
+    named = partial(Admission, connector_name=connector_name, connector_email=connector_email)
     connector_hash = address_hash(connector_email, key)
     r_ref = LedgerOf(Book.REQUESTER, address_hash(intro.requester.email, key))
     c_ref = LedgerOf(Book.CONNECTOR, connector_hash)
@@ -58,14 +61,14 @@ def on_confirm(settings: Settings, uow: UnitOfWork, intro: Intro, now: int) -> A
     uow.ledgers.save(r_ref, requester)
     # Opted out, bounced, or at a refusing cap: closed now, shown to the requester like any other close.
     if uow.people.suppressed([connector_hash]):
-        return Admission(closes=True, **named)
+        return named(closes=True)
     # The connector's own pause and weekly limit (set at /me) count like the organisation's cap.
     prefs = uow.people.preferences(connector_hash)
     connector, turn, due = connector_turn(found[c_ref], rules, prefs, intro.id, now)
     if turn is limits.Turn.REFUSE:
-        return Admission(closes=True, **named)
+        return named(closes=True)
     uow.ledgers.save(c_ref, connector, due_at=due)
-    return Admission(hold=turn is limits.Turn.HOLD, **named)
+    return named(hold=turn is limits.Turn.HOLD)
 
 
 def on_approve(settings: Settings, uow: UnitOfWork, intro: Intro, target_email: str, now: int) -> Admission:
@@ -92,7 +95,7 @@ def release_held(settings: Settings, store: Store, now: int) -> int:
     return sent
 
 
-def _release(store: Store, ref: LedgerOf, rules, now: int) -> int:
+def _release(store: Store, ref: LedgerOf[ConnectorLedger], rules: Limits, now: int) -> int:
     uow = store.begin(now)
     ledger, sent = uow.ledgers.read(ref)[ref], 0
     prefs = uow.people.preferences(ref.person)
@@ -103,12 +106,12 @@ def _release(store: Store, ref: LedgerOf, rules, now: int) -> int:
         return 0
     for intro_id in ledger.held:
         intro = uow.intros.get(intro_id)
-        go = limits.is_held(intro)
-        if go and limits.room(ledger, rules, now) == 0:
+        held = intro if limits.is_held(intro) else None
+        if held is not None and limits.room(ledger, rules, now) == 0:
             break
-        ledger = limits.released(ledger, intro_id, now, sent=go)
-        if go:
-            uow.intros.save(limits.release_ask(intro, now), members=[intro.connector.email])
+        ledger = limits.released(ledger, intro_id, now, sent=held is not None)
+        if held is not None:
+            uow.intros.save(limits.release_ask(held, now), members=[held.connector.email])
             sent += 1
         # withdrawn, expired or erased meanwhile: it only leaves the queue
         ledger = uow.ledgers.save(ref, ledger, due_at=limits.next_room_at(ledger, rules, now))

@@ -92,4 +92,6 @@ def open_item(store: Store, session: Session, hash_key: str, intro_id: str, role
 
 def _shown(intro: Intro, role: Role, session: Session, hash_key: str) -> bool:
     email = actors.email_of(intro, role)
-    return bool(email) and same_mailbox(email, session.email, hash_key) and actors.involved(intro, role)
+    if not email:
+        return False
+    return same_mailbox(email, session.email, hash_key) and actors.involved(intro, role)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..domain import confirmations, languages
+from ..domain.confirmations import ConfirmationLedger
 from ..domain.errors import RateLimited
 from ..domain.hashing import address_hash
 from ..domain.lifecycle import Admission, new_request, proven
@@ -64,7 +65,7 @@ def submit(
     return intro
 
 
-def _confirmations_of(settings: Settings, email: str) -> LedgerOf:
+def _confirmations_of(settings: Settings, email: str) -> LedgerOf[ConfirmationLedger]:
     return LedgerOf(Book.CONFIRMATIONS, address_hash(email, settings.hash_key))
 
 

@@ -4,6 +4,7 @@ connector, never being asked again (and undoing it), and their data (a copy, or 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..domain import preferences
 from ..domain.errors import InvalidInput
@@ -88,7 +89,7 @@ def ask_again(store: Store, settings: Settings, session: Session) -> None:
         people.opt_back_in(hashed)
 
 
-def export(store: Store, settings: Settings, session: Session) -> dict:
+def export(store: Store, settings: Settings, session: Session) -> dict[str, Any]:
     hashed = str(address_hash(session.email, settings.hash_key))
     data = personal_data.export(settings.hash_key, store, session.email)
     prefs = store.begin(0).people.preferences(hashed)

@@ -10,8 +10,10 @@ After erasure no name or address of the person is left; their opt-out, a keyed h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import gmtime, strftime
+from typing import Any
 
 from ..domain import actors, directory, erasure
 from ..domain.disclosure import seen_by_requester
@@ -52,7 +54,7 @@ def unindex(uow: UnitOfWork, intro: Intro, key: str) -> None:
             uow.people.unindex(Entry(h, intro.id, role))
 
 
-def export(hash_key: str, store: Store, email: str) -> dict:
+def export(hash_key: str, store: Store, email: str) -> dict[str, Any]:
     email = check_email("email", email)
     uow = store.begin(0)
     found = [
@@ -90,7 +92,7 @@ def _entries(uow: UnitOfWork, email: str, key: str) -> list[Entry]:
     return [entry for h in hashes(email, key) for entry in uow.people.entries(h)]
 
 
-def _erase_one(store: Store, intro_id: str, matches, now: int) -> set[str]:
+def _erase_one(store: Store, intro_id: str, matches: Callable[[str], bool], now: int) -> set[str]:
     """Erases the person from one introduction; returns the spellings of their address it held."""
 
     def erase_from(uow: UnitOfWork) -> set[str]:
@@ -120,11 +122,11 @@ def _addresses(intro: Intro) -> dict[Role, str]:
     return {r: e for r, e in actors.addresses(intro).items() if e != erasure.ERASED_EMAIL}
 
 
-def _is(email: str, key: str):
+def _is(email: str, key: str) -> Callable[[str], bool]:
     return lambda other: same_mailbox(other, email, key)
 
 
-def _view(intro: Intro, roles: set[Role]) -> dict:
+def _view(intro: Intro, roles: set[Role]) -> dict[str, Any]:
     """What this person gave or was shown, and their own decisions; never who else said no."""
     shown = {r for r in roles if actors.involved(intro, r)}
     seen = _visible(intro, roles, shown)

@@ -87,7 +87,8 @@ def _tick_one(
         intro = uow.intros.get(intro_id)
         if intro is None:
             return TickResult.GONE
-        updated, members = tick(intro, now, uow.timings), ()
+        updated = tick(intro, now, uow.timings)
+        members: tuple[str, ...] = ()
         if Kind.CONNECTOR_REMINDER in updated.outbox.keys() - intro.outbox.keys():
             # Reminded only while still a member, checked again in the write itself.
             if uow.people.member_name(intro.connector.email) is None:

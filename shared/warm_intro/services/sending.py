@@ -39,9 +39,10 @@ def deliver(store: Store, mailer: Mailer, settings: Settings, intro: Intro, kind
     if blocked:
         _update(store, now, intro, lambda i: _suppressed(i, kind, now))
         return Delivery.SUPPRESSED
-    intro, message = _claim(store, settings, intro, kind, now, leave_out)
-    if intro is None:
+    claimed, message = _claim(store, settings, intro, kind, now, leave_out)
+    if claimed is None:
         return Delivery.CANCELLED
+    intro = claimed
     if message is None:
         return intro.outbox[kind].status  # cancelled, or someone else has it or had it
     try:
@@ -77,7 +78,9 @@ def _suppressions(
     Every reason counts for every kind of message: an address that opted out, bounced or complained
     gets no mail at all from the service, a confirmation or an introduction no more than an ask."""
     spec = SPECS[kind]
-    people = {address_hash(p.email, settings.hash_key): p.email for p in recipients(intro, spec.to + spec.cc)}
+    people: dict[str, str] = {
+        address_hash(p.email, settings.hash_key): p.email for p in recipients(intro, spec.to + spec.cc)
+    }
     off = {people[h] for h in uow.people.suppressed(people)}
     main = {p.email for p in recipients(intro, spec.to)}
     return bool(off & main), frozenset(off - main)

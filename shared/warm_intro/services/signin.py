@@ -1,8 +1,10 @@
 """Signing in by email link, and the session behind the cookie.
 
-`request_link` answers the same whoever typed whichever address: a link is mailed only to someone
-the service already knows (a member, or anyone with a request or an ask), within a per-address and
-a per-network hourly limit, and never to a suppressed address. Nothing it returns says which."""
+`request_link` answers the same whoever typed whichever address, and does the same work for each: it
+counts the attempt against a per-address and a per-network hourly limit and stores the ask. Whether
+a link goes out is decided off the request's path, by the notifier (`send_link`): only to someone the
+service already knows (a member, or anyone with a request or an ask), never to a suppressed address.
+Neither the answer nor its timing says which."""
 
 from __future__ import annotations
 
@@ -23,30 +25,43 @@ from .unit_of_work import Store, UnitOfWork
 log = logging.getLogger(__name__)
 
 
-def request_link(
-    store: Store, mailer: Mailer, settings: Settings, email: str, source: str, base: str, now: int
-) -> bool:
-    """Whether a link was mailed; for tests and logs only, never for the answer."""
+def request_link(store: Store, settings: Settings, email: str, source: str, base: str, now: int) -> bool:
+    """Whether the ask was stored (within the limits); for tests and logs only, never for the answer."""
     try:
         email = check_email("email", email)
     except InvalidInput:  # an unreadable address gets the same answer as any other
         return False
     key = settings.hash_key
-    hashed = address_hash(email, key)
     # Both limits count every attempt, known or not, so hitting one says nothing about the address.
     uow = store.begin(now)
     ip = address_hash(network(source), key)
     ip_ok = uow.rates.hit(f"signin-ip:{ip}", now // HOUR, settings.limit_signin_ip_hour)
-    if not ip_ok or not uow.rates.hit(f"signin:{hashed}", now // HOUR, settings.limit_signin_hour):
+    if not ip_ok or not uow.rates.hit(
+        f"signin:{address_hash(email, key)}", now // HOUR, settings.limit_signin_hour
+    ):
         return False
-    if uow.people.suppressed([hashed]) or not known(uow, settings, email):
+    uow.sessions.ask_signin(sessions.new_ask(email, base, now))
+    return True
+
+
+def send_link(store: Store, mailer: Mailer, settings: Settings, ask: sessions.SigninAsk, now: int) -> bool:
+    """The notifier's half: whether a link was mailed. The ask is taken first, so a replayed record
+    mails nothing; a refused or lost send is not retried (the person can ask again, and a sign-in
+    link mailed twice would be two live links)."""
+    uow = store.begin(now)
+    if not uow.sessions.take_ask(ask.id) or ask.expires_at <= now:
+        return False
+    if uow.people.suppressed([address_hash(ask.email, settings.hash_key)]) or not known(
+        uow, settings, ask.email
+    ):
         return False
     secret, stored, expires_at = sessions.new_signin(now)
-    uow.sessions.put_signin(stored, email, expires_at)
+    uow.sessions.put_signin(stored, ask.email, expires_at)
     try:
-        mailer.send(member_emails.signin(settings, email, f"{base}/me/signin/{secret}"), to=[email])
+        mailer.send(
+            member_emails.signin(settings, ask.email, f"{ask.base}/me/signin/{secret}"), to=[ask.email]
+        )
     except (MailRefused, MailOutcomeUnknown):
-        # An error page here would tell a stranger the address is known; the person can ask again.
         log.warning("sign-in link not sent", exc_info=True)
         return False
     return True
@@ -103,4 +118,6 @@ def end_all(store: Store, hash_key: str, email: str) -> int:
 
 
 def is_me(session: sessions.Session, email: str | None, hash_key: str) -> bool:
-    return bool(email) and same_mailbox(session.email, email, hash_key)
+    if not email:
+        return False
+    return same_mailbox(session.email, email, hash_key)

@@ -1,5 +1,5 @@
 """The storage port the services write through: a unit of work with three domain-level repositories
-(`intros`, `ledgers`, `people`) and one `commit()`.
+(`intros`, `ledgers`, `people`; and `rates`, `sessions`, `welcomes`, written at once) and one `commit()`.
 
 Reads go straight to storage. Writes are staged and `commit()` applies them all or none, in ONE
 conditional write: each introduction and ledger on the version it was read at, a new one only if its
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol, cast, overload
 
 from ..domain.confirmations import ConfirmationLedger
 from ..domain.errors import Conflict
@@ -24,7 +24,7 @@ from ..domain.limits import ConnectorLedger, RequesterLedger, TargetLedger
 from ..domain.model import Intro, Role
 from ..domain.preferences import Preferences
 from ..domain.rules import Timings
-from ..domain.sessions import Session
+from ..domain.sessions import Session, SigninAsk
 
 type Ledger = RequesterLedger | ConnectorLedger | TargetLedger | ConfirmationLedger
 
@@ -38,10 +38,35 @@ class Book(StrEnum):
     CONFIRMATIONS = "confirmations"  # the confirmation mail to their address
 
 
-@dataclass(frozen=True)
-class LedgerOf:
+@dataclass(frozen=True, init=False)
+class LedgerOf[L: Ledger = Ledger]:
+    """A person's ledger in one book; `L`, the ledger's class, follows from the book."""
+
     book: Book
     person: str  # the keyed hash of the address, never the address
+
+    @overload
+    def __init__(self: LedgerOf[RequesterLedger], book: Literal[Book.REQUESTER], person: str) -> None: ...
+    @overload
+    def __init__(self: LedgerOf[ConnectorLedger], book: Literal[Book.CONNECTOR], person: str) -> None: ...
+    @overload
+    def __init__(self: LedgerOf[TargetLedger], book: Literal[Book.TARGET], person: str) -> None: ...
+    @overload
+    def __init__(
+        self: LedgerOf[ConfirmationLedger], book: Literal[Book.CONFIRMATIONS], person: str
+    ) -> None: ...
+    @overload
+    def __init__(self, book: Book, person: str) -> None: ...
+    def __init__(self, book: Book, person: str) -> None:
+        object.__setattr__(self, "book", book)
+        object.__setattr__(self, "person", person)
+
+
+class Found(dict[LedgerOf, Ledger]):
+    """What `Ledgers.read` found: each ledger under its ref, of the class its book says."""
+
+    def __getitem__[L: Ledger](self, ref: LedgerOf[L]) -> L:
+        return cast(L, super().__getitem__(ref))  # the adapter decoded it by ref.book
 
 
 @dataclass(frozen=True)
@@ -100,20 +125,20 @@ class Intros(Protocol):
 
 
 class Ledgers(Protocol):
-    def read(self, *refs: LedgerOf) -> dict[LedgerOf, Ledger]:
+    def read(self, *refs: LedgerOf) -> Found:
         """All of them in one read; a missing one is empty, at version 0."""
         ...
 
-    def get(self, ref: LedgerOf) -> Ledger: ...
+    def get[L: Ledger](self, ref: LedgerOf[L]) -> L: ...
 
     def save[L: Ledger](
-        self, ref: LedgerOf, ledger: L, *, due_at: int | None = None, expires_at: int | None = None
+        self, ref: LedgerOf[L], ledger: L, *, due_at: int | None = None, expires_at: int | None = None
     ) -> L:
         """Staged: `ledger`, read at `ledger.version`, written one version on if still at it. `due_at`
         puts a connector's held asks in the due index; `expires_at` lets storage drop it by then."""
         ...
 
-    def held_due(self, now: int, limit: int = 25) -> list[LedgerOf]:
+    def held_due(self, now: int, limit: int = 25) -> list[LedgerOf[ConnectorLedger]]:
         """Connector ledgers with an ask held whose week now has room."""
         ...
 
@@ -154,6 +179,11 @@ class People(Protocol):
 
     def agreed(self, email: str) -> bool:
         """Whether the member agreed to be asked as connector (ConnectorPolicy=agreed)."""
+
+    def agree(self, email: str, now: int, via: str) -> bool:
+        """At once: the member is happy to be asked as connector (`via`: "welcome" link, "import"...).
+        Idempotent: the first agreement is kept; False when there already was one."""
+        ...
 
     def forget_member_details(self, email: str, hash_key: str) -> None:
         """Drops a member's aliases and their agreement to be asked (removal, erasure)."""
@@ -198,6 +228,14 @@ class People(Protocol):
 class Sessions(Protocol):
     """Sign-in links and sessions at /me, by the sha256 digest of their secret; all at once."""
 
+    def ask_signin(self, ask: SigninAsk) -> None:
+        """Stores the ask; its stream record wakes the notifier (services.signin.send_link)."""
+        ...
+
+    def take_ask(self, ask_id: str) -> bool:
+        """Deletes the ask; True only for the one caller that deleted it."""
+        ...
+
     def put_signin(self, digest: str, email: str, expires_at: int) -> None: ...
 
     def take_signin(self, digest: str, now: int) -> str | None:
@@ -217,6 +255,25 @@ class Sessions(Protocol):
         ...
 
 
+class Welcomes(Protocol):
+    """The welcome mail (services.welcome): each member's once-only mark, and the links it carries by
+    the sha256 digest of their secret; all at once."""
+
+    def status(self, email: str) -> str | None:
+        """The member's mark: "sending" (SES may or may not have taken it), "sent", or None (never)."""
+
+    def claim(self, email: str, now: int) -> bool:
+        """Marks the member "sending", unless a run already marked them: False then."""
+        ...
+
+    def sent(self, email: str, ses_id: str) -> None: ...
+
+    def put_link(self, digest: str, email: str, expires_at: int) -> None: ...
+
+    def link(self, digest: str) -> tuple[str, int] | None:
+        """(address, expires_at) of a welcome link; None when unknown."""
+
+
 class Rates(Protocol):
     def hit(self, subject: str, window: int, limit: int) -> bool:
         """At once: counts one hit for `subject` in window `window`; False once `limit` is reached."""
@@ -231,6 +288,7 @@ class UnitOfWork(Protocol):
     people: People
     rates: Rates
     sessions: Sessions
+    welcomes: Welcomes
 
     def commit(self) -> None:
         """Writes everything staged in one conditional write, then starts afresh. Raises Conflict

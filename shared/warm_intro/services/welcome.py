@@ -10,14 +10,13 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..adapters.agreements import Agreements
-from ..adapters.dynamodb import Repository
 from ..adapters.mailer import Mailer
 from ..domain import tokens
 from ..domain.errors import InvalidLink, LinkExpired
 from ..domain.hashing import address_hash
 from ..domain.rules import DAY
 from ..views.member_emails import welcome
+from .unit_of_work import Store
 
 LINK = 60 * DAY
 
@@ -32,7 +31,7 @@ class Welcomed:
 
 
 def send_all(
-    repo: Repository,
+    store: Store,
     mailer: Mailer,
     hash_key: str,
     settings: Any,
@@ -40,42 +39,43 @@ def send_all(
     dry_run: bool,
 ) -> Welcomed:
     """`settings`: the organisation's settings as the admin CLI reads them (see views.member_emails)."""
-    done, agreements = Welcomed(), Agreements(repo)
-    for email, name in repo.members():
-        status = agreements.welcome_status(email)
-        if agreements.agreed(email):
+    done, uow = Welcomed(), store.begin(now)
+    for email, name in uow.people.members():
+        status = uow.welcomes.status(email)
+        if uow.people.agreed(email):
             done.agreed += 1
         elif status == "sending":
             done.uncertain.append(email)
         elif status is not None:
             done.before += 1
-        elif repo.suppressed([address_hash(email, hash_key)]):
+        elif uow.people.suppressed([address_hash(email, hash_key)]):
             done.suppressed += 1
         elif dry_run:
             done.sent.append(email)
-        elif agreements.claim_welcome(email, now):
+        elif uow.welcomes.claim(email, now):
             secret = secrets.token_urlsafe(tokens.SECRET_BYTES)
-            agreements.store_token(tokens.digest(secret), email, now + LINK)
+            uow.welcomes.put_link(tokens.digest(secret), email, now + LINK)
             message = welcome(settings, name, email, f"{settings.base_url}/welcome/{secret}")
-            agreements.welcomed(email, mailer.send(message, [email]))
+            uow.welcomes.sent(email, mailer.send(message, [email]))
             done.sent.append(email)
     return done
 
 
-def open_welcome(repo: Repository, secret: str, now: int) -> tuple[str, str, bool]:
+def open_welcome(store: Store, secret: str, now: int) -> tuple[str, str, bool]:
     """(address, name, already agreed) for a welcome link; a page view never writes."""
     if not 32 <= len(secret) <= 64:
         raise InvalidLink("This link is not valid.")
-    found = Agreements(repo).token(tokens.digest(secret))
-    name = repo.member_name(found[0]) if found else None
+    uow = store.begin(now)
+    found = uow.welcomes.link(tokens.digest(secret))
+    name = uow.people.member_name(found[0]) if found else None
     if found is None or name is None:  # unknown, or no longer a member
         raise InvalidLink("This link is not valid.")
     if found[1] <= now:
         raise LinkExpired("This link has expired.")
-    return found[0], name, Agreements(repo).agreed(found[0])
+    return found[0], name, uow.people.agreed(found[0])
 
 
-def agree(repo: Repository, secret: str, now: int) -> str:
-    email, name, _ = open_welcome(repo, secret, now)
-    Agreements(repo).record(email, now, "welcome")
+def agree(store: Store, secret: str, now: int) -> str:
+    email, name, _ = open_welcome(store, secret, now)
+    store.begin(now).people.agree(email, now, "welcome")
     return name

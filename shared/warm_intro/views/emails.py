@@ -16,6 +16,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import formatdate, getaddresses, make_msgid
+from typing import Any
 
 from ..domain import languages
 from ..domain.actors import person_of
@@ -78,7 +79,7 @@ def language(kind: Kind, intro: Intro, settings: Settings) -> str:
     return languages.shared_by(intro, (*spec.to, *spec.cc), settings.language)
 
 
-def context(intro: Intro, links: dict[Purpose, str], settings: Settings, lang: str) -> dict:
+def context(intro: Intro, links: dict[Purpose, str], settings: Settings, lang: str) -> dict[str, Any]:
     return {
         "org": {"name": settings.org_name, "accent": settings.accent_color},
         "requester": intro.requester,

@@ -25,9 +25,14 @@ REQUEST_WORDS = {
 }
 
 
-def lists(items: list[Item]) -> dict:
+type Line = tuple[Item, str, str, str]
+
+
+def lists(items: list[Item]) -> dict[str, list[Line]]:
     """Each list holds (item, what it is, its state in words, the button's label)."""
-    waiting, requests, intros = [], [], []
+    waiting: list[Line] = []
+    requests: list[Line] = []
+    intros: list[Line] = []
     for item in items:
         if item.started:
             seen = seen_by_requester(item.intro)

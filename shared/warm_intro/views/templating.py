@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain.languages import SHIPPED, SOURCE, direction
 from .catalogs import translations
@@ -62,7 +62,7 @@ def environment(html: bool, language: str = SOURCE) -> Environment:
     return env
 
 
-def render(template: str, context: dict, html: bool = True, language: str = SOURCE) -> str:
+def render(template: str, context: dict[str, Any], html: bool = True, language: str = SOURCE) -> str:
     return environment(html, language).get_template(template).render(context)
 
 
