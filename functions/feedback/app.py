@@ -4,6 +4,9 @@ order; recording one is idempotent."""
 
 from __future__ import annotations
 
+from warm_intro import init_phase  # first: the cold start runs without the cyclic GC
+
+# isort: split
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -13,6 +16,7 @@ from warm_intro.services.feedback import addresses_to_suppress, suppress_all
 logger = Logger()
 
 
+@init_phase.resumed_after_first
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     notice = event.get("detail") if isinstance(event, dict) else None
