@@ -233,7 +233,7 @@ def targets(results: dict, walks: dict) -> list[dict]:
             "met": idle["beyond_free_tier"] <= 1.0,
         },
         {
-            "target": "idle organisation <= $1/month beyond the free tier, topics on a shared key (TopicKeyArn)",
+            "target": "idle organisation <= $1/month beyond the free tier, alarm topic on the organisation's key (TopicKeyArn)",
             "value": round(shared["beyond_free_tier"], 2),
             "met": shared["beyond_free_tier"] <= 1.0,
         },

@@ -6,11 +6,13 @@ moved exactly once and nothing was sent twice."""
 from __future__ import annotations
 
 import time
+from time import gmtime, strftime
 
 from local import lambdas, outbox, template
 from warm_intro import runtime
 from warm_intro.adapters.codec import from_item
 from warm_intro.adapters.dynamodb import load
+from warm_intro.domain.schedule import due_at
 
 from .flows import deployment
 from .meter import Tap
@@ -69,21 +71,17 @@ def run(tap: Tap, count: int = 10_000, max_runs: int = 20) -> dict:
         finally:
             tap.capturing = False
         world.deliver()
-        intros = [
-            load(i)
-            for page in runtime.client("dynamodb")
-            .get_paginator("scan")
-            .paginate(TableName=world.settings.table_name)
-            for i in page["Items"]
-            if i["pk"]["S"].startswith("INTRO#")
-        ]
+        # Read back through the repository (the by_month index, then the items), as `warm-intro stats` does.
+        repo, timings = runtime.repository(), world.settings.timings
+        months = {strftime("%Y-%m", gmtime(at)) for at in (world.now - 2 * 86400 - 600, world.now)}
+        intros = [intro for month in sorted(months) for intro in repo.created_in(month)]
         # Moved exactly once: one lapse in the history, and one write (the repository bumps the version once).
         once = sum(
             1
             for i in intros
-            if sum(e["do"] == "expire" for e in i["history"]) == 1 and int(i["v"]) == initial + 1
+            if sum(e.action == "expire" for e in i.history) == 1 and i.version == initial + 1
         )
-        still_due = sum(1 for i in intros if "due_pk" in i and int(i["due_at"]) <= world.now)
+        still_due = sum(1 for i in intros if (at := due_at(i, timings)) is not None and at <= world.now)
     slowest = max(r["seconds"] for r in runs)
     return {
         "due": count,

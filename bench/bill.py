@@ -55,7 +55,7 @@ FREE = {  # a month, never expiring
 }
 
 
-# A shared customer-managed key (one for several stacks), as TopicKeyArn takes it: the stack creates no key.
+# The alarm topic on the organisation's own key (one for several stacks), as TopicKeyArn takes it.
 SHARED_TOPIC_KEY = {"TopicKeyArn": "arn:aws:kms:us-east-1:111122223333:key/shared-by-several-stacks"}
 _chosen: dict[str, str] = {}
 
@@ -99,8 +99,9 @@ def memory_mb(function: str) -> int:
 
 
 def customer_keys() -> int:
-    """Customer-managed KMS keys. Topics that CloudWatch alarms or SES publish to cannot use the AWS-managed
-    alias/aws/sns, so a template still naming it is priced as it must become: with one key of its own."""
+    """Customer-managed KMS keys the stack creates. A topic CloudWatch alarms publish to cannot use the
+    AWS-managed alias/aws/sns, so a template naming it is priced as it must become: with one key of its own.
+    A key named by TopicKeyArn is the organisation's, shared with other stacks: not this stack's to pay."""
     keys = len(resources("AWS::KMS::Key"))
     managed = [
         t
@@ -160,13 +161,13 @@ def monthly(
         metric_hours[key] = min(HOURS, metric_hours.get(key, 0) + _hours_with_data(n * runs))
     metric_months = sum(metric_hours.values()) / HOURS
     secrets = len(resources("AWS::SecretsManager::Secret"))
-    kms_requests = (
-        intros * per_intro.recipients
-    )  # SNS feedback notices at most one per recipient, pessimistic
+    # Bounces and complaints reach the feedback function over EventBridge (SES's events on the default bus and
+    # the rules matching them cost nothing); only alarm notifications use a topic's key, a handful a month.
+    kms_requests = 0
     lines = {
         "Secrets Manager: hash key": secrets * p["secret_month"]
         + requests * p["secrets_per_10k_calls"] / 1e4,
-        "KMS: customer-managed key (SNS topics)": customer_keys() * p["kms_key_month"]
+        "KMS: customer-managed key (alarm topic)": customer_keys() * p["kms_key_month"]
         + kms_requests * p["kms_per_10k_requests"] / 1e4,
         f"CloudWatch alarms ({alarm_metrics()} metrics, {composite_alarms()} composite)": alarm_metrics()
         * p["alarm_metric_month"]

@@ -8,8 +8,14 @@ Contenders, interleaved in shuffled rounds so all share the machine's noise:
 - the HTTP-facing imports from a copy of the build without bytecode (as `sam build` shipped it before).
 
 AWS is a moto server in this process; the child reaches it through AWS_ENDPOINT_URL, the one
-difference from Lambda's environment. boto3 comes from the development environment, compiled, as the
-runtime ships it."""
+difference from Lambda's environment: as deployed, a function gets the hash key's secret and reads it
+at cold start, and every first event meets the same table. boto3 comes from the development
+environment, compiled, as the runtime ships it.
+
+Every child ends as a Lambda sandbox does once it has answered: it is frozen, and later killed, never
+finalised. So each one leaves with `os._exit` the moment it is done: the interpreter's teardown, which
+grows with everything imported (about a fifth of each process, the baselines' too), is nobody's wait,
+and counted on neither side."""
 
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ from pathlib import Path
 from local.environment import ENVIRONMENT
 from local.events import stream_event
 from local.samples import load, with_token
+from warm_intro.settings import HASH_KEY_SECRET, env_var
 
 from . import build
 
@@ -61,6 +68,11 @@ BARE = """
 import os, boto3
 boto3.client("dynamodb").get_item(TableName=os.environ["TABLE_NAME"], Key={"pk": {"S": "x"}, "sk": {"S": "x"}})
 """
+# Appended to every child: done, it leaves as a frozen sandbox does, without finalising the interpreter.
+FROZEN = """
+import os as _os, sys as _sys
+_sys.stdout.flush(); _sys.stderr.flush(); _os._exit(0)
+"""
 
 
 def runtime_bytecode() -> None:
@@ -76,6 +88,31 @@ def without_bytecode(build_dir: Path, into: Path) -> Path:
     """A copy of the build as the pip builder shipped it: sources only."""
     shutil.copytree(build_dir, into, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
     return into
+
+
+def _restorer(client, table: str):
+    """Puts the table back as it is now: what a run added is deleted, what it changed is put back.
+    moto's TransactWriteItems deep-copies the whole table once per action (to roll back), so a table
+    that grew with every intake run would make each run slower than the last; DynamoDB's latency
+    doesn't grow with the table."""
+    key_names = [k["AttributeName"] for k in client.describe_table(TableName=table)["Table"]["KeySchema"]]
+
+    def items() -> dict[tuple, dict]:
+        pages = client.get_paginator("scan").paginate(TableName=table)
+        return {tuple(json.dumps(i[k]) for k in key_names): i for p in pages for i in p["Items"]}
+
+    kept = items()
+
+    def restore() -> None:
+        for key, item in items().items():
+            if key not in kept:
+                client.delete_item(TableName=table, Key={k: item[k] for k in key_names})
+            elif item != kept[key]:
+                client.put_item(TableName=table, Item=kept[key])
+        for key in kept.keys() - items().keys():
+            client.put_item(TableName=table, Item=kept[key])
+
+    return restore
 
 
 def _free_port() -> int:
@@ -101,20 +138,24 @@ class Fixture:
         self.workdir = workdir
         self.events: dict[str, Path] = {}
         self.restore = None
+        self.secret = ""
 
     def prepare(self) -> None:
         from local.world import World
         from warm_intro import runtime
-        from warm_intro.adapters.codec import intro_key
+        from warm_intro.adapters.codec import intro_key, to_item
         from warm_intro.adapters.dynamodb import dump
+        from warm_intro.domain.delivery import pending
 
         os.environ["AWS_ENDPOINT_URL"] = self.endpoint
         runtime.reset()
         try:
             world = World([int(time.time())])
             world.ask()
-            (item,) = [i for i in self._intros(world) if "pending" in i]
-            intro_id = item["pk"]["S"].removeprefix("INTRO#")
+            (intro,) = [i for i in self._intros(world) if pending(i)]  # what the stream filter lets through
+            intro_id = intro.id
+            # the stream's image of it, as the adapter writes it
+            item = dump(to_item(intro, world.settings.timings))
             record = {
                 "eventID": "1",
                 "eventName": "INSERT",
@@ -128,19 +169,23 @@ class Fixture:
             }
             table = world.settings.table_name
             client = runtime.client("dynamodb")
-            self.restore = lambda: client.put_item(TableName=table, Item=item)
             notifier_event = stream_event(
                 [record], "arn:aws:dynamodb:us-east-1:123456789012:table/x/stream/1"
             )
             world.ask(requester={"name": "Mary Somerville", "email": "mary@example.org"})
             world.deliver()
             link = world.last_link("mary@example.org")
-            self.restore()
+            client.put_item(TableName=table, Item=item)  # the notifier's message waits again
+            self.restore = _restorer(client, table)
+            # As deployed: the functions get the hash key's secret, and read it at cold start.
+            self.secret = runtime.client("secretsmanager").create_secret(
+                Name="warm-intro-hash-key", SecretString=ENVIRONMENT[env_var("hash_key")]
+            )["ARN"]
         finally:
             os.environ.pop("AWS_ENDPOINT_URL")
             runtime.reset()
         bounce = {
-            "notificationType": "Bounce",
+            "eventType": "Bounce",
             "bounce": {
                 "bounceType": "Permanent",
                 "bouncedRecipients": [{"emailAddress": "gone@example.net"}],
@@ -158,7 +203,10 @@ class Fixture:
                 "detail": {},
             },
             "FeedbackFunction": {
-                "Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(bounce)}}]
+                "version": "0",
+                "source": "aws.ses",
+                "detail-type": "Email Bounced",
+                "detail": bounce,
             },
         }
         for name, event in events.items():
@@ -167,11 +215,12 @@ class Fixture:
             self.events[name] = path
 
     @staticmethod
-    def _intros(world) -> list[dict]:
+    def _intros(world) -> list:
+        from time import gmtime, strftime
+
         from warm_intro import runtime
 
-        items = runtime.client("dynamodb").scan(TableName=world.settings.table_name)["Items"]
-        return [i for i in items if i["pk"]["S"].startswith("INTRO#")]
+        return runtime.repository().created_in(strftime("%Y-%m", gmtime(world.now)))
 
     def env(
         self, function: str | None, code: Path | None = None, layer: Path | None = None
@@ -188,8 +237,10 @@ class Fixture:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         if function:
+            del env[env_var("hash_key")]
             # Lambda's order: the function's code, then the layer, then the runtime's own packages (boto3).
             env |= {
+                HASH_KEY_SECRET: self.secret,
                 "PYTHONPATH": f"{code}:{layer}",
                 "LAMBDA_TASK_ROOT": str(code),
                 "AWS_LAMBDA_FUNCTION_NAME": function,
@@ -218,27 +269,31 @@ class Contenders:
         """Wall time of one fresh process (ms), and what the child measured inside itself."""
         fx = self.fixture
         if name == "import boto3":
-            argv, cwd, env = [str(PYTHON), "-c", "import boto3"], ROOT, fx.env(None)
+            argv, cwd, env = [str(PYTHON), "-c", "import boto3" + FROZEN], ROOT, fx.env(None)
         elif name == "bare function":
-            argv, cwd, env = [str(PYTHON), "-c", BARE], ROOT, fx.env(None)
+            argv, cwd, env = [str(PYTHON), "-c", BARE + FROZEN], ROOT, fx.env(None)
         else:
             function, what = name.split(" ", 1)
             root = self.bare_build if what == "import without bytecode" else self.build_dir
             cwd = root / function
             env = fx.env(function, cwd, build.layer(root))
             if what == "first response":
-                if function == "NotifierFunction":
-                    fx.restore()  # the same message waits to be sent every time
+                fx.restore()  # every first event meets the same table (the notifier, the same message to send)
                 argv = [
                     str(PYTHON),
                     *(["-X", "importtime"] if importtime else []),
                     "-c",
-                    CHILD,
+                    CHILD + FROZEN,
                     str(fx.events[function]),
                     function,
                 ]
             else:
-                argv = [str(PYTHON), *(["-X", "importtime"] if importtime else []), "-c", "import app"]
+                argv = [
+                    str(PYTHON),
+                    *(["-X", "importtime"] if importtime else []),
+                    "-c",
+                    "import app" + FROZEN,
+                ]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
@@ -303,6 +358,7 @@ def measure(rounds: int = 10, seed: int = 7, sizes: list[int] | None = None) -> 
                 "build_s": round(build_s, 1),
                 "import_boto3_ms": boto3_ms,
                 "bare_function_ms": bare_ms,
+                "import_boto3_cpu_ms": m["import boto3"]["cpu_ms"],
                 "bare_function_cpu_ms": m["bare function"]["cpu_ms"],
                 "functions": {},
             }
@@ -316,6 +372,11 @@ def measure(rounds: int = 10, seed: int = 7, sizes: list[int] | None = None) -> 
                     "first_response_ms": first["median_ms"],
                     "first_response_cpu_ms": first["cpu_ms"],
                     "first_response_ratio_to_bare_function": round(first["median_ms"] / bare_ms, 2),
+                    # CPU time: what a loaded machine's noise stretches least (and Lambda's CPU share most)
+                    "import_cpu_ratio_to_import_boto3": round(imp["cpu_ms"] / m["import boto3"]["cpu_ms"], 2),
+                    "first_response_cpu_ratio_to_bare_function": round(
+                        first["cpu_ms"] / m["bare function"]["cpu_ms"], 2
+                    ),
                     "first_event_ms_inside": round(
                         statistics.median(i["first_ms"] for i in first["inside"]), 1
                     ),
@@ -363,10 +424,6 @@ def top_imports(stderr: str, n: int = 12) -> dict:
     }
 
 
-if __name__ == "__main__":
-    json.dump(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 3), sys.stdout, indent=1, default=str)
-
-
 CGROUP = Path("/sys/fs/cgroup/cpu")  # cgroup v1's CPU controller (CFS bandwidth)
 PERIOD_US = 100_000
 VCPU_MB = 1769  # Lambda: one full vCPU at 1,769 MB, in proportion below
@@ -405,3 +462,10 @@ def quota(contenders: Contenders, memory_sizes: list[int], rounds: int = 3, seed
         return out
     finally:
         group.rmdir()
+
+
+if __name__ == "__main__":  # `python -m bench.coldstart [rounds]`: this part alone, as JSON
+    from local import environment
+
+    environment.use()
+    json.dump(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 3), sys.stdout, indent=1, default=str)

@@ -133,6 +133,8 @@ class Meter:
         self.tap = tap
         self.current: Tally | None = None
         self.shadow: dict[tuple, dict] = {}  # last known full item per key, for sizes of old items
+        # Bytes each item written since `left.clear()` holds now: what a walk leaves in the table.
+        self.left: dict[tuple, int] = {}
         self.indexes = _indexes()
         self.keys = [k["AttributeName"] for k in template.table_definition()["KeySchema"]]
         self.http_functions = {r.function for r in template.routes()}
@@ -237,6 +239,7 @@ class Meter:
             self._write(tally, params["Item"], 1, failed)
         elif op in ("UpdateItem", "DeleteItem"):
             tally.wru += wru(self._update_size(params, op))
+            self._left(params, op, failed)
         elif op == "TransactWriteItems":
             for action in params["TransactItems"]:
                 ((kind, body),) = action.items()
@@ -244,11 +247,14 @@ class Meter:
                     self._write(tally, body["Item"], 2, failed)
                 else:
                     tally.wru += 2 * wru(self._update_size(body, kind))
+                    self._left(body, kind, failed)
         elif op == "BatchWriteItem":
             for requests in params["RequestItems"].values():
                 for request in requests:
                     if "PutRequest" in request:
                         self._write(tally, request["PutRequest"]["Item"], 1, failed)
+                    else:
+                        self._left(request["DeleteRequest"], "DeleteItem", failed)
 
     def _full_size(self, key: dict, found: dict | None, partial: bool) -> int:
         """A projection does not make a read cheaper: DynamoDB bills the whole stored item."""
@@ -268,6 +274,16 @@ class Meter:
         tally.wru += factor * wru(max(item_size(item), item_size(old)))
         tally.gsi_wru += sum(_index_writes(index, old, item) for index in self.indexes)
         self.shadow[self._key(item)] = item
+        self.left[self._key(item)] = item_size(item)
+
+    def _left(self, params: dict, op: str, failed: bool) -> None:
+        key = self._key(params["Key"])
+        if failed or op == "ConditionCheck":
+            return
+        if op in ("Delete", "DeleteItem"):
+            self.left.pop(key, None)
+        else:  # an update: its size as billed (the old item, or its key, plus the values written)
+            self.left[key] = self._update_size(params, "UpdateItem")
 
     def _update_size(self, params: dict, op: str) -> int:
         """Updates here touch small items (counters, suppressions): the old item, or its key, plus

@@ -317,7 +317,7 @@ def _bill_md(r: dict) -> list[str]:
         out += [
             "",
             (
-                "With the topics on a key shared by several stacks (`TopicKeyArn` set to its ARN; "
+                "With the alarm topic on the organisation's own key (`TopicKeyArn` set to its ARN; "
                 f"docs/deploy.md), an idle organisation pays ${shared['total']:.2f} at list price and "
                 f"${shared['beyond_free_tier']:.2f} beyond the free tier."
             ),

@@ -74,9 +74,20 @@ def stream_event(records: list[dict], stream_arn: str) -> dict:
                 "eventVersion": r.get("eventVersion", "1.1"),
                 "eventSource": "aws:dynamodb",
                 "awsRegion": r.get("awsRegion", "us-east-1"),
-                "dynamodb": r["dynamodb"],
+                "dynamodb": _as_json(r["dynamodb"]),
                 "eventSourceARN": stream_arn,
             }
             for r in records
         ]
     }
+
+
+def _as_json(value):
+    """As Lambda's JSON event carries it: binary attribute values ("B", "BS") as base64 text."""
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode()
+    return value

@@ -24,12 +24,12 @@ from .events import stream_event
 from .lambdas import invoke
 
 
-def _matches(pattern, value) -> bool:
-    """The subset of Lambda's event-filter syntax the template uses: nested keys, literal values,
-    {"exists": bool} and {"prefix": str}."""
+def matches(pattern, value) -> bool:
+    """The subset of the event-pattern syntax (Lambda's filters, EventBridge's rules) the template uses:
+    nested keys, literal values, {"exists": bool} and {"prefix": str}."""
     if isinstance(pattern, dict):
         return isinstance(value, dict) and all(
-            _matches(sub, value.get(key, _MISSING)) for key, sub in pattern.items()
+            matches(sub, value.get(key, _MISSING)) for key, sub in pattern.items()
         )
     for option in pattern:
         if isinstance(option, dict) and "exists" in option:
@@ -224,7 +224,7 @@ class StreamPump:
         return records
 
     def _wanted(self, record: dict) -> bool:
-        return not self.filters or any(_matches(f, record) for f in self.filters)
+        return not self.filters or any(matches(f, record) for f in self.filters)
 
 
 def _arrival(record: dict) -> str:

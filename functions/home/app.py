@@ -4,6 +4,9 @@ the session's CSRF token and must come from our own pages."""
 
 from __future__ import annotations
 
+from warm_intro import init_phase  # first: the cold start runs without the cyclic GC
+
+# isort: split
 import calendar
 import json
 import time
@@ -320,6 +323,7 @@ def _number(text: str) -> int:
         raise InvalidInput("week_limit", N_("Please give a whole number.")) from None
 
 
+@init_phase.resumed_after_first
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

@@ -3,6 +3,9 @@ document and Swagger UI at /docs. Answers never depend on who the connector or t
 
 from __future__ import annotations
 
+from warm_intro import init_phase  # first: the cold start runs without the cyclic GC
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools import Logger
@@ -358,6 +361,7 @@ def _proposal_field(path: str) -> str:
     return "_".join(parts) if parts[0] != "body" else "form"
 
 
+@init_phase.resumed_after_first
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

@@ -3,6 +3,9 @@ The RFC 8058 one-click opt-out (POST /optout/{token}) is served here too."""
 
 from __future__ import annotations
 
+from warm_intro import init_phase  # first: the cold start runs without the cyclic GC
+
+# isort: split
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -164,6 +167,7 @@ def _page(opened: links.Opened, language: str, status: int, notice: str = "", **
     )
 
 
+@init_phase.resumed_after_first
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

@@ -6,6 +6,9 @@ before anyone knows whether a link goes out."""
 
 from __future__ import annotations
 
+from warm_intro import init_phase  # first: the cold start runs without the cyclic GC
+
+# isort: split
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -50,6 +53,7 @@ def record_handler(record: DynamoDBRecord) -> None:
         raise refused[0]
 
 
+@init_phase.resumed_after_first
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

@@ -3,6 +3,9 @@ expiry, follow-ups, stuck messages). Safe to run twice at once: every change is 
 
 from __future__ import annotations
 
+from warm_intro import init_phase  # first: the cold start runs without the cyclic GC
+
+# isort: split
 from dataclasses import asdict
 
 from aws_lambda_powertools import Logger
@@ -17,6 +20,7 @@ logger = Logger()
 MARGIN_MS = 5_000  # stop taking new introductions this long before the timeout; the next run goes on
 
 
+@init_phase.resumed_after_first
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:

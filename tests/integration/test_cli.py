@@ -317,7 +317,8 @@ def test_export_then_erase_one_person(world, capsys):
     code, out, _ = run(capsys, *TABLE, "erase", "--email", "ada@example.org")
     assert code == 0 and "1 introductions rewritten, membership removed" in out
     items = json.dumps(
-        boto3.client("dynamodb", region_name="us-east-1").scan(TableName="intros-test")["Items"]
+        boto3.client("dynamodb", region_name="us-east-1").scan(TableName="intros-test")["Items"],
+        default=bytes.hex,  # binary values (grants) as hex
     )
     assert "ada@example.org" not in items and "Ada Lovelace" not in items
     code, out, _ = run(capsys, *TABLE, "export", "--email", "ada@example.org")

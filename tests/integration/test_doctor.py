@@ -18,6 +18,7 @@ from warm_intro_admin import cli, doctor, target
 from warm_intro_admin.doctor import GREEN, RED, SKIP, WARN, Deployment, DnsUnreachable, Doctor, send_test
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
+DEFAULT_BUS = f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default"
 IDENTITY, SENDER = "example.org", "intros@example.org"
 TOKENS = ["tok1", "tok2", "tok3"]
 DNS = {
@@ -58,7 +59,9 @@ def publishers(topic: str, service: str) -> str:
     )
 
 
-def build_stack(world, *, topic_key: str | None = None, schedule_state: str = "ENABLED") -> Deployment:
+def build_stack(
+    world, *, topic_key: str | None = None, schedule_state: str = "ENABLED", rule_state: str = "ENABLED"
+) -> Deployment:
     """What a deploy of template.yaml creates, as far as the doctor looks at it."""
     table = world.settings.table_name
     dynamodb = boto3.client("dynamodb")
@@ -90,8 +93,10 @@ def build_stack(world, *, topic_key: str | None = None, schedule_state: str = "E
         )
     )["KeyMetadata"]["KeyId"]
     sns = boto3.client("sns")
-    resources = {"Table": table, "HashKey": secret, "TopicKey": key, "ConfigurationSet": "warm-intro-cs"}
-    for name, service in (("FeedbackTopic", "ses.amazonaws.com"), ("AlarmTopic", "cloudwatch.amazonaws.com")):
+    resources = {"Table": table, "HashKey": secret, "ConfigurationSet": "warm-intro-cs"}
+    for name, service in (
+        ("AlarmTopic", "cloudwatch.amazonaws.com"),
+    ):  # on the organisation's key (TopicKeyArn)
         arn = sns.create_topic(Name=f"warm-intro-{name}", Attributes={"KmsMasterKeyId": topic_key or key})[
             "TopicArn"
         ]
@@ -131,6 +136,16 @@ def build_stack(world, *, topic_key: str | None = None, schedule_state: str = "E
         if name in doctor.ALIASED:
             version = lam.publish_version(FunctionName=resources[name])["Version"]
             lam.create_alias(FunctionName=resources[name], Name="live", FunctionVersion=version)
+    events = boto3.client("events")
+    rule = "warm-intro-FeedbackFunctionNotices-9XY8"
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["aws.ses"]}), State=rule_state)
+    events.put_targets(
+        Rule=rule,
+        Targets=[
+            {"Id": "1", "Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{resources['FeedbackFunction']}"}
+        ],
+    )
+    resources["FeedbackFunctionNotices"] = rule
     schedule = "warm-intro-SchedulerFunctionEvery5Minutes-1AB2"
     boto3.client("scheduler").create_schedule(
         Name=schedule,
@@ -165,7 +180,7 @@ def build_stack(world, *, topic_key: str | None = None, schedule_state: str = "E
 class Ses:
     """SES v2 stubbed at the boto3 boundary: moto has no account, event destination or DKIM status."""
 
-    def __init__(self, *, verified=True, dkim="SUCCESS", sandbox=False, topic: str | None = None):
+    def __init__(self, *, verified=True, dkim="SUCCESS", sandbox=False, bus: str | None = DEFAULT_BUS):
         self.client = boto3.client("sesv2", region_name=REGION)
         self.stub = Stubber(self.client)
         self.stub.add_response(
@@ -206,7 +221,7 @@ class Ses:
                     ]
                 },
             )
-        if topic:
+        if bus:
             self.stub.add_response(
                 "get_configuration_set_event_destinations",
                 {
@@ -215,7 +230,7 @@ class Ses:
                             "Name": "feedback",
                             "Enabled": True,
                             "MatchingEventTypes": ["BOUNCE", "COMPLAINT"],
-                            "SnsDestination": {"TopicArn": topic},
+                            "EventBridgeDestination": {"EventBusArn": bus},
                         }
                     ]
                 },
@@ -255,7 +270,7 @@ def by_check(lines) -> dict[str, str]:
 
 def test_a_healthy_stack_is_green_on_every_check(world):
     stack = build_stack(world)
-    lines = examine(world, stack, Ses(topic=stack.resources["FeedbackTopic"]))
+    lines = examine(world, stack, Ses())
     assert [line for line in lines if line.status != GREEN] == []
     assert set(by_check(lines)) == {
         "sender",
@@ -264,7 +279,7 @@ def test_a_healthy_stack_is_green_on_every_check(world):
         "SES sending",
         "SES sandbox",
         "bounce notices",
-        "feedback topic",
+        "feedback rule",
         "alarm topic",
         "alarm subscription",
         "IntakeFunction version",
@@ -283,14 +298,16 @@ def test_a_healthy_stack_is_green_on_every_check(world):
 
 
 def test_a_broken_stack_turns_the_matching_lines_red(world):
-    """A topic with the AWS-managed key, a stale alias and a disabled schedule: exactly those lines go red."""
-    stack = build_stack(world, topic_key="alias/aws/sns", schedule_state="DISABLED")
+    """A topic with the AWS-managed key, a stale alias, a disabled schedule and feedback rule: exactly those
+    lines go red."""
+    stack = build_stack(world, topic_key="alias/aws/sns", schedule_state="DISABLED", rule_state="DISABLED")
     lam = boto3.client("lambda")
     lam.update_function_code(FunctionName=stack.resources["IntakeFunction"], ZipFile=code("2"))
     lam.publish_version(FunctionName=stack.resources["IntakeFunction"])  # the alias stays on version 1
-    lines = examine(world, stack, Ses(topic=stack.resources["FeedbackTopic"]))
+    lines = examine(world, stack, Ses())
     red = {line.check: line for line in lines if line.status == RED}
-    assert set(red) == {"feedback topic", "alarm topic", "IntakeFunction version", "schedule"}
+    assert set(red) == {"feedback rule", "alarm topic", "IntakeFunction version", "schedule"}
+    assert "DISABLED" in red["feedback rule"].detail
     assert (
         "alias/aws/sns" in red["alarm topic"].detail
         and "cloudwatch.amazonaws.com" in red["alarm topic"].detail
@@ -306,14 +323,14 @@ def test_a_new_layer_the_alias_does_not_run_is_red(world):
     boto3.client("lambda").publish_layer_version(
         LayerName="warm-intro-shared", Content={"ZipFile": code("2")}
     )
-    lines = examine(world, stack, Ses(topic=stack.resources["FeedbackTopic"]))
+    lines = examine(world, stack, Ses())
     (line,) = [x for x in lines if x.check == "LinksFunction version"]
     assert line.status == RED and "layer warm-intro-shared version 1 is live, 2 is the newest" in line.detail
 
 
 def test_the_sandbox_is_a_warning_that_names_who_can_be_reached(world):
     stack = build_stack(world)
-    lines = examine(world, stack, Ses(sandbox=True, topic=stack.resources["FeedbackTopic"]))
+    lines = examine(world, stack, Ses(sandbox=True))
     (line,) = [x for x in lines if x.check == "SES sandbox"]
     assert (
         line.status == WARN
@@ -326,29 +343,27 @@ def test_the_sandbox_is_a_warning_that_names_who_can_be_reached(world):
 def test_an_unverified_identity_without_dkim_and_a_foreign_sender_are_red(world):
     stack = build_stack(world)
     stack.parameters["SenderAddress"] = "intros@elsewhere.example"
-    lines = by_check(
-        examine(world, stack, Ses(verified=False, dkim="PENDING", topic=stack.resources["FeedbackTopic"]))
-    )
+    lines = by_check(examine(world, stack, Ses(verified=False, dkim="PENDING")))
     assert (lines["sender"], lines["SES identity"], lines["DKIM"]) == (RED, RED, RED)
 
 
 def test_a_configuration_set_that_does_not_publish_feedback_is_red(world):
     stack = build_stack(world)
-    lines = by_check(examine(world, stack, Ses(topic="arn:aws:sns:us-east-1:123456789012:some-other-topic")))
-    assert lines["bounce notices"] == RED and lines["feedback topic"] == GREEN
+    lines = by_check(
+        examine(world, stack, Ses(bus=f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/some-other-bus"))
+    )
+    assert lines["bounce notices"] == RED and lines["feedback rule"] == GREEN
 
 
 def test_missing_dns_records_are_red_and_unreachable_dns_is_skipped(world):
     stack = build_stack(world)
-    lines = by_check(
-        examine(world, stack, Ses(topic=stack.resources["FeedbackTopic"]), resolver=lambda q: [])
-    )
+    lines = by_check(examine(world, stack, Ses(), resolver=lambda q: []))
     assert (lines["SPF"], lines["DKIM records"], lines["DMARC"]) == (RED, RED, RED)
 
     def unreachable(query):
         raise DnsUnreachable("Timeout")
 
-    lines = by_check(examine(world, stack, Ses(topic=stack.resources["FeedbackTopic"]), resolver=unreachable))
+    lines = by_check(examine(world, stack, Ses(), resolver=unreachable))
     assert lines["DNS"] == SKIP and "SPF" not in lines
 
 
@@ -356,7 +371,7 @@ def test_a_function_that_cannot_read_the_hash_key_and_an_unprotected_table_are_r
     stack = build_stack(world)
     boto3.client("iam").delete_role_policy(RoleName="NotifierFunctionRole", PolicyName="read-key")
     boto3.client("dynamodb").update_table(TableName=stack.resources["Table"], DeletionProtectionEnabled=False)
-    lines = examine(world, stack, Ses(topic=stack.resources["FeedbackTopic"]))
+    lines = examine(world, stack, Ses())
     red = {line.check: line.detail for line in lines if line.status == RED}
     assert red == {
         "NotifierFunction hash key": "its role may not read the secret",
@@ -367,7 +382,7 @@ def test_a_function_that_cannot_read_the_hash_key_and_an_unprotected_table_are_r
 def test_a_base_url_that_serves_something_else_is_red(world):
     stack = build_stack(world)
     stack.outputs["RequestPageUrl"] = "https://intros.example.org/no-such-page"
-    lines = by_check(examine(world, stack, Ses(topic=stack.resources["FeedbackTopic"])))
+    lines = by_check(examine(world, stack, Ses()))
     assert lines["request page"] == RED
 
 
@@ -417,28 +432,22 @@ def test_the_stack_is_read_from_cloudformation():
 
 
 def notice(kind: str, address: str) -> dict:
-    """What SES publishes for the simulator's address, as the feedback function receives it from SNS."""
+    """What SES puts on the event bus for the simulator's address, as the feedback function receives it."""
     body = (
         {
-            "notificationType": "Bounce",
+            "eventType": "Bounce",
             "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": address}]},
         }
         if kind == "bounce"
         else {
-            "notificationType": "Complaint",
+            "eventType": "Complaint",
             "complaint": {"complainedRecipients": [{"emailAddress": address}]},
         }
     )
     return {
-        "Records": [
-            {
-                "EventSource": "aws:sns",
-                "Sns": {
-                    "Type": "Notification",
-                    "Message": json.dumps({**body, "mail": {"destination": [address], "source": SENDER}}),
-                },
-            }
-        ]
+        "source": "aws.ses",
+        "detail-type": "Email Bounced" if kind == "bounce" else "Email Complaint Received",
+        "detail": body,
     }
 
 
@@ -470,7 +479,7 @@ def test_send_test_waits_until_the_bounce_and_the_complaint_are_suppressions(wor
     stack = build_stack(world)
     ses, clock, naps = sending_ses(stack), [0.0], []
 
-    def sleep(seconds):  # meanwhile SES -> SNS -> the feedback function, one notice per nap
+    def sleep(seconds):  # meanwhile SES -> the event bus -> the feedback function, one notice per nap
         naps.append(seconds)
         clock[0] += seconds
         kind = "bounce" if len(naps) == 1 else "complaint"
@@ -527,7 +536,7 @@ def test_send_test_is_red_when_the_notices_never_arrive(world):
 
 def test_the_command_prints_one_line_per_check_and_fails_when_any_is_red(world, monkeypatch, capsys):
     stack = build_stack(world, schedule_state="DISABLED")
-    ses = Ses(topic=stack.resources["FeedbackTopic"])
+    ses = Ses()
     session = boto3.Session(region_name=REGION)
     broken = target.Target(session, stack.resources["Table"], "warm-intro", stack="warm-intro")
     monkeypatch.setattr(
@@ -556,7 +565,7 @@ def test_an_alarm_subscription_nobody_confirmed_is_red(world):
     stack = build_stack(world)
     real, sns = boto3.client("sns", region_name=REGION), boto3.client("sns", region_name=REGION)
     with Stubber(sns) as stub:
-        for topic in ("FeedbackTopic", "AlarmTopic"):
+        for topic in ("AlarmTopic",):
             arn = stack.resources[topic]
             stub.add_response(
                 "get_topic_attributes", real.get_topic_attributes(TopicArn=arn), {"TopicArn": arn}
@@ -576,7 +585,7 @@ def test_an_alarm_subscription_nobody_confirmed_is_red(world):
             },
             {"TopicArn": stack.resources["AlarmTopic"]},
         )
-        lines = examine(world, stack, Ses(topic=stack.resources["FeedbackTopic"]), sns=sns)
+        lines = examine(world, stack, Ses(), sns=sns)
     (line,) = [x for x in lines if x.check == "alarm subscription"]
     assert (
         line.status == RED

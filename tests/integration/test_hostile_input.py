@@ -62,7 +62,7 @@ def table(world) -> list[str]:
     from warm_intro import runtime
 
     items = runtime.client("dynamodb").scan(TableName=world.settings.table_name)["Items"]
-    return sorted(json.dumps(item, sort_keys=True) for item in items)
+    return sorted(json.dumps(item, sort_keys=True, default=bytes.hex) for item in items)
 
 
 def content_type(answer: dict) -> str:

@@ -23,7 +23,8 @@ HEADERS = {
 
 def snapshot(world) -> bytes:
     items = runtime.client("dynamodb").scan(TableName=world.settings.table_name, ConsistentRead=True)["Items"]
-    return json.dumps(sorted(items, key=lambda i: (i["pk"]["S"], i["sk"]["S"])), sort_keys=True).encode()
+    ordered = sorted(items, key=lambda i: (i["pk"]["S"], i["sk"]["S"]))
+    return json.dumps(ordered, sort_keys=True, default=bytes.hex).encode()  # binary values (grants) as hex
 
 
 def every_link(world) -> list[str]:

@@ -88,7 +88,7 @@ def others_request(connector: str, target: dict, approve: bool = False) -> Calla
 
 def bounced(address: str) -> Callable[[World], None]:
     def act(world: World) -> None:
-        event = json.loads(json.dumps(_event("sns_bounce")).replace(ALAN, address))
+        event = json.loads(json.dumps(_event("ses_bounce")).replace(ALAN, address))
         assert invoke("FeedbackFunction", event) == {"suppressed": 1}
 
     return act

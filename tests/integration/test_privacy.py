@@ -57,7 +57,7 @@ def table_text(world) -> str:
         page = client.scan(**kwargs)
         items += page["Items"]
         if "LastEvaluatedKey" not in page:
-            return json.dumps(items).lower()
+            return json.dumps(items, default=bytes.hex).lower()  # binary values (grants) as hex
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 

@@ -67,9 +67,11 @@ def test_every_function_has_least_privilege_statements(name):
                 "AdminFunction",
                 "HomeFunction",
                 "IntakeFunction",
+                "NotifierFunction",
             ):
-                # (the admin and home functions query one person's PERSON#<hash> partition of the table;
-                # the intake function, one word's FINDWORD#<word> partition of the opt-in directory)
+                # (the admin and home functions, and the notifier for a sign-in ask, query one person's
+                # PERSON#<hash> partition of the table; the intake function, one word's FINDWORD#<word>
+                # partition of the opt-in directory)
                 assert str(resource).endswith(tuple(f"/index/{i}" for i in ("due", "by_month"))), (
                     f"{name}: Query only on the index it needs, never the table"
                 )
@@ -82,7 +84,7 @@ def test_only_the_notifier_may_send_mail_and_only_as_the_organisation():
         for s in statements(f)
         if any(a.startswith("ses:") for a in as_list(s["Action"]))
     }
-    assert senders == {"NotifierFunction", "HomeFunction"}  # home: the sign-in link, while the person waits
+    assert senders == {"NotifierFunction"}  # the sign-in link too, from the stream (services.signin)
     for sender in senders:
         (ses,) = [s for s in statements(FUNCTIONS[sender]) if as_list(s["Action"])[0].startswith("ses:")]
         assert sorted(r.rsplit(":", 1)[1].split("/")[0] for r in ses["Resource"]) == [

@@ -145,7 +145,7 @@ def run_every_flow(world: World, recorder: Recorder) -> None:
     # The form's note coach reads the requester's ledger for their last note (BatchGetItem).
     world.post_form("/", {**coached, "blurb": "Hello [name], could we talk one day soon?"})
     world.request("GET", "/docs")
-    for name in ("sns_bounce", "sns_complaint"):
+    for name in ("ses_bounce", "ses_complaint"):
         lambdas.invoke("FeedbackFunction", json.loads((EVENTS / f"{name}.json").read_text()))
     members_home(world)
     lambdas.invoke("AdminFunction", admin_event("/admin/export", ALAN))

@@ -183,14 +183,11 @@ def test_every_schedule_gets_a_generated_name(variants):
 
 
 def publishers(t: dict) -> dict[str, set[str]]:
-    """Topic -> the AWS services that publish to it (alarm actions, SES event destinations, topic policies)."""
+    """Topic -> the AWS services that publish to it (alarm actions, topic policies)."""
     found: dict[str, set[str]] = {}
     for alarm in of_type(t, "AWS::CloudWatch::Alarm").values():
         for action in alarm["Properties"].get("AlarmActions", []):
             found.setdefault(action["Ref"], set()).add("cloudwatch.amazonaws.com")
-    for destination in of_type(t, "AWS::SES::ConfigurationSetEventDestination").values():
-        topic = destination["Properties"]["EventDestination"]["SnsDestination"]["TopicARN"]["Ref"]
-        found.setdefault(topic, set()).add("ses.amazonaws.com")
     for policy in of_type(t, "AWS::SNS::TopicPolicy").values():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             for topic in policy["Properties"]["Topics"]:
@@ -222,6 +219,8 @@ def resolved(t: dict, node, parameters: dict):
             return str(value(arg[0])) == str(value(arg[1]))
         if op == "Fn::Not":
             return not value(arg[0])
+        if op == "Fn::Or":
+            return any(value(a) for a in arg)
         if op == "Fn::If":
             return value(arg[1] if value(t["Conditions"][arg[0]]) else arg[2])
         return n
@@ -234,30 +233,40 @@ def created(t: dict, name: str, parameters: dict) -> bool:
     return condition is None or resolved(t, t["Conditions"][condition], parameters)
 
 
-def test_no_topic_an_aws_service_publishes_to_uses_a_key_that_service_cannot_use(variants):
+def test_bounces_and_complaints_reach_the_feedback_function_over_eventbridge_not_sns(variants):
+    """Addresses travel from SES to the function over the default event bus: no topic carries them."""
     t = variants["default"]
-    found = publishers(t)
-    assert set(found) == {"AlarmTopic", "FeedbackTopic"}
-    for topic, services in found.items():
-        key = resolved(t, t["Resources"][topic]["Properties"].get("KmsMasterKeyId"), {})
-        assert isinstance(key, dict), (
-            f"{topic} is encrypted with {key}, an AWS-managed key no service may use"
-        )
-        assert created(t, key["Ref"], {})
-        policy = t["Resources"][key["Ref"]]["Properties"]["KeyPolicy"]
-        for service in services:
-            allowed = {
-                a
-                for s in policy["Statement"]
-                if s["Effect"] == "Allow" and service in as_list(s["Principal"].get("Service", []))
-                for a in as_list(s["Action"])
-            }
-            assert {"kms:GenerateDataKey*", "kms:Decrypt"} <= allowed, (topic, service)
+    (destination,) = of_type(t, "AWS::SES::ConfigurationSetEventDestination").values()
+    sent = destination["Properties"]["EventDestination"]
+    assert set(sent["MatchingEventTypes"]) == {"bounce", "complaint"} and sent["Enabled"] is True
+    assert set(sent) & {"SnsDestination", "KinesisFirehoseDestination"} == set()
+    assert (
+        sent["EventBridgeDestination"]["EventBusArn"]
+        == f"arn:aws:events:eu-west-2:{ACCOUNT}:event-bus/default"
+    )
+    (rule,) = of_type(t, "AWS::Events::Rule").values()
+    pattern = rule["Properties"]["EventPattern"]
+    assert (pattern["source"], set(pattern["detail-type"])) == (
+        ["aws.ses"],
+        {"Email Bounced", "Email Complaint Received"},
+    )
+    # only this stack's mail: another stack's configuration set in the account is not ours to suppress
+    assert pattern["detail"]["mail"]["tags"]["ses:configuration-set"] == [{"Ref": "ConfigurationSet"}]
+    (target,) = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": ["FeedbackFunction", "Arn"]}
+    assert "DeadLetterConfig" not in target  # failures go where they always did: EventInvokeConfig's queue
+    (config,) = [
+        c for c in of_type(t, "AWS::Lambda::EventInvokeConfig").values() if "FeedbackFunction" in str(c)
+    ]
+    on_failure = config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+    assert on_failure == {"Fn::GetAtt": ["FeedbackDeadLetterQueue", "Arn"]}
+    assert publishers(t) == {"AlarmTopic": {"cloudwatch.amazonaws.com"}}
+    assert set(of_type(t, "AWS::SNS::Topic")) == {"AlarmTopic"}
 
 
 @pytest.fixture(scope="module")
 def topic_key_cases(variants) -> dict[str, dict]:
-    """TopicKeyArn's three kinds of value -> the template CloudFormation deploys."""
+    """TopicKeyArn's kinds of value -> the template CloudFormation deploys."""
     (unencrypted,) = transform(Case(parameters={"TopicKeyArn": "none"}))
     return {
         "": variants["default"],
@@ -267,31 +276,22 @@ def topic_key_cases(variants) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize(
-    ("value", "key_created", "topic_key"),
-    [
-        ("", True, {"Ref": "TopicKey"}),
-        (OTHER_STRINGS["TopicKeyArn"], False, OTHER_STRINGS["TopicKeyArn"]),
-        ("none", False, None),
-    ],
+    ("value", "topic_key"),
+    [("", None), (OTHER_STRINGS["TopicKeyArn"], OTHER_STRINGS["TopicKeyArn"]), ("none", None)],
 )
-def test_the_topics_use_their_own_key_a_shared_one_or_none_as_topic_key_arn_says(
-    topic_key_cases, value, key_created, topic_key
+def test_the_alarm_topic_is_encrypted_only_with_a_key_the_organisation_names(
+    topic_key_cases, value, topic_key
 ):
-    """A shared key saves the $1 a month of a key per stack; no key at all is a choice made explicitly."""
+    """It carries alarm names and states, nothing personal: no key of the stack's own ($1 a month), and
+    never the AWS-managed alias/aws/sns, which CloudWatch cannot publish through."""
     parameters = {"TopicKeyArn": value}
     t = topic_key_cases[value]
     assert PARAMETERS["TopicKeyArn"]["Default"] == ""
-    assert created(t, "TopicKey", parameters) is key_created
-    for topic in ("AlarmTopic", "FeedbackTopic"):
-        assert resolved(t, t["Resources"][topic]["Properties"].get("KmsMasterKeyId"), parameters) == topic_key
+    assert of_type(t, "AWS::KMS::Key") == {}
+    assert (
+        resolved(t, t["Resources"]["AlarmTopic"]["Properties"].get("KmsMasterKeyId"), parameters) == topic_key
+    )
     assert re.fullmatch(PARAMETERS["TopicKeyArn"]["AllowedPattern"], value)
-
-
-def test_one_customer_managed_key_serves_both_topics_and_the_account_administers_it(variants):
-    t = variants["default"]
-    (key,) = of_type(t, "AWS::KMS::Key").values()
-    (admin,) = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if "AWS" in s["Principal"]]
-    assert admin["Action"] == "kms:*" and admin["Principal"]["AWS"].endswith(f":iam::{ACCOUNT}:root")
 
 
 def test_no_function_configuration_holds_a_secret(variants):
@@ -342,7 +342,8 @@ def test_the_doctor_looks_for_resources_the_stack_has(variants):
         "Table",
         "HashKey",
         "AlarmTopic",
-        "FeedbackTopic",
+        "FeedbackDestination",
+        "FeedbackFunctionNotices",
         "ConfigurationSet",
     }
     assert wanted <= set(resources)

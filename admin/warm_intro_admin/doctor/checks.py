@@ -13,7 +13,7 @@ from warm_intro.settings import HASH_KEY_SECRET
 from .lookups import DnsUnreachable, Fetch, Resolver
 from .policies import allows, inline_policies
 from .report import GREEN, RED, SKIP, WARN, Line
-from .stack import ALIASED, FUNCTIONS, SCHEDULE, Deployment, belongs_to, sender_domain
+from .stack import ALIASED, FEEDBACK_RULE, FUNCTIONS, SCHEDULE, Deployment, belongs_to, sender_domain
 
 SCHEDULER_SILENCE = timedelta(minutes=15)
 
@@ -166,10 +166,10 @@ class Doctor:
             kwargs["NextToken"] = page["NextToken"]
 
     def feedback(self) -> Iterator[Line]:
-        if not self.stack.has("ConfigurationSet", "FeedbackTopic"):
-            yield Line(SKIP, "bounce notices", "no configuration set or feedback topic here")
+        """SES -> the default event bus (FeedbackDestination) -> the rule -> the feedback function."""
+        if not self.stack.has("ConfigurationSet", FEEDBACK_RULE, "FeedbackFunction"):
+            yield Line(SKIP, "bounce notices", "no configuration set or feedback rule here")
             return
-        topic = self.stack.resources["FeedbackTopic"]
         destinations = self.aws("sesv2").get_configuration_set_event_destinations(
             ConfigurationSetName=self.stack.resources["ConfigurationSet"]
         )["EventDestinations"]
@@ -178,22 +178,33 @@ class Doctor:
             for d in destinations
             if d.get("Enabled")
             and {"BOUNCE", "COMPLAINT"} <= set(d["MatchingEventTypes"])
-            and d.get("SnsDestination", {}).get("TopicArn") == topic
+            and d.get("EventBridgeDestination", {}).get("EventBusArn", "").endswith(":event-bus/default")
         ]
         if wired:
             yield Line(
                 GREEN,
                 "bounce notices",
-                "the configuration set publishes bounces and complaints to the feedback topic",
+                "the configuration set publishes bounces and complaints to the event bus",
             )
         else:
             yield Line(
                 RED,
                 "bounce notices",
-                "the configuration set does not publish bounces and complaints to the topic",
+                "the configuration set does not publish bounces and complaints to the default event bus",
                 "redeploy the stack (sam deploy) so FeedbackDestination is restored",
             )
-        yield from self._publishable(topic, "ses.amazonaws.com", "feedback topic")
+        events = self.aws("events")
+        rule = events.describe_rule(Name=self.stack.resources[FEEDBACK_RULE])
+        function = self.stack.resources["FeedbackFunction"]
+        targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        if rule.get("State") != "ENABLED":
+            yield Line(RED, "feedback rule", f"the rule {rule['Name']} is {rule.get('State')}", "enable it")
+        elif not any(t["Arn"].endswith(f":function:{function}") for t in targets):
+            yield Line(
+                RED, "feedback rule", "the rule does not invoke the feedback function", "redeploy the stack"
+            )
+        else:
+            yield Line(GREEN, "feedback rule", "bounce and complaint events invoke the feedback function")
 
     def _publishable(self, topic: str, service: str, label: str) -> Iterator[Line]:
         attributes = self.aws("sns").get_topic_attributes(TopicArn=topic)["Attributes"]
@@ -207,7 +218,10 @@ class Doctor:
         problem = self._key_problem(key, service)
         if problem:
             yield Line(
-                RED, label, problem, "encrypt the topic with the stack's own key (TopicKey) and redeploy"
+                RED,
+                label,
+                problem,
+                "give TopicKeyArn a key whose policy lets the service publish, or leave it empty",
             )
         else:
             yield Line(GREEN, label, f"{service} may publish through the topic's key")

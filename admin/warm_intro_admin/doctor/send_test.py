@@ -28,7 +28,7 @@ def send_test(
     clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[Line]:
     """Mails SES's simulator (delivered, bounced, complained) through the stack's configuration set, then
-    waits until the bounce and the complaint have come back through SNS and the feedback function as
+    waits until the bounce and the complaint have come back through the event bus and the feedback function as
     suppressions: the whole feedback chain, in the real account."""
     ses = aws("sesv2")
     for kind, address in SIMULATOR.items():

@@ -14,6 +14,8 @@ FUNCTIONS = (
     "FeedbackFunction",
     "HomeFunction",
 )
+# SAM names the EventBridgeRule event's rule after function and event
+FEEDBACK_RULE = "FeedbackFunctionNotices"
 SCHEDULE = (
     "SchedulerFunctionEvery5Minutes"  # SAM names the ScheduleV2 event's schedule after function and event
 )
