@@ -111,6 +111,13 @@ def test_replies_to_the_connectors_ask_never_reach_the_requester(kind, org_reply
     assert "To say no privately, use the “No” button rather than a reply" in words(html)
 
 
+@pytest.mark.parametrize("kind", [Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER, Kind.THANKS])
+def test_a_member_asked_or_thanked_as_connector_is_offered_to_introduce_two_people(kind):
+    _, text, html = read(kind)
+    assert f"Thinking of two people who should meet? You can introduce them too: {BASE}/introduce" in text
+    assert (f"{BASE}/introduce", "introduce them") in Links(html).links
+
+
 @pytest.mark.parametrize("kind", TARGET_ASKS)
 def test_the_target_ask_comes_from_the_connector_via_the_organisation(kind):
     msg, text, html = read(kind)
