@@ -104,3 +104,10 @@ def test_a_link_that_is_unknown_expired_or_for_a_former_member_is_refused(club):
         welcome.agree(club.store, secret, club.now)
     assert JOAN not in club.store.stored.agreements and ADA in club.store.stored.agreements
     assert GRACE in club.store.stored.agreements
+
+
+def test_a_member_imported_with_a_language_is_welcomed_in_it(club):
+    club.store.stored.member_languages[JOAN] = "de"  # the members CSV's language column
+    _send(club)
+    assert club.mailer.to(JOAN)[0]["Subject"] == "Möchten Sie um Vorstellungen gebeten werden?"
+    assert club.mailer.to(ALAN)[0]["Subject"] == "Would you be happy to be asked for introductions?"

@@ -55,7 +55,8 @@ def send_all(
         elif uow.welcomes.claim(email, now):
             secret = secrets.token_urlsafe(tokens.SECRET_BYTES)
             uow.welcomes.put_link(tokens.digest(secret), email, now + LINK)
-            message = welcome(settings, name, email, f"{settings.base_url}/welcome/{secret}")
+            url, language = f"{settings.base_url}/welcome/{secret}", uow.people.member_language(email)
+            message = welcome(settings, name, email, url, language)  # the members CSV's language, if any
             uow.welcomes.sent(email, mailer.send(message, [email]))
             done.sent.append(email)
     return done
