@@ -26,7 +26,16 @@ from warm_intro.services import directory, home, my_settings, signin
 from warm_intro.telemetry import metrics
 from warm_intro.views.catalogs import N_, translations
 from warm_intro.views.home_pages import lists
-from warm_intro.web import cross_site, error_page, html, said, security_headers, visitor_language
+from warm_intro.web import (
+    cross_site,
+    error_page,
+    html,
+    keeping_language,
+    picked_language,
+    said,
+    security_headers,
+    visitor_language,
+)
 
 logger = Logger()
 app = APIGatewayHttpResolver()
@@ -88,15 +97,14 @@ def signin_page(token: str):
 def sign_in(token: str):
     _same_site()
     session_id = signin.sign_in(runtime.repository(), runtime.settings(), token, runtime.now())
-    return _redirect("/me", sessions.set_cookie(session_id, _secure()))
+    return _redirect("/me", sessions.set_cookie(session_id, _secure()))  # the page's ?lang=, if any, kept
 
 
 @app.post("/me/signout")
 def sign_out():
     form, _ = _guard()
-    del form
     signin.sign_out(runtime.repository(), _session_id() or "")
-    return _redirect("/me", sessions.clear_cookie(_secure()))
+    return _redirect("/me", sessions.clear_cookie(_secure()), form)
 
 
 # the home page ----------------------------------------------------------------------------------------
@@ -113,7 +121,7 @@ def open_item(intro_id: str):
         form.get("role", ""),
         runtime.now(),
     )
-    return _redirect(f"/link/{token}")
+    return _redirect(f"/link/{token}", form=form)
 
 
 # settings -------------------------------------------------------------------------------------------
@@ -270,12 +278,18 @@ def _guard() -> tuple[dict[str, str], sessions.Session]:
     return form, session
 
 
-def _redirect(location: str, cookie: str | None = None) -> Response:
+def _redirect(location: str, cookie: str | None = None, form: dict[str, str] | None = None) -> Response:
+    """303 to `location`, in the language the form was shown in (or the switch picked)."""
+    settings, event = runtime.settings(), app.current_event
+    chosen = pickable((form or {}).get("language")) or picked_language(event)
     return Response(
         303,
         "text/html; charset=utf-8",
         "",
-        headers={**security_headers(runtime.settings()), "Location": location},
+        headers={
+            **security_headers(settings),
+            "Location": keeping_language(location, chosen, event, settings),
+        },
         cookies=[cookie] if cookie else None,
     )
 

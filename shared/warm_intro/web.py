@@ -105,8 +105,20 @@ def picked_language(event: BaseProxyEvent) -> str | None:
 def visitor_language(event: BaseProxyEvent, settings: Settings) -> str:
     """For someone we know nothing about: the language they picked, else the shipped one their browser
     prefers, else the organisation's."""
+    return picked_language(event) or _browser_language(event, settings)
+
+
+def keeping_language(location: str, chosen: str | None, event: BaseProxyEvent, settings: Settings) -> str:
+    """A redirect's Location, carrying on a language the person picked over their browser's (the
+    switch's `?lang=`): the page after a button keeps the language of the page with the button."""
+    if chosen is None or chosen == _browser_language(event, settings):
+        return location
+    return f"{location}?lang={chosen}"
+
+
+def _browser_language(event: BaseProxyEvent, settings: Settings) -> str:
     headers = {k.lower(): v for k, v in (event.headers or {}).items()}
-    return picked_language(event) or negotiate(headers.get("accept-language"), settings.language)
+    return negotiate(headers.get("accept-language"), settings.language)
 
 
 # Browsers label every request with where it comes from. Sec-Fetch-Site (every current browser) is

@@ -13,7 +13,8 @@ from .home_steps import Browser, signin_links
 from .steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target
 
 OPEN = re.compile(
-    r'action="/me/open/([^"]+)">\s*<input[^>]+>\s*<input[^>]+value="(\w+)">\s*<button[^>]*>([^<]+)<'
+    r'action="/me/open/([^"]+)">\s*<input[^>]+>\s*<input[^>]+value="(\w+)">\s*(?:<input[^>]+>\s*)*'
+    r"<button[^>]*>([^<]+)<"
 )
 
 

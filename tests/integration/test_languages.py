@@ -276,6 +276,31 @@ def test_every_page_of_the_members_home_and_its_mail_are_in_the_language_picked(
     assert _("Your request is on its way") in Visible(pages["request sent"]).text
 
 
+def test_a_button_on_a_home_page_leads_to_a_page_in_the_same_language(world):
+    from .home_steps import Browser, signin_links
+    from .steps import awaiting_connector
+
+    awaiting_connector(world)
+    grace = Browser(world)
+    grace.post("/me", {"email": GRACE, "language": "de"})
+    world.deliver()
+    link = signin_links(world, GRACE)[-1].removeprefix("https://intros.example.org")
+    assert grace.post(f"{link}?lang=de").headers["location"] == "/me?lang=de"  # the sign-in page's own
+    home = grace.get("/me?lang=fr").text
+    intro, role = re.search(
+        r'action="/me/open/([^"]+)">.*?name="role" value="(\w+)"', home, re.DOTALL
+    ).groups()
+    opened = grace.post(f"/me/open/{intro}", {"csrf": grace.csrf(), "role": role, "language": "fr"})
+    location = opened.headers["location"]
+    assert re.fullmatch(r"/link/[\w.-]+\?lang=fr", location)
+    path, query = location.split("?")
+    assert lang_of(world.gateway.request("GET", path, query=query).text) == "fr"
+    # A browser that prefers German already shows German: nothing to carry.
+    german = {"accept-language": "de-DE,de;q=0.9"}
+    out = grace.post("/me/signout", {"csrf": grace.csrf(), "language": "de"}, headers=german)
+    assert out.status == 303 and out.headers["location"] == "/me"
+
+
 def every_form_answer(world, code: str) -> dict[str, str]:
     """The request and proposal forms sent back with the note coach's hints, with each field's own
     message, and refused by a limit whose message the page shows: each sent from the form in `code`."""
