@@ -26,6 +26,7 @@ from warm_intro.services import directory, home, my_settings, signin
 from warm_intro.telemetry import metrics
 from warm_intro.views.catalogs import N_, translations
 from warm_intro.views.home_pages import lists
+from warm_intro.views.wording import day
 from warm_intro.web import (
     cross_site,
     error_page,
@@ -302,14 +303,15 @@ def _settings_page(
     prefs: Preferences = mine.prefs
     paused = prefs.paused(runtime.now())
     waits = settings.connector_over_capacity is OverCapacity.WAIT
+    language = language or _language()
     return html(
         settings,
         "home_settings.html",
         status,
-        language=language or _language(),
+        language=language,
         email=session.email,
         csrf=session.csrf,
-        paused_until=time.strftime("%Y-%m-%d", time.gmtime(prefs.paused_until)) if paused else None,
+        paused_until=day(prefs.paused_until, language) if paused else None,
         waits=waits,
         member=mine.member,
         week_limit=min(prefs.week_limit or mine.org_week_limit, mine.org_week_limit),

@@ -3,6 +3,7 @@ a setting's effect on the next ask, the download, erasure ending the session."""
 
 from __future__ import annotations
 
+import calendar
 import http.client
 import json
 import re
@@ -13,6 +14,7 @@ import pytest
 
 from tests.support.server import LocalServer
 from warm_intro.domain.note_coach import fingerprint
+from warm_intro.views.wording import day
 
 pytestmark = pytest.mark.e2e
 
@@ -124,7 +126,8 @@ def test_a_pause_set_at_home_holds_the_next_ask_then_download_and_erase(server):
     grace.sign_in(GRACE)
     until = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
     saved = grace.send("POST", "/me/settings", {"csrf": grace.csrf(), "action": "pause", "until": until})
-    assert saved[0] == 200 and f"Asks are paused until {until}" in saved[2]
+    shown = day(calendar.timegm(time.strptime(until, "%Y-%m-%d")))  # e.g. "Friday 4 December"
+    assert saved[0] == 200 and f"Asks are paused until {shown}." in saved[2]
     before = len(server.outbox())
     request(server, "Joan Clarke")
     time.sleep(2)  # the stream pump would have sent the ask by now

@@ -4,11 +4,13 @@ download holds the person's data; erasure signs them out and leaves nothing to f
 
 from __future__ import annotations
 
+import calendar
 import time
 
 from warm_intro import runtime
 from warm_intro.domain.hashing import address_hash
 from warm_intro.services import personal_data
+from warm_intro.views import wording
 
 from .home_steps import Browser
 from .steps import ADA, GRACE, awaiting_connector, awaiting_target, intro_id, subjects, tick
@@ -31,7 +33,8 @@ def connector_asks(world) -> int:
 def test_a_pause_holds_the_next_ask_until_its_date(world):
     grace, csrf = signed_in(world, GRACE)
     saved = grace.post("/me/settings", {"csrf": csrf, "action": "pause", "until": day(world, 4)})
-    assert saved.status == 200 and f"Asks are paused until {day(world, 4)}" in saved.text
+    shown = wording.day(calendar.timegm(time.strptime(day(world, 4), "%Y-%m-%d")))  # "Tuesday 8 December"
+    assert saved.status == 200 and f"Asks are paused until {shown}." in saved.text
     found = awaiting_connector(world)
     assert connector_asks(world) == 0  # held, not sent
     world.advance(days=2)
