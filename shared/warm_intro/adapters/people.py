@@ -39,32 +39,34 @@ def _entry_item(entry: Entry) -> dict[str, Any]:
 class DynamoPeople:
     def __init__(self, table: Table, writes: Writes):
         self.table, self.writes = table, writes
+        self.members_read: dict[str, dict[str, str]] = {}
 
     # members -------------------------------------------------------------------------------------
 
     def member_name(self, email: str) -> str | None:
-        found = self.table.client.get_item(
-            TableName=self.table.name,
-            Key=dump(member_key(email)),
-            ProjectionExpression="#n",
-            ExpressionAttributeNames={"#n": "name"},
-        )
-        return found["Item"]["name"]["S"] if "Item" in found else None
+        return self._member(email).get("name")
 
     def member_language(self, email: str) -> str | None:
         """The language a member reads, when the members CSV said (members import)."""
-        found = self.table.client.get_item(
-            TableName=self.table.name,
-            Key=dump(member_key(email)),
-            ProjectionExpression="#l",
-            ExpressionAttributeNames={"#l": "language"},
-        )
-        language: str | None = found.get("Item", {}).get("language", {}).get("S")
-        return language
+        return self._member(email).get("language")
+
+    def _member(self, email: str) -> dict[str, str]:
+        """A member's name and language, read once per unit of work (a decision asks several rules
+        about the same connector); {} for someone who isn't one."""
+        if email not in self.members_read:
+            found = self.table.client.get_item(
+                TableName=self.table.name,
+                Key=dump(member_key(email)),
+                ProjectionExpression="#n, #l",
+                ExpressionAttributeNames={"#n": "name", "#l": "language"},
+            )
+            self.members_read[email] = {k: v["S"] for k, v in found.get("Item", {}).items()}
+        return self.members_read[email]
 
     def add_member(self, email: str, name: str, language: str | None = None) -> bool:
         """Adds or renames a member; False when they were already there as given. `language`: the one
         they read (domain.languages), "" to forget it, None to leave it as it is."""
+        self.members_read.pop(email, None)
         names, values = {"#n": "name"}, {":e": email, ":n": name, ":k": "member"}
         update, changed = "SET email = :e, #n = :n, kind = :k", "attribute_not_exists(pk) OR #n <> :n"
         if language is not None:
@@ -123,6 +125,7 @@ class DynamoPeople:
         return Repository(self.table.client, self.table.name, self.table.timings)
 
     def remove_member(self, email: str) -> bool:
+        self.members_read.pop(email, None)
         answer = self.table.client.delete_item(
             TableName=self.table.name, Key=dump(member_key(email)), ReturnValues="ALL_OLD"
         )
