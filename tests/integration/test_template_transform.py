@@ -254,7 +254,16 @@ def test_bounces_and_complaints_reach_the_feedback_function_over_eventbridge_not
     assert pattern["detail"]["mail"]["tags"]["ses:configuration-set"] == [{"Ref": "ConfigurationSet"}]
     (target,) = rule["Properties"]["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": ["FeedbackFunction", "Arn"]}
-    assert "DeadLetterConfig" not in target  # failures go where they always did: EventInvokeConfig's queue
+    # What EventBridge can't hand over lands in the same queue as what the function failed on, and
+    # only this rule may write to it.
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["FeedbackDeadLetterQueue", "Arn"]}}
+    ((policy),) = of_type(t, "AWS::SQS::QueuePolicy").values()
+    (allowed,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert allowed["Principal"] == {"Service": "events.amazonaws.com"}
+    assert allowed["Action"] == "sqs:SendMessage"
+    assert allowed["Condition"] == {
+        "ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["FeedbackFunctionNotices", "Arn"]}}
+    }
     (config,) = [
         c for c in of_type(t, "AWS::Lambda::EventInvokeConfig").values() if "FeedbackFunction" in str(c)
     ]
