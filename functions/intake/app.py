@@ -6,7 +6,7 @@ from __future__ import annotations
 from warm_intro import init_phase  # first: the cold start runs without the cyclic GC
 
 # isort: split
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -136,16 +136,7 @@ def submit_proposal_form():
         )
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
             coached = note_coach.fingerprint(body.note)
-            return html(
-                settings,
-                "propose_form.html",
-                language=language,
-                form=form,
-                errors={},
-                advice=advice,
-                coached=coached,
-                **me,
-            )
+            return _form_again("propose_form.html", language, form, advice=advice, coached=coached, **me)
         proven = _proven(me, form, form.get("connector_email", ""))
         proposals.submit(
             runtime.repository(),
@@ -159,17 +150,9 @@ def submit_proposal_form():
     except ValidationError as error:
         found = field_errors(error.errors(), translations(language).gettext)
         errors = {_proposal_field(e["field"]): e["message"] for e in found}
-        return html(settings, "propose_form.html", 422, language=language, form=form, errors=errors, **me)
+        return _form_again("propose_form.html", language, form, 422, errors=errors, **me)
     except REFUSED as error:
-        return html(
-            settings,
-            "propose_form.html",
-            status_of(error),
-            language=language,
-            form=form,
-            errors={"form": said(error, translations(language).gettext)},
-            **me,
-        )
+        return _refused("propose_form.html", language, form, error, **me)
     return html(
         settings,
         "propose_sent.html",
@@ -222,16 +205,8 @@ def submit_form():
         )
         if advice:  # the text kept, the hints beside it; sending it again unchanged sends it
             coached = note_coach.fingerprint(body.blurb)
-            return html(
-                settings,
-                "request_form.html",
-                language=language,
-                form=form,
-                errors={},
-                advice=advice,
-                coached=coached,
-                **me,
-                **finding,
+            return _form_again(
+                "request_form.html", language, form, advice=advice, coached=coached, **me, **finding
             )
         proven = _proven(me, form, form.get("requester_email", ""))
         intake.submit(
@@ -240,20 +215,9 @@ def submit_form():
     except ValidationError as error:
         found = field_errors(error.errors(), translations(language).gettext)
         errors = {e["field"].replace(".", "_"): e["message"] for e in found}
-        return html(
-            settings, "request_form.html", 422, language=language, form=form, errors=errors, **me, **finding
-        )
+        return _form_again("request_form.html", language, form, 422, errors=errors, **me, **finding)
     except REFUSED as error:
-        return html(
-            settings,
-            "request_form.html",
-            status_of(error),
-            language=language,
-            form=form,
-            errors={"form": said(error, translations(language).gettext)},
-            **me,
-            **finding,
-        )
+        return _refused("request_form.html", language, form, error, **me, **finding)
     return html(
         settings,
         "request_sent.html",
@@ -306,6 +270,21 @@ def _finding(me: dict, find: str, picked: str = "") -> dict:
     if chosen is not None and all(f.entry != chosen.entry for f in found):
         found = [chosen, *found]
     return {"can_find": True, "find": find, "found": found, "chosen": chosen.entry if chosen else ""}
+
+
+def _form_again(
+    template: str, language: str, form: dict[str, str], status: int = 200, **shown: Any
+) -> Response[str]:
+    """The form as it was sent, with what to change: field messages, a refusal, or the coach's hints."""
+    return html(runtime.settings(), template, status, language=language, form=form, **{"errors": {}, **shown})
+
+
+def _refused(
+    template: str, language: str, form: dict[str, str], error: Exception, **shown: Any
+) -> Response[str]:
+    """A refusal the form tells in its reader's words (refusals.py decides the status and the words)."""
+    said_here = said(error, translations(language).gettext)
+    return _form_again(template, language, form, status_of(error), errors={"form": said_here}, **shown)
 
 
 def _proven(me: dict, form: dict[str, str], starter: str) -> bool:
