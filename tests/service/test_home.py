@@ -7,9 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
-from warm_intro.domain.errors import InvalidLink
+from warm_intro.domain.errors import InvalidInput, InvalidLink
+from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import Delivery, Kind, Role
+from warm_intro.domain.validation import check_email
 from warm_intro.services import admission, home, links, my_settings, signin
 
 from .conftest import ADA, ALAN, GRACE, Office
@@ -114,3 +119,30 @@ def test_never_ask_then_ask_again_and_erasure_ends_every_session(office):
     assert erased.introductions == 1 and office.store.stored.sessions == {}
     stored = office.store.get(intro.id)
     assert stored.target.email != ALAN and stored.target.name == "(erased)" and not stored.is_open
+
+
+@hyp_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    typed=st.one_of(
+        st.sampled_from([GRACE, ADA, ALAN, "GRACE@example.org", "nobody@example.net", "not an address", ""]),
+        st.emails(),
+        st.text(max_size=80),
+    )
+)
+def test_whatever_is_typed_the_page_mails_nothing_and_stores_the_same_ask(office, typed):
+    """The page's work can't depend on who is known: it never mails, and any readable address leaves
+    exactly one ask (the notifier decides later); an unreadable one leaves nothing."""
+    office.store.stored.signin_asks.clear()
+    office.store.stored.hits.clear()  # each example within the limits
+    office.store.begin(office.now).people.suppress(address_hash(ADA, office.settings.hash_key), "bounce", 0)
+    sent_before = len(office.mailer.sent)
+    stored = signin.request_link(
+        office.store, office.settings, typed, "192.0.2.7", "https://x.example", office.now
+    )
+    assert len(office.mailer.sent) == sent_before
+    try:
+        readable = check_email("email", typed)
+    except InvalidInput:
+        readable = None
+    assert stored is (readable is not None)  # known, unknown or suppressed alike
+    assert [a.email for a in office.store.stored.signin_asks.values()] == ([readable] if readable else [])
