@@ -10,12 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from warm_intro import runtime
-from warm_intro.adapters.dynamodb import Repository
+from warm_intro.adapters.dynamodb import Repository, Writes
 from warm_intro.domain.errors import AlreadyDecided, Conflict
-from warm_intro.domain.model import State
-from warm_intro.services import links
+from warm_intro.domain.model import Kind, State
+from warm_intro.services import links, membership
+from warm_intro_admin.cli import main
 
-from .steps import ALAN, GRACE, awaiting_connector, awaiting_target
+from .steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, unconfirmed
 from .test_scheduler_runs import atomic_writes
 
 RACERS = 8
@@ -90,3 +91,85 @@ def test_parallel_accepts_send_one_introduction(world, monkeypatch):
     world.deliver()
     assert world.intro(intro_id).state is State.INTRODUCED
     assert sum(m["subject"].startswith("Introduction:") for m in world.mail()) == 1
+
+
+# A member's removal racing a decision that relies on them. The decision reads the member (consistently,
+# after it read the introduction) rather than checking them in its write; the removal deletes the member
+# and then writes every open introduction of theirs again, so a decision that read the member before the
+# delete and writes after the removal fails its version check, and its retry reads the member gone.
+
+
+def removal_before_the_first_write(monkeypatch, world, email: str) -> list[str]:
+    """The whole removal of `email` (`members remove`) runs just before the next decision writes,
+    after it read everything (the member included); the list says when it has."""
+    attempts: list[str] = []
+    real = Writes.commit
+
+    def commit(self, client):
+        if not attempts and any("Put" in s.entry for s in self.staged.values()):
+            attempts.append("raced")
+            settings = runtime.settings()
+            membership.remove(runtime.repository(), settings.hash_key, email, world.now, policy="members")
+        return real(self, client)
+
+    monkeypatch.setattr(Writes, "commit", commit)
+    return attempts
+
+
+def test_removal_landing_between_a_confirms_member_read_and_its_write_fails_the_write(world, monkeypatch):
+    found = unconfirmed(world)
+    raced = removal_before_the_first_write(monkeypatch, world, GRACE)
+    answer = world.post_form(world.last_link(ADA), {"decision": "confirm"})
+    assert raced[0] == "raced" and answer.status == 200  # read again: politely refused, she is no member
+    intro = world.intro(found)
+    assert intro.state is State.REFUSED and Kind.CONNECTOR_ASK not in intro.outbox
+    world.deliver()
+    assert world.mail_to(GRACE) == []
+
+
+def test_removal_landing_between_an_approvals_member_read_and_its_write_fails_the_write(world, monkeypatch):
+    found = awaiting_connector(world)
+    review = world.last_link(GRACE)
+    raced = removal_before_the_first_write(monkeypatch, world, GRACE)
+    assert world.post_form(review, {"decision": "approve"}).status in (409, 410)
+    intro = world.intro(found)
+    assert raced[0] == "raced" and intro.state is State.AWAITING_CONNECTOR
+    assert "approve" not in [e.action for e in intro.history] and Kind.TARGET_ASK not in intro.outbox
+    world.deliver()
+    assert world.mail_to(ALAN) == []
+
+
+def test_removal_landing_between_an_accepts_member_read_and_its_write_fails_the_write(world, monkeypatch):
+    found = awaiting_target(world)
+    raced = removal_before_the_first_write(monkeypatch, world, ADA)  # the requester: the policy is members
+    assert world.post_form(world.last_link(ALAN), {"decision": "accept"}).status in (409, 410)
+    intro = world.intro(found)
+    assert raced[0] == "raced" and intro.state is State.REFUSED and Kind.INTRODUCTION not in intro.outbox
+    world.deliver()
+    assert not any(m["subject"].startswith("Introduction:") for m in world.mail())
+
+
+ALIAS = "g.hopper@navy.example"
+
+
+def test_a_request_naming_the_connector_by_an_alias_cannot_slip_past_her_removal(
+    world, monkeypatch, tmp_path, capsys
+):
+    """The request is indexed under the alias (the address it was given, respelled here); the confirm
+    resolves it to Grace and would index her own address only in its write. The removal walks her
+    aliases' introductions too, so that write still fails."""
+    monkeypatch.setenv("HASH_KEY", world.settings.hash_key)
+    members = tmp_path / "members.csv"
+    members.write_text(
+        f"email,name,aliases\n{ADA},Ada Lovelace,\n{GRACE},Grace Hopper,{ALIAS}\n", encoding="utf-8"
+    )
+    assert main(["--table", "intros-test", "--region", "us-east-1", "members", "import", str(members)]) == 0
+    capsys.readouterr()
+    found = unconfirmed(world, connector_email="G.Hopper+intros@Navy.example")
+    raced = removal_before_the_first_write(monkeypatch, world, GRACE)
+    assert world.post_form(world.last_link(ADA), {"decision": "confirm"}).status == 200
+    intro = world.intro(found)
+    assert raced == ["raced"] and intro.state is State.REFUSED  # written only by the retry
+    assert Kind.CONNECTOR_ASK not in intro.outbox
+    world.deliver()
+    assert world.mail_to(GRACE) == [] and world.mail_to(ALIAS) == []

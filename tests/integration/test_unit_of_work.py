@@ -4,6 +4,7 @@ transaction read by its CancellationReasons (the in-memory one: tests/service/te
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from botocore.exceptions import ClientError
@@ -67,14 +68,58 @@ def test_a_stale_version_cancels_everything_the_unit_staged(store):
     assert store.get("i1").blurb == "" and store.begin(40).ledgers.get(REF) == TargetLedger()
 
 
-def test_a_member_removed_meanwhile_is_no_longer_member_and_nothing_is_written(store):
+def test_a_save_reads_its_members_consistently_and_writes_one_conditional_put(store):
+    """A decision relying on members is one PutItem, not a transaction with a ConditionCheck each."""
+    calls, sent = _calls(store), []
+    store.client.meta.events.register(
+        "before-parameter-build.dynamodb.BatchGetItem", lambda params, **_: sent.append(params)
+    )
+    unit = store.begin(20)
+    unit.intros.save(
+        store.get("i1").evolve(blurb="approved"), members=["grace@example.org", "ada@example.org"]
+    )
+    unit.commit()
+    assert calls == Counter({"GetItem": 1, "BatchGetItem": 1, "PutItem": 1})
+    (wanted,) = sent[0]["RequestItems"].values()
+    assert wanted["ConsistentRead"] is True and len(wanted["Keys"]) == 2
+    assert store.get("i1").blurb == "approved"
+
+
+def test_a_member_gone_when_the_save_reads_them_is_no_longer_member_and_nothing_is_written(store):
+    intro = store.get("i1")
+    store.remove_member("grace@example.org")
+    unit = store.begin(20)
+    with pytest.raises(NoLongerMember):
+        unit.intros.save(intro.evolve(blurb="approved"), members=["grace@example.org"])
+    unit.commit()
+    assert store.get("i1").version == 0
+
+
+def test_a_member_removed_after_the_save_read_them_fails_it_by_the_removals_own_write(store):
+    """The removal writes every open introduction of the member again (services.membership.remove):
+    the write staged on the version read before is a Conflict, and nothing of it is written."""
     intro = store.get("i1")
     unit = store.begin(20)
     unit.intros.save(intro.evolve(blurb="approved"), members=["grace@example.org"])
+    unit.ledgers.save(REF, TargetLedger(0, (20,)))
+    store.remove_member("grace@example.org")
+    removal = store.begin(25)
+    removal.intros.save(intro)
+    removal.commit()
+    with pytest.raises(Conflict) as raised:
+        unit.commit()
+    assert not isinstance(raised.value, NoLongerMember)
+    assert store.get("i1").blurb == "" and store.begin(30).ledgers.get(REF) == TargetLedger()
+
+
+def test_a_new_introduction_checks_its_members_in_its_write(store):
+    """It has no version a removal could move, so the write itself checks them."""
+    unit = store.begin(20)
+    unit.intros.add(replace(_intro(), id="i2"), members=["grace@example.org"])
     store.remove_member("grace@example.org")
     with pytest.raises(NoLongerMember):
         unit.commit()
-    assert store.get("i1").version == 0
+    assert store.get("i2") is None
 
 
 def _cancelled(*codes: str) -> ClientError:

@@ -9,6 +9,7 @@ from warm_intro.domain.errors import AlreadyDecided, LimitReached
 from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.lifecycle import decide
 from warm_intro.domain.model import Decision, Delivery, Grant, Kind, Purpose, Role, State
+from warm_intro.services import membership
 from warm_intro.services.unit_of_work import Book, Entry, LedgerOf
 
 from .conftest import ADA, ALAN, GRACE, Office
@@ -26,8 +27,8 @@ def test_confirming_asks_the_connector_and_writes_both_ledgers_with_it(office):
         after.state is State.AWAITING_CONNECTOR
         and after.outbox[Kind.CONNECTOR_ASK].status is Delivery.PENDING
     )
-    # the introduction, the confirmation, requester and connector ledgers, both members' checks
-    assert office.store.commits[len(before) :] == [6]
+    # the introduction, the confirmation, requester and connector ledgers (both members read, not checked)
+    assert office.store.commits[len(before) :] == [4]
     ledgers = office.store.stored.ledgers
     assert ledgers[LedgerOf(Book.REQUESTER, address_hash(ADA, key))][0].asks[0].intro_id == intro.id
     assert ledgers[LedgerOf(Book.CONNECTOR, address_hash(GRACE, key))][0].version == 1
@@ -39,8 +40,12 @@ def test_confirming_asks_the_connector_and_writes_both_ledgers_with_it(office):
 def test_a_connector_removed_as_the_requester_confirms_is_never_asked(office):
     intro = office.ask()
     office.deliver()
-    office.store.race(lambda store: store.stored.members.pop(GRACE))
-    after = office.answer(ADA, "confirm")  # the member check fails; read again, she is no member
+    # Her removal lands between the confirm's read of her membership and its write: the removal
+    # writes the request again, so the confirm's write fails its version; read again, she is no member.
+    office.store.race(
+        lambda store: membership.remove(store, office.settings.hash_key, GRACE, office.now, policy="members")
+    )
+    after = office.answer(ADA, "confirm")
     assert after.state is State.REFUSED and office.store.get(intro.id).state is State.REFUSED
     office.deliver()
     assert office.mailer.to(GRACE) == []
@@ -67,7 +72,7 @@ def test_a_corrected_target_address_is_indexed_in_the_approval(office):
     office.answer(GRACE, "approve", target_email=REAL)
     key = office.settings.hash_key
     assert Entry(address_hash(REAL, key), intro.id, Role.TARGET) in office.store.stored.entries
-    assert office.store.commits[before:] == [5]  # introduction, target ledger, index entry, two member checks
+    assert office.store.commits[before:] == [3]  # introduction, target ledger, index entry (members read)
     office.deliver()
     assert len(office.mailer.to(REAL)) == 1 and office.mailer.to(ALAN) == []
 

@@ -22,7 +22,9 @@ def test_removing_the_connector_stops_their_ask_and_reminders(office):
     stored = office.store.get(intro.id)
     assert Kind.CONNECTOR_REMINDER not in stored.outbox and stored.state is State.AWAITING_CONNECTOR
     assert _remove(office, GRACE).effects == {Effect.CONNECTOR_STOPPED: 1}  # idempotent: nothing more changes
-    assert office.store.get(intro.id) == stored
+    again = office.store.get(intro.id)  # only written again (a decision read before it must fail)
+    assert again.version == stored.version + 1
+    assert again.evolve(version=stored.version, updated_at=stored.updated_at) == stored
 
 
 def test_removing_the_requester_closes_their_request_quietly(office):

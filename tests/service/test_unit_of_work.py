@@ -69,16 +69,40 @@ def test_a_ledger_is_written_on_its_version_and_a_new_one_only_once():
     assert store.begin(2).ledgers.get(REF) == TargetLedger(1, (1,))
 
 
-def test_a_member_removed_before_the_write_is_a_conflict_of_its_own_kind():
+def test_a_member_gone_when_a_save_reads_them_is_a_refusal_of_its_own_kind():
+    store = MemoryStore()
+    intro = _stored(store)
+    unit = store.begin(50)
+    with pytest.raises(NoLongerMember):
+        unit.intros.save(intro, members=["c@x.org"])
+    unit.commit()
+    assert store.get("i1").version == 0
+
+
+def test_a_member_removed_after_the_save_read_them_fails_it_by_the_removals_own_write():
+    """The removal writes every open introduction of the member again (services.membership.remove)."""
     store = MemoryStore()
     intro = _stored(store)
     store.put_member("c@x.org", "C")
     unit = store.begin(50)
     unit.intros.save(intro, members=["c@x.org"])
     store.stored.members.clear()
+    store.write(intro)
+    with pytest.raises(Conflict) as raised:
+        unit.commit()
+    assert not isinstance(raised.value, NoLongerMember) and store.get("i1").version == 1
+
+
+def test_a_new_introduction_checks_its_members_in_the_write():
+    """No version a removal could move: the write itself checks them."""
+    store = MemoryStore()
+    store.put_member("c@x.org", "C")
+    unit = store.begin(50)
+    unit.intros.add(_intro("i2"), members=["c@x.org"])
+    store.stored.members.clear()
     with pytest.raises(NoLongerMember):
         unit.commit()
-    assert store.get("i1").version == 0
+    assert store.get("i2") is None
 
 
 def test_one_unit_writes_an_item_once():

@@ -2,7 +2,8 @@
 
 It enforces what the table does: staged writes apply all or none; an introduction or ledger is
 written only on the version it was read at (a new one only if its id is free); a member a decision
-relies on must still be there; one unit touches an item once; at most 100 items in one write. A
+relies on must still be there (checked in the write of a new introduction, read when a stored one
+is saved, as adapters.dynamodb does); one unit touches an item once; at most 100 items in one write. A
 failed version check is a Conflict, a failed member check NoLongerMember, as adapters.dynamodb says.
 
 `race(change)` makes the next commit find `change` applied first, as another writer would."""
@@ -151,6 +152,12 @@ class MemoryIntros:
         self._require(members)
 
     def save(self, intro: Intro, *, members: Iterable[str] = ()) -> Intro:
+        """`members` read now, not checked in the write, as adapters.dynamodb does: a removal after
+        this read writes the introduction again (services.membership.remove), failing this version."""
+        if members := list(members):
+            self.unit.store.reads += 1
+        if any(email not in self.unit.store.stored.members for email in members):
+            raise NoLongerMember("A member this relies on was removed at the same moment.")
         written = intro.evolve(version=intro.version + 1, updated_at=self.unit.now)
         self.unit.stage(
             ("intro", intro.id),
@@ -159,7 +166,6 @@ class MemoryIntros:
                 check=lambda s: _version_is(s.intros.get(intro.id), intro.version),
             ),
         )
-        self._require(members)
         return written
 
     def _require(self, members: Iterable[str]) -> None:
@@ -334,6 +340,10 @@ class MemoryPeople:
         new = email not in self.stored.agreements
         self.stored.agreements.add(email)
         return new
+
+    def alias_hashes(self, email: str, hash_key: str) -> list[str]:
+        self.unit.store.reads += 1
+        return sorted(h for h, member in self.stored.aliases.items() if member == email)
 
     def forget_member_details(self, email: str, hash_key: str) -> None:
         self.stored.aliases = {h: m for h, m in self.stored.aliases.items() if m != email}

@@ -174,11 +174,25 @@ class DynamoIntros:
             self.writes.require_member(email)
 
     def save(self, intro: Intro, *, members: Iterable[str] = ()) -> Intro:
+        """`members` are read (consistently, after the introduction was) instead of checked in the
+        write: a ConditionCheck made the decision a transaction at 2 WRU per member. The moment between
+        this read and the write is closed by the removal, which touches every open introduction of the
+        member and of their aliases after deleting the member (services.membership.remove): a write on
+        the version read before that touch fails, and its retry reads the member gone."""
+        self._still_members(members)
         written = intro.evolve(version=intro.version + 1, updated_at=self.now)
         self.writes.put(to_item(written, self.table.timings), expect_version=intro.version)
-        for email in members:
-            self.writes.require_member(email)
         return written
+
+    def _still_members(self, emails: Iterable[str]) -> None:
+        wanted = list(dict.fromkeys(emails))
+        if not wanted:
+            return
+        found = self.table.batch_get(
+            [member_key(email) for email in wanted], ConsistentRead=True, ProjectionExpression="pk"
+        )
+        if len(found) < len(wanted):
+            raise NoLongerMember("A member this relies on was removed at the same moment.")
 
     def due(self, now: int, limit: int = 100) -> list[str]:
         ids: list[str] = []

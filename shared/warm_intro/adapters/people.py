@@ -14,6 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ..domain.hashing import hashes
 from ..domain.model import Role
 from ..domain.preferences import Preferences
 from ..services.unit_of_work import Entry, Listed, Listing
@@ -101,6 +102,11 @@ class DynamoPeople:
 
     def agree(self, email: str, now: int, via: str) -> bool:
         return Agreements(self._repository()).record(email, now, via)
+
+    def alias_hashes(self, email: str, hash_key: str) -> list[str]:
+        return [
+            h for alias in Aliases(self._repository(), hash_key).of(email) for h in hashes(alias, hash_key)
+        ]
 
     def forget_member_details(self, email: str, hash_key: str) -> None:
         Aliases(self._repository(), hash_key).drop(email)

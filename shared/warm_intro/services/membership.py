@@ -2,8 +2,12 @@
 removing a member does to the requests still open (the rules themselves: domain.membership).
 
 Removal deletes the member item first and then walks the person's introductions (the per-person
-index, one Query). A decision written after the delete fails its membership check; one written
-before it is read back by the walk. Either way nothing slips through."""
+index, one Query per hash: theirs and their aliases'), writing every open one again even when nothing
+in it changes. A decision reads the members it relies on after it read the introduction and writes on
+that version (adapters: `Intros.save`): one that read them after the delete is refused; one that read
+them before is either read back by the walk (it wrote first) or fails its version check because the
+walk wrote first, and its retry reads the member gone. Either way nothing slips through; a new
+introduction (`Intros.add`) has no version the walk could move, so its write checks the members."""
 
 from __future__ import annotations
 
@@ -89,15 +93,19 @@ def remove(
     uow = store.begin(now)
     people = uow.people
     removal = Removal(email, people.remove_member(email))
-    people.forget_member_details(email, hash_key)  # their aliases and agreement go with it
+    # A request may name them as connector by an alias (resolved to this address when confirmed).
+    aliases = sorted(set(people.alias_hashes(email, hash_key)) - set(hashes(email, hash_key)))
     uow.sessions.end_all(hashes(email, hash_key))  # a removed member's sessions at /me end with it
     people.unlist(directory.entry_id(str(address_hash(email, hash_key))))  # out of the directory too
     must_be_member = requester_needs_membership(policy, allowed_domains, email)
-    entries = people.entries(address_hash(email, hash_key))
+    entries = [e for h in hashes(email, hash_key) for e in people.entries(h)]
+    entries += [e for h in aliases for e in people.entries(h) if e.role is Role.CONNECTOR]
     for intro_id, role in dict.fromkeys((e.intro, e.role) for e in entries):
         effect = _apply(store, intro_id, role, now, must_be_member)
         if effect is not None:
             removal.effects[effect] += 1
+    # Only now (a run stopped before this point still finds them again): aliases and agreement go.
+    people.forget_member_details(email, hash_key)
     return removal
 
 
@@ -107,8 +115,7 @@ def _apply(store: Store, intro_id: str, role: Role, now: int, must_be_member: bo
         if intro is None or not intro.is_open:
             return None
         effect, updated = _effect(intro, role, now, must_be_member)
-        if updated is not intro:
-            uow.intros.save(updated)
+        uow.intros.save(updated)  # even unchanged: a decision on the version read before fails
         return effect
 
     try:  # a decision landing meanwhile is re-read, as erasure does

@@ -104,7 +104,10 @@ class Intros(Protocol):
 
     def save(self, intro: Intro, *, members: Iterable[str] = ()) -> Intro:
         """Staged: `intro`, read at `intro.version`, written one version on only if the stored one is
-        still at that version and each of `members` is still a member. Returns it as written."""
+        still at that version. Each of `members` is read now (NoLongerMember when one is gone); a
+        removal after this read writes every open introduction of that member again
+        (services.membership.remove), so this write then fails its version check. Returns it as
+        written."""
         ...
 
     def due(self, now: int, limit: int = 100) -> list[str]:
@@ -183,6 +186,10 @@ class People(Protocol):
     def agree(self, email: str, now: int, via: str) -> bool:
         """At once: the member is happy to be asked as connector (`via`: "welcome" link, "import"...).
         Idempotent: the first agreement is kept; False when there already was one."""
+        ...
+
+    def alias_hashes(self, email: str, hash_key: str) -> list[str]:
+        """Every hash the member's aliases may be stored under (the per-person index keys)."""
         ...
 
     def forget_member_details(self, email: str, hash_key: str) -> None:
