@@ -57,7 +57,8 @@ def table_text(world) -> str:
         page = client.scan(**kwargs)
         items += page["Items"]
         if "LastEvaluatedKey" not in page:
-            return json.dumps(items, default=bytes.hex).lower()  # binary values (grants) as hex
+            # Binary values (grants, outbox, history) as text: what they pack must be found here too.
+            return json.dumps(items, default=lambda b: b.decode("utf-8", "replace")).lower()
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 

@@ -5,7 +5,16 @@ every write by the item's size in whole kilobytes, so they are stored packed: `g
 38 bytes a grant (the 32-byte SHA-256 the token hash encodes, the role's and the purpose's index in the
 tables below, the expiry as an unsigned 32-bit second) instead of a map of about 74 bytes a grant.
 Items written before keep their `tokens` map and read as before; a hash that is not a SHA-256 in
-unpadded base64url (never one the domain makes) is stored in that map too."""
+unpadded base64url (never one the domain makes) is stored in that map too.
+
+The outbox and the history grow with every message and decision and are rewritten with the item, so
+they are packed the same way (a completed introduction's outbox 30% smaller, its history 55%; an empty
+`reminded` is not written at all): `outbox` one binary of a record per message
+(kind, status, time, attempts, SES's id) and `history` one binary of a record per event (time, actor,
+state, action, page). Items written before keep their maps and read as before; a value the tables below
+do not hold (a kind, status or state added later but not yet to its table), a time outside 32 bits or a
+text over 255 bytes is stored in the map form too. What the scheduler, the stream and the admin tool
+read as they are (the addresses, `pending`, the index keys) stay as they were."""
 
 from __future__ import annotations
 
@@ -47,6 +56,47 @@ PURPOSES = (
     Purpose.WEEKLY,
 )
 _GRANT = struct.Struct(">32sBBI")  # digest, role, purpose, expires_at
+KINDS = (
+    Kind.CONFIRM_REQUEST,
+    Kind.NOT_POSSIBLE,
+    Kind.CONNECTOR_ASK,
+    Kind.TARGET_ASK,
+    Kind.INTRODUCTION,
+    Kind.CLOSED,
+    Kind.CONNECTOR_REMINDER,
+    Kind.TARGET_REMINDER,
+    Kind.FOLLOWUP,
+    Kind.THANKS,
+    Kind.CONFIRM_PROPOSAL,
+    Kind.PROPOSAL_NOT_POSSIBLE,
+    Kind.SECOND_ASK,
+    Kind.SECOND_REMINDER,
+    Kind.PROPOSAL_CLOSED,
+    Kind.TARGET_FOLLOWUP,
+)
+STATUSES = (
+    Delivery.PENDING,
+    Delivery.HELD,
+    Delivery.SENDING,
+    Delivery.RETRY,
+    Delivery.SENT,
+    Delivery.FAILED,
+    Delivery.SUPPRESSED,
+    Delivery.CANCELLED,
+)
+STATES = (
+    State.UNCONFIRMED,
+    State.AWAITING_CONNECTOR,
+    State.AWAITING_TARGET,
+    State.INTRODUCED,
+    State.DECLINED,
+    State.WITHDRAWN,
+    State.EXPIRED,
+    State.REFUSED,
+    State.AWAITING_SECOND,
+)
+_MESSAGE = struct.Struct(">BBIB")  # kind, status, at, attempts; then SES's id as a short text
+_EVENT = struct.Struct(">IBB")  # at, actor, state; then the action and the page as short texts
 
 
 def intro_key(intro_id: str) -> dict[str, str]:
@@ -82,14 +132,15 @@ def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
         "target": {k: v for k, v in vars(intro.target).items() if v is not None},
         "blurb": intro.blurb,
         **_grants(intro.tokens),
-        "outbox": {k.value: _message(m) for k, m in intro.outbox.items()},
-        "history": [
-            {"at": e.at, "by": e.actor.value, "do": e.action, "st": e.state.value, "via": e.via}
-            for e in intro.history
-        ],
-        "reminded": sorted(r.value for r in intro.reminded),
+        "outbox": _outbox(intro.outbox),
+        "history": _history(intro.history),
         "month": _month(intro.created_at),
     }
+    if intro.reminded:
+        item["reminded"] = sorted(r.value for r in intro.reminded)
+    for name in ("outbox", "history"):
+        if not item[name]:  # an empty binary is read as nothing was there
+            del item[name]
     optional = {
         "note": intro.note,
         "private_note": intro.private_note,
@@ -128,26 +179,8 @@ def from_item(item: dict[str, Any]) -> Intro:
             h: Grant(role=Role(g["r"]), purpose=Purpose(g["p"]), expires_at=int(g["x"]))
             for h, g in item.get("tokens", {}).items()
         },
-        outbox={
-            Kind(k): Message(
-                kind=Kind(k),
-                status=Delivery(m["s"]),
-                at=int(m["at"]),
-                attempts=int(m.get("n", 0)),
-                ses_id=m.get("id"),
-            )
-            for k, m in item.get("outbox", {}).items()
-        },
-        history=tuple(
-            Event(
-                at=int(e["at"]),
-                actor=Role(e["by"]),
-                action=e["do"],
-                state=State(e["st"]),
-                via=e.get("via", ""),
-            )
-            for e in item.get("history", [])
-        ),
+        outbox=_outbox_of(item.get("outbox", {})),
+        history=_history_of(item.get("history", [])),
         reminded=frozenset(Role(r) for r in item.get("reminded", [])),
         followup=item.get("followup"),
         decided_at=_int(item.get("decided_at")),
@@ -187,10 +220,97 @@ def _digest(token_hash: str) -> bytes | None:
     return raw if base64.urlsafe_b64encode(raw).decode().rstrip("=") == token_hash else None
 
 
+def _bytes(value: Any) -> bytes:
+    """A binary as boto3 reads it (Binary), as bytes, or as a stream event carries it (base64 text)."""
+    raw = value.value if hasattr(value, "value") else value
+    return base64.b64decode(raw) if isinstance(raw, str) else bytes(raw)
+
+
+def _short(text: str) -> bytes | None:
+    """A text as a length byte and its UTF-8; None when it is longer than 255 bytes."""
+    raw = text.encode()
+    return bytes([len(raw)]) + raw if len(raw) < 256 else None
+
+
+def _outbox(outbox: dict[Kind, Message]) -> Any:
+    packed = bytearray()
+    for kind, m in outbox.items():
+        ses_id = _short(m.ses_id or "")
+        if (
+            kind not in KINDS
+            or m.status not in STATUSES
+            or not 0 <= m.at < 2**32
+            or not 0 <= m.attempts < 256
+            or ses_id is None
+        ):
+            return {k.value: _message(msg) for k, msg in outbox.items()}
+        packed += _MESSAGE.pack(KINDS.index(kind), STATUSES.index(m.status), m.at, m.attempts) + ses_id
+    return bytes(packed)
+
+
+def _outbox_of(value: Any) -> dict[Kind, Message]:
+    if isinstance(value, dict):  # the map form: written before, or a value the tables do not hold
+        return {
+            Kind(k): Message(
+                kind=Kind(k),
+                status=Delivery(m["s"]),
+                at=int(m["at"]),
+                attempts=int(m.get("n", 0)),
+                ses_id=m.get("id"),
+            )
+            for k, m in value.items()
+        }
+    raw, at, outbox = _bytes(value), 0, {}
+    while at < len(raw):
+        kind, status, when, attempts = _MESSAGE.unpack_from(raw, at)
+        ses_id, at = _text(raw, at + _MESSAGE.size)
+        outbox[KINDS[kind]] = Message(KINDS[kind], STATUSES[status], when, attempts, ses_id or None)
+    return outbox
+
+
+def _history(history: tuple[Event, ...]) -> Any:
+    packed = bytearray()
+    for e in history:
+        action, via = _short(e.action), _short(e.via)
+        if e.actor not in ROLES or e.state not in STATES or not 0 <= e.at < 2**32 or not (action and via):
+            return [
+                {"at": e.at, "by": e.actor.value, "do": e.action, "st": e.state.value, "via": e.via}
+                for e in history
+            ]
+        packed += _EVENT.pack(e.at, ROLES.index(e.actor), STATES.index(e.state)) + action + via
+    return bytes(packed)
+
+
+def _history_of(value: Any) -> tuple[Event, ...]:
+    if isinstance(value, list):  # the list form: written before, or a value the tables do not hold
+        return tuple(
+            Event(
+                at=int(e["at"]),
+                actor=Role(e["by"]),
+                action=e["do"],
+                state=State(e["st"]),
+                via=e.get("via", ""),
+            )
+            for e in value
+        )
+    raw, at, events = _bytes(value), 0, []
+    while at < len(raw):
+        when, actor, state = _EVENT.unpack_from(raw, at)
+        action, at = _text(raw, at + _EVENT.size)
+        via, at = _text(raw, at)
+        events.append(Event(when, ROLES[actor], action, STATES[state], via))
+    return tuple(events)
+
+
+def _text(raw: bytes, at: int) -> tuple[str, int]:
+    """The short text at `at` and where the next field starts."""
+    end = at + 1 + raw[at]
+    return raw[at + 1 : end].decode(), end
+
+
 def _unpacked(value: Any) -> dict[str, Grant]:
     """`grants` as boto3 reads it (Binary), as bytes, or as a stream event carries it (base64 text)."""
-    raw = value.value if hasattr(value, "value") else value
-    raw = base64.b64decode(raw) if isinstance(raw, str) else bytes(raw)
+    raw = _bytes(value)
     return {
         base64.urlsafe_b64encode(digest).decode().rstrip("="): Grant(
             ROLES[role], PURPOSES[purpose], expires_at
