@@ -47,11 +47,32 @@ def test_one_item_is_one_conditional_put_and_more_are_one_transaction(store):
     unit.commit()
     assert calls == Counter({"GetItem": 1, "PutItem": 1})
     unit = store.begin(30)
-    unit.intros.save(store.get("i1"), members=["grace@example.org"])
-    unit.people.index(Entry("h1", "i1", Role.REQUESTER))
+    unit.intros.save(store.get("i1"))
+    unit.ledgers.save(REF, TargetLedger(0, (30,)))
     unit.commit()
     assert calls["TransactWriteItems"] == 1 and calls["PutItem"] == 1
     assert (store.get("i1").version, store.get("i1").updated_at) == (2, 30)
+
+
+def test_index_entries_go_in_before_the_conditional_write_and_outside_its_transaction(store):
+    """At 1 WRU a KB instead of 2: every stored address is findable from the moment it is stored; an
+    entry stays when the write after it fails (readers of the index skip what it names if not there)."""
+    order: list[str] = []
+    store.client.meta.events.register("before-call.dynamodb", lambda model, **_: order.append(model.name))
+    unit = store.begin(20)
+    unit.intros.add(_intro())  # i1 is already there: this write fails
+    unit.people.index(Entry("h1", "i1", Role.REQUESTER))
+    unit.people.index(Entry("h2", "i1", Role.TARGET))
+    unit.ledgers.save(REF, TargetLedger(0, (20,)))
+    with pytest.raises(Conflict):
+        unit.commit()
+    assert order == ["BatchWriteItem", "TransactWriteItems"]
+    entries = store.begin(30).people
+    assert [(e.intro, e.role) for e in entries.entries("h1") + entries.entries("h2")] == [
+        ("i1", Role.REQUESTER),
+        ("i1", Role.TARGET),
+    ]
+    assert store.begin(30).ledgers.get(REF) == TargetLedger()
 
 
 def test_a_stale_version_cancels_everything_the_unit_staged(store):

@@ -10,6 +10,7 @@ from tests.support.memory import MemoryStore
 from warm_intro.domain.errors import Conflict, RateLimited
 from warm_intro.domain.hashing import address_hash
 from warm_intro.domain.model import Delivery, Kind, Role, State
+from warm_intro.services import personal_data
 from warm_intro.services.unit_of_work import Book, Entry, LedgerOf
 
 from .conftest import ADA, ALAN, GRACE, Office
@@ -20,7 +21,7 @@ def test_a_request_is_stored_with_its_index_entries_and_ledger_in_one_write(offi
     key = office.settings.hash_key
     assert office.store.get(intro.id).state is State.UNCONFIRMED
     assert office.store.get(intro.id).outbox[Kind.CONFIRM_REQUEST].status is Delivery.PENDING
-    assert office.store.commits == [5]  # the introduction, three index entries, the ledger
+    assert office.store.commits == [2]  # the introduction and the ledger; the three index entries just before
     assert office.store.stored.entries == {
         Entry(address_hash(ADA, key), intro.id, Role.REQUESTER),
         Entry(address_hash(GRACE, key), intro.id, Role.CONNECTOR),
@@ -58,7 +59,12 @@ def test_a_request_racing_another_for_the_same_address_reads_again_and_is_stored
     office.store.race(_someone_else_takes_the_ledger)
     second = office.ask()
     assert len(office.store.stored.intros) == 2 and office.store.get(second.id) == second
-    assert office.store.commits == [5, 5]  # the losing attempt wrote nothing
+    assert office.store.commits == [2, 2]  # the losing attempt's conditional write wrote nothing
+    # Its index entries went in just before and name an introduction that was never stored: skipped.
+    named = {e.intro for e in office.store.stored.entries}
+    assert len(named) == 3 and named >= set(office.store.stored.intros)
+    exported = personal_data.export(office.settings.hash_key, office.store, ADA)["introductions"]
+    assert sorted(i["id"] for i in exported) == sorted(office.store.stored.intros)
 
 
 def test_a_request_that_keeps_losing_the_race_writes_nothing_and_says_so(office):

@@ -1,6 +1,7 @@
 """The unit of work in memory (services.unit_of_work), for the fast service tests (tests/service).
 
-It enforces what the table does: staged writes apply all or none; an introduction or ledger is
+It enforces what the table does: staged writes apply all or none (index entries are written just
+before them, whatever becomes of them); an introduction or ledger is
 written only on the version it was read at (a new one only if its id is free); a member a decision
 relies on must still be there (checked in the write of a new introduction, read when a stored one
 is saved, as adapters.dynamodb does); one unit touches an item once; at most 100 items in one write. A
@@ -62,7 +63,7 @@ class MemoryStore:
     def __init__(self, timings: Timings | None = None):
         self.timings = timings or Timings()
         self.stored = Stored()
-        self.commits: list[int] = []  # how many items each commit wrote
+        self.commits: list[int] = []  # how many items each commit wrote conditionally (index entries apart)
         self.reads = 0
         self._races: list[Callable[[MemoryStore], None]] = []
 
@@ -95,6 +96,7 @@ class MemoryUnit:
     def __init__(self, store: MemoryStore, now: int, known: Iterable[Intro]):
         self.store, self.now, self.timings = store, now, store.timings
         self.staged: dict[tuple, Write] = {}
+        self.first: list[Callable[[Stored], None]] = []  # the per-person index, written first
         self.intros = MemoryIntros(self, {i.id: i for i in known})
         self.ledgers = MemoryLedgers(self)
         self.people = MemoryPeople(self)
@@ -108,6 +110,9 @@ class MemoryUnit:
         self.staged.setdefault(key, write)
 
     def commit(self) -> None:
+        first, self.first = self.first, []
+        for apply in first:
+            apply(self.store.stored)
         staged, self.staged = list(self.staged.values()), {}
         if not staged:
             return
@@ -297,7 +302,8 @@ class MemoryPeople:
         )
 
     def index(self, entry: Entry) -> None:
-        self.unit.stage(("entry", entry), Write(apply=lambda s: s.entries.add(entry)), once=False)
+        """Written before the unit's conditional write, whatever becomes of it (as adapters.dynamodb)."""
+        self.unit.first.append(lambda s: s.entries.add(entry))
 
     def unindex(self, entry: Entry) -> None:
         self.unit.stage(("entry", entry), Write(apply=lambda s: s.entries.discard(entry)))

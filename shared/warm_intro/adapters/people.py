@@ -4,8 +4,11 @@
     SUPPRESS#<hash>     sk SUPPRESS            an opted-out, bounced or complained address, by keyed hash
     PERSON#<hash>       sk INTRO#<id>#<role>   which introductions a person appears in (export, erasure)
 
-Index entries are written in the transaction of the introduction that stores the address, so
-finding someone's introductions is one Query on the table's own key."""
+Index entries are written by the unit of work that stores the address, just before its conditional
+write (adapters.dynamodb.Writes.put_first), so every stored address is findable and finding someone's
+introductions is one Query on the table's own key. An entry whose introduction's write then failed
+names an introduction that does not exist: export, erasure, the home page and removal skip it, and
+erasure deletes it with the rest."""
 
 from __future__ import annotations
 
@@ -207,7 +210,7 @@ class DynamoPeople:
         return [Entry(address_hash, i["intro"], Role(i["role"])) for i in map(load, items)]
 
     def index(self, entry: Entry) -> None:
-        self.writes.put(_entry_item(entry))
+        self.writes.put_first(_entry_item(entry))  # in place before the write storing the address
 
     def unindex(self, entry: Entry) -> None:
         self.writes.delete(_entry_key(entry.person, entry.intro, entry.role))
