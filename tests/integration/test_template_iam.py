@@ -18,7 +18,7 @@ from local.world import START, World
 from warm_intro import runtime
 
 from .home_steps import Browser
-from .steps import ADA, ALAN, GRACE, awaiting_connector, awaiting_target, introduced, tick, unconfirmed
+from .steps import ADA, ALAN, GRACE, awaiting_connector, introduced, tick, unconfirmed
 
 FUNCTIONS = template.resources("AWS::Serverless::Function")
 EVENTS = Path(__file__).parents[2] / "events"
