@@ -1,5 +1,6 @@
-"""The link grants as the codec stores them: packed (38 bytes a grant) and read back exactly, from what boto3
-returns, from bytes and from a stream event's base64 text; items written before read as they always did."""
+"""The link grants as the codec stores them: packed (34 bytes a grant, each expiry once) and read back
+exactly, from what boto3 returns, from bytes and from a stream event's base64 text; items written before
+(`grants`, 38 bytes a grant, or the `tokens` map) read as they always did."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from boto3.dynamodb.types import Binary
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warm_intro.adapters.codec import PURPOSES, ROLES, from_item, to_item
+from warm_intro.adapters.codec import _GRANT, PURPOSES, ROLES, from_item, to_item
 from warm_intro.domain.lifecycle import new_request
 from warm_intro.domain.model import Grant, Person, Purpose, Role, Target
 from warm_intro.domain.rules import Timings
@@ -44,12 +45,29 @@ grants = st.dictionaries(
 @given(grants)
 def test_packed_grants_read_back_exactly_in_every_form_storage_hands_them_over(tokens):
     item = to_item(intro(tokens), TIMINGS)
-    assert "tokens" not in item
-    packed = item.get("grants", b"")
-    assert len(packed) == 38 * len(tokens)
+    assert "tokens" not in item and "grants" not in item
+    if not tokens:
+        assert "links" not in item and from_item(item).tokens == {}
+        return
+    packed = item["links"]
+    assert len(packed) == 1 + 4 * len({g.expires_at for g in tokens.values()}) + 34 * len(tokens)
+    for stored in (packed, Binary(packed), base64.b64encode(packed).decode()):
+        assert from_item({**item, "links": stored}).tokens == tokens
+    assert from_item(item).tokens == tokens
+
+
+@settings(max_examples=100, deadline=None)
+@given(grants)
+def test_grants_written_before_with_an_expiry_each_read_as_they_always_did(tokens):
+    item = {k: v for k, v in to_item(intro({}), TIMINGS).items() if k != "links"}
+    packed = b"".join(
+        _GRANT.pack(
+            base64.urlsafe_b64decode(h + "="), ROLES.index(g.role), PURPOSES.index(g.purpose), g.expires_at
+        )
+        for h, g in tokens.items()
+    )
     for stored in (packed, Binary(packed), base64.b64encode(packed).decode()):
         assert from_item({**item, "grants": stored}).tokens == tokens
-    assert from_item(item).tokens == tokens
 
 
 def test_every_role_and_purpose_has_its_place_in_the_stored_tables():
@@ -73,10 +91,10 @@ def test_a_hash_the_domain_never_makes_is_stored_as_it_was():
         ),
     }
     item = to_item(intro(odd), TIMINGS)
-    assert "grants" not in item and from_item(item).tokens == odd
+    assert "links" not in item and from_item(item).tokens == odd
 
 
 def test_an_expiry_beyond_32_bits_is_stored_as_it_was():
     far = {digest("far"): Grant(Role.CONNECTOR, Purpose.REVIEW, 2**32)}
     item = to_item(intro(far), TIMINGS)
-    assert "grants" not in item and from_item(item).tokens == far
+    assert "links" not in item and from_item(item).tokens == far

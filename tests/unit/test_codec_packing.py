@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.sizes import item_size
-from warm_intro.adapters.codec import KINDS, ROLES, STATES, STATUSES, from_item, to_item
+from warm_intro.adapters.codec import ID_ALPHABET, KINDS, ROLES, STATES, STATUSES, from_item, to_item
 from warm_intro.adapters.dynamodb import dump
 from warm_intro.domain.lifecycle import new_request
 from warm_intro.domain.model import Delivery, Event, Kind, Message, Person, Role, State, Target
@@ -42,7 +42,7 @@ outboxes = st.lists(
         st.sampled_from(STATUSES),
         st.integers(0, 2**32 - 1),
         st.integers(0, 255),
-        st.none() | st.text(min_size=1, max_size=64),
+        st.none() | st.text(min_size=1, max_size=30) | st.text(ID_ALPHABET, min_size=1, max_size=127),
     ),
     max_size=len(KINDS),
     unique_by=lambda m: m.kind,
@@ -121,3 +121,10 @@ def test_packing_makes_a_busy_introduction_smaller_by_what_the_maps_spent_on_nam
         * 5,
     }
     assert item_size(dump(maps)) - item_size(dump(packed)) > 250
+
+
+def test_an_ses_message_id_is_stored_in_two_thirds_of_its_length():
+    ses_id = "0100018c2f0bd7a3-3fbd0c5f-1c5d-4b6d-9e0f-123456789abc-000000"
+    one = {Kind.INTRODUCTION: Message(Kind.INTRODUCTION, Delivery.SENT, T, 1, ses_id)}
+    item = to_item(intro(outbox=one), TIMINGS)
+    assert len(item["outbox"]) == 7 + 1 + 40 and from_item(item).outbox == one

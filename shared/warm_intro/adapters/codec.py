@@ -1,11 +1,12 @@
 """Intro <-> DynamoDB item, mapped explicitly so the stored shape can evolve apart from the domain.
 
 The link grants are the largest part of an introduction (eleven by the follow-up) and DynamoDB bills
-every write by the item's size in whole kilobytes, so they are stored packed: `grants`, one binary of
-38 bytes a grant (the 32-byte SHA-256 the token hash encodes, the role's and the purpose's index in the
-tables below, the expiry as an unsigned 32-bit second) instead of a map of about 74 bytes a grant.
-Items written before keep their `tokens` map and read as before; a hash that is not a SHA-256 in
-unpadded base64url (never one the domain makes) is stored in that map too.
+every write by the item's size in whole kilobytes, so they are stored packed: `links`, one binary of
+the distinct expiries (unsigned 32-bit seconds; a few per introduction) and then 34 bytes a grant (the
+32-byte SHA-256 the token hash encodes, the role's and the purpose's index in the tables below in one
+byte, which of the expiries) instead of a map of about 74 bytes a grant. Items written before keep
+`grants` (38 bytes a grant: the expiry in each) or their `tokens` map and read as before; a hash that
+is not a SHA-256 in unpadded base64url (never one the domain makes) is stored in that map too.
 
 The outbox and the history grow with every message and decision and are rewritten with the item, so
 they are packed the same way (a completed introduction's outbox 30% smaller, its history 55%; an empty
@@ -55,7 +56,9 @@ PURPOSES = (
     Purpose.PAUSE,
     Purpose.WEEKLY,
 )
-_GRANT = struct.Struct(">32sBBI")  # digest, role, purpose, expires_at
+_GRANT = struct.Struct(">32sBBI")  # digest, role, purpose, expires_at (`grants`, as written before)
+_EXPIRY = struct.Struct(">I")  # `links`: how many expiries, each; then a _LINK per grant
+_LINK = struct.Struct(">32sBB")  # digest, role << 4 | purpose, which expiry
 KINDS = (
     Kind.CONFIRM_REQUEST,
     Kind.NOT_POSSIBLE,
@@ -95,7 +98,10 @@ STATES = (
     State.REFUSED,
     State.AWAITING_SECOND,
 )
-_MESSAGE = struct.Struct(">BBIB")  # kind, status, at, attempts; then SES's id as a short text
+_MESSAGE = struct.Struct(">BBIB")  # kind, status, at, attempts; then SES's id (`_ses_id`)
+# SES's message ids are lower-case hex, digits and dashes (0100018c2f0bd7a3-3fbd0c5f-...-000000): 60
+# characters in 40 bytes, as a number in this base (the local stand-in's letters fit it too).
+ID_ALPHABET = "-0123456789abcdefghijklmnopqrstuvwxyz"
 _EVENT = struct.Struct(">IBB")  # at, actor, state; then the action and the page as short texts
 
 
@@ -173,7 +179,9 @@ def from_item(item: dict[str, Any]) -> Intro:
         note=item.get("note"),
         private_note=item.get("private_note"),
         acquaintance=item.get("acquaintance"),
-        tokens=_unpacked(item["grants"])
+        tokens=_links_of(item["links"])
+        if "links" in item
+        else _unpacked(item["grants"])
         if "grants" in item
         else {
             h: Grant(role=Role(g["r"]), purpose=Purpose(g["p"]), expires_at=int(g["x"]))
@@ -191,22 +199,43 @@ def from_item(item: dict[str, Any]) -> Intro:
 
 
 def _grants(tokens: dict[str, Grant]) -> dict[str, Any]:
-    packed = bytearray()
-    for h, g in tokens.items():
-        digest = _digest(h)
-        if (
-            digest is None
-            or g.role not in ROLES
-            or g.purpose not in PURPOSES
-            or not 0 <= g.expires_at < 2**32
-        ):
-            return {
-                "tokens": {
-                    h: {"r": g.role.value, "p": g.purpose.value, "x": g.expires_at} for h, g in tokens.items()
-                }
+    if not tokens:
+        return {}
+    if not all(
+        _digest(h) is not None and g.role in ROLES and g.purpose in PURPOSES and 0 <= g.expires_at < 2**32
+        for h, g in tokens.items()
+    ):
+        return {
+            "tokens": {
+                h: {"r": g.role.value, "p": g.purpose.value, "x": g.expires_at} for h, g in tokens.items()
             }
-        packed += _GRANT.pack(digest, ROLES.index(g.role), PURPOSES.index(g.purpose), g.expires_at)
-    return {"grants": bytes(packed)} if packed else {}
+        }
+    expiries = sorted({g.expires_at for g in tokens.values()})
+    if len(expiries) > 255 or len(ROLES) > 16 or len(PURPOSES) > 16:  # `links` cannot say it: as before
+        return {
+            "grants": b"".join(
+                _GRANT.pack(_digest(h), ROLES.index(g.role), PURPOSES.index(g.purpose), g.expires_at)
+                for h, g in tokens.items()
+            )
+        }
+    links = bytearray([len(expiries)]) + b"".join(_EXPIRY.pack(x) for x in expiries)
+    for h, g in tokens.items():
+        kind = ROLES.index(g.role) << 4 | PURPOSES.index(g.purpose)
+        links += _LINK.pack(_digest(h), kind, expiries.index(g.expires_at))
+    return {"links": bytes(links)}
+
+
+def _links_of(value: Any) -> dict[str, Grant]:
+    """`links` in any form storage hands it over (see _bytes)."""
+    raw = _bytes(value)
+    start = 1 + _EXPIRY.size * raw[0]
+    expiries = [x for (x,) in _EXPIRY.iter_unpack(raw[1:start])]
+    return {
+        base64.urlsafe_b64encode(digest).decode().rstrip("="): Grant(
+            ROLES[kind >> 4], PURPOSES[kind & 0x0F], expiries[expiry]
+        )
+        for digest, kind, expiry in _LINK.iter_unpack(raw[start:])
+    }
 
 
 def _digest(token_hash: str) -> bytes | None:
@@ -235,7 +264,7 @@ def _short(text: str) -> bytes | None:
 def _outbox(outbox: dict[Kind, Message]) -> Any:
     packed = bytearray()
     for kind, m in outbox.items():
-        ses_id = _short(m.ses_id or "")
+        ses_id = _ses_id(m.ses_id or "")
         if (
             kind not in KINDS
             or m.status not in STATUSES
@@ -263,7 +292,7 @@ def _outbox_of(value: Any) -> dict[Kind, Message]:
     raw, at, outbox = _bytes(value), 0, {}
     while at < len(raw):
         kind, status, when, attempts = _MESSAGE.unpack_from(raw, at)
-        ses_id, at = _text(raw, at + _MESSAGE.size)
+        ses_id, at = _ses_id_of(raw, at + _MESSAGE.size)
         outbox[KINDS[kind]] = Message(KINDS[kind], STATUSES[status], when, attempts, ses_id or None)
     return outbox
 
@@ -300,6 +329,34 @@ def _history_of(value: Any) -> tuple[Event, ...]:
         via, at = _text(raw, at)
         events.append(Event(when, ROLES[actor], action, STATES[state], via))
     return tuple(events)
+
+
+def _ses_id(text: str) -> bytes | None:
+    """A length byte, then the id: with the top bit set, as a number in ID_ALPHABET's base; else its
+    UTF-8. None when it is 128 bytes or longer."""
+    if 0 < len(text) < 128 and all(c in ID_ALPHABET for c in text):
+        number = 0
+        for c in text:
+            number = number * len(ID_ALPHABET) + ID_ALPHABET.index(c)
+        return bytes([0x80 | len(text)]) + number.to_bytes(_id_size(len(text)))
+    raw = text.encode()
+    return bytes([len(raw)]) + raw if len(raw) < 128 else None
+
+
+def _ses_id_of(raw: bytes, at: int) -> tuple[str, int]:
+    if not raw[at] & 0x80:
+        return _text(raw, at)
+    length, at = raw[at] & 0x7F, at + 1
+    number, chars = int.from_bytes(raw[at : at + _id_size(length)]), []
+    for _ in range(length):
+        number, digit = divmod(number, len(ID_ALPHABET))
+        chars.append(ID_ALPHABET[digit])
+    return "".join(reversed(chars)), at + _id_size(length)
+
+
+def _id_size(length: int) -> int:
+    largest: int = len(ID_ALPHABET) ** length - 1
+    return (largest.bit_length() + 7) // 8
 
 
 def _text(raw: bytes, at: int) -> tuple[str, int]:
