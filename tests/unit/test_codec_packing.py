@@ -128,3 +128,17 @@ def test_an_ses_message_id_is_stored_in_two_thirds_of_its_length():
     one = {Kind.INTRODUCTION: Message(Kind.INTRODUCTION, Delivery.SENT, T, 1, ses_id)}
     item = to_item(intro(outbox=one), TIMINGS)
     assert len(item["outbox"]) == 7 + 1 + 40 and from_item(item).outbox == one
+
+
+def test_a_persons_fields_are_stored_under_one_letter_and_full_names_still_read():
+    written = intro(target=Target("Alan", "alan@example.net", "runs the reading group"))
+    item = to_item(written, TIMINGS)
+    assert item["requester"] == {"n": "Ada", "e": "ada@example.org"}
+    assert item["target"] == {"n": "Alan", "e": "alan@example.net", "a": "runs the reading group"}
+    before = {
+        **item,
+        "requester": {"name": "Ada", "email": "ada@example.org"},
+        "connector": {"name": "", "email": "grace@example.org"},
+        "target": {"name": "Alan", "email": "alan@example.net", "about": "runs the reading group"},
+    }
+    assert from_item(before) == from_item(item) == written

@@ -14,8 +14,9 @@ they are packed the same way (a completed introduction's outbox 30% smaller, its
 (kind, status, time, attempts, SES's id) and `history` one binary of a record per event (time, actor,
 state, action, page). Items written before keep their maps and read as before; a value the tables below
 do not hold (a kind, status or state added later but not yet to its table), a time outside 32 bits or a
-text over 255 bytes is stored in the map form too. What the scheduler, the stream and the admin tool
-read as they are (the addresses, `pending`, the index keys) stay as they were."""
+text over 255 bytes is stored in the map form too (an SES id over 127). A person's map keeps its
+fields under one-letter names (`SHORT`; full names written before still read). What the stream filter
+and the indexes read as they are (`pending`, the index keys) stay as they were."""
 
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ PURPOSES = (
     Purpose.WEEKLY,
 )
 _GRANT = struct.Struct(">32sBBI")  # digest, role, purpose, expires_at (`grants`, as written before)
+# A person's fields in the item ("email" and "about" were written in full before).
+SHORT = {"name": "n", "email": "e", "about": "a"}
+LONG = {short: name for name, short in SHORT.items()}
 _EXPIRY = struct.Struct(">I")  # `links`: how many expiries, each; then a _LINK per grant
 _LINK = struct.Struct(">32sBB")  # digest, role << 4 | purpose, which expiry
 KINDS = (
@@ -135,7 +139,7 @@ def to_item(intro: Intro, timings: Timings) -> dict[str, Any]:
         "updated_at": intro.updated_at,
         "requester": _person(intro.requester),
         "connector": _person(intro.connector),
-        "target": {k: v for k, v in vars(intro.target).items() if v is not None},
+        "target": _person(intro.target),
         "blurb": intro.blurb,
         **_grants(intro.tokens),
         "outbox": _outbox(intro.outbox),
@@ -172,9 +176,9 @@ def from_item(item: dict[str, Any]) -> Intro:
         version=int(item["v"]),
         created_at=int(item["created_at"]),
         updated_at=int(item["updated_at"]),
-        requester=Person(**item["requester"]),
-        connector=Person(**item["connector"]),
-        target=Target(**item["target"]),
+        requester=Person(**_person_of(item["requester"])),
+        connector=Person(**_person_of(item["connector"])),
+        target=Target(**_person_of(item["target"])),
         blurb=item.get("blurb", ""),
         note=item.get("note"),
         private_note=item.get("private_note"),
@@ -376,8 +380,18 @@ def _unpacked(value: Any) -> dict[str, Grant]:
     }
 
 
-def _person(p: Person) -> dict[str, str]:
-    return {"name": p.name, "email": p.email, **({"about": p.about} if p.about is not None else {})}
+def _person(p: Person | Target) -> dict[str, str]:
+    return {SHORT[k]: v for k, v in vars(p).items() if v is not None}
+
+
+def _person_of(stored: dict[str, Any]) -> dict[str, Any]:
+    """Its fields under their short names, or their full ones (written before)."""
+    return {LONG.get(k, k): v for k, v in stored.items()}
+
+
+def email_in(stored: dict[str, Any]) -> str | None:
+    """The address a stored person holds, if any (for the reads that project it: stored_addresses)."""
+    return stored.get(SHORT["email"]) or stored.get("email")
 
 
 def _message(m: Message) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from ..domain.errors import Conflict, NoLongerMember
 from ..domain.model import Intro, Role
 from ..domain.rules import Timings
-from .codec import DUE_PARTITION, from_item, intro_id_of, intro_key, to_item
+from .codec import DUE_PARTITION, email_in, from_item, intro_id_of, intro_key, to_item
 
 _ser = TypeSerializer()
 _de = TypeDeserializer()
@@ -248,7 +248,7 @@ class DynamoIntros:
             (intro_id_of(item["pk"]), role, email)
             for item in map(load, items)
             for role in (Role.REQUESTER, Role.CONNECTOR, Role.TARGET)
-            if (email := item.get(role.value, {}).get("email"))
+            if (email := email_in(item.get(role.value, {})))
         ]
 
     def unscheduled(self) -> list[str]:
