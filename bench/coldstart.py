@@ -8,9 +8,9 @@ Contenders, interleaved in shuffled rounds so all share the machine's noise:
 - the HTTP-facing imports from a copy of the build without bytecode (as `sam build` shipped it before).
 
 AWS is a moto server in this process; the child reaches it through AWS_ENDPOINT_URL, the one
-difference from Lambda's environment: as deployed, a function gets the hash key's secret and reads it
-at cold start, and every first event meets the same table. boto3 comes from the development
-environment, compiled, as the runtime ships it.
+difference from Lambda's environment: as deployed, a function gets the hash key's secret and reads
+it when a request first hashes an address, and every first event meets the same table. boto3 comes
+from the development environment, compiled, as the runtime ships it.
 
 Every child ends as a Lambda sandbox does once it has answered: it is frozen, and later killed, never
 finalised. So each one leaves with `os._exit` the moment it is done: the interpreter's teardown, which
@@ -233,7 +233,7 @@ class Fixture:
             link = world.last_link("mary@example.org")
             client.put_item(TableName=table, Item=item)  # the notifier's message waits again
             self.restore = _restorer(client, table)
-            # As deployed: the functions get the hash key's secret, and read it at cold start.
+            # As deployed: the functions get the hash key's secret, read when a request first hashes an address.
             self.secret = runtime.client("secretsmanager").create_secret(
                 Name="warm-intro-hash-key", SecretString=ENVIRONMENT[env_var("hash_key")]
             )["ARN"]
