@@ -3,6 +3,11 @@ Babel's locale data for them (views.wording.SYMBOLS)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from babel import Locale
 from babel.numbers import format_decimal
@@ -40,3 +45,27 @@ def test_spans_use_the_languages_numbers_and_plurals():
     assert span(1.5, "hour", "de") == "1,5 Stunden"
     assert span(30, "day") == "30 days" and span(1, "day") == "1 day"
     assert span(1000, "day", "fr").startswith("1\u202f000 ")
+
+
+def test_a_span_loads_no_locale_data_in_a_fresh_process():
+    """A link page's first render writes its number without Babel's CLDR data (tens of ms per cold start)."""
+    child = """
+import babel.localedata as data
+loaded, read = [], data.load
+data.load = lambda name, *args, **kwargs: loaded.append(name) or read(name, *args, **kwargs)
+from warm_intro.views.wording import span
+for language in ("en", "de", "fr", "es", "en-XA"):
+    span(1.5, "hour", language), span(30, "day", language), span(12345, "day", language)
+print(loaded)
+"""
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    done = subprocess.run(
+        [sys.executable, "-c", child],
+        env={**os.environ, "PYTHONPATH": str(shared)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
