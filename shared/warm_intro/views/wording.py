@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from ..domain.languages import PSEUDO, SOURCE
 from .catalogs import translations
@@ -11,15 +12,41 @@ from .catalogs import translations
 
 def span(value: float, unit: str, language: str = SOURCE) -> str:
     """E.g. span(10, "day") == "10 days", span(1.5, "hour", "de") == "1,5 Stunden"."""
-    from babel.numbers import format_decimal
-
     _ = translations(language)
-    number = format_decimal(value, locale=_locale(language))
+    number = decimal(value, language)
     # Plural rules choose by whole numbers; a fraction of a day reads as "days" in each shipped language.
     n = int(value) if float(value).is_integer() else 2
     if unit == "hour":
         return _.ngettext("%(num)s hour", "%(num)s hours", n) % {"num": number}
     return _.ngettext("%(num)s day", "%(num)s days", n) % {"num": number}
+
+
+# Each shipped language's decimal sign and digit group separator, as CLDR gives them (Babel's locale data;
+# tests/unit/test_wording.py holds this table to it). Every shipped locale's decimal format is `#,##0.###`:
+# groups of three, at most three decimals. Loading Babel's locale data for one number on a page (a link
+# page's retention sentence) cost a page view's cold start some 25 ms (docs/benchmark.md section 3).
+SYMBOLS: dict[str, tuple[str, str]] = {
+    "en_GB": (".", ","),
+    "de": (",", "."),
+    "fr": (",", "\u202f"),
+    "es": (",", "."),
+}
+THOUSANDTHS = Decimal("0.001")
+
+
+def decimal(value: float, language: str = SOURCE) -> str:
+    """A number as babel.numbers.format_decimal writes it in the language's locale, e.g. "1,5" in "de"."""
+    locale = _locale(language)
+    try:
+        point, group = SYMBOLS[locale]
+        # As Babel rounds: the number as written (str), half to even, to the pattern's three decimals.
+        rounded = Decimal(str(value)).quantize(THOUSANDTHS, ROUND_HALF_EVEN)
+    except (KeyError, InvalidOperation):  # a language without its row, or beyond 28 digits: Babel itself
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=locale)
+    text = f"{rounded:,f}".rstrip("0").rstrip(".")
+    return text.translate({ord("."): point, ord(","): group})
 
 
 def day(moment: int | None, language: str = SOURCE) -> str | None:
