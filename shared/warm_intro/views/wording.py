@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from ..domain.languages import PSEUDO, SOURCE
 from .catalogs import translations
@@ -21,32 +21,16 @@ def span(value: float, unit: str, language: str = SOURCE) -> str:
     return _.ngettext("%(num)s day", "%(num)s days", n) % {"num": number}
 
 
-# Each shipped language's decimal sign and digit group separator, as CLDR gives them (Babel's locale data;
-# tests/unit/test_wording.py holds this table to it). Every shipped locale's decimal format is `#,##0.###`:
-# groups of three, at most three decimals. Loading Babel's locale data for one number on a page (a link
-# page's retention sentence) cost a page view's cold start some 25 ms (docs/benchmark.md section 3).
-SYMBOLS: dict[str, tuple[str, str]] = {
-    "en_GB": (".", ","),
-    "de": (",", "."),
-    "fr": (",", "\u202f"),
-    "es": (",", "."),
-}
-THOUSANDTHS = Decimal("0.001")
-
-
 def decimal(value: float, language: str = SOURCE) -> str:
-    """A number as babel.numbers.format_decimal writes it in the language's locale, e.g. "1,5" in "de"."""
-    locale = _locale(language)
-    try:
-        point, group = SYMBOLS[locale]
-        # As Babel rounds: the number as written (str), half to even, to the pattern's three decimals.
-        rounded = Decimal(str(value)).quantize(THOUSANDTHS, ROUND_HALF_EVEN)
-    except (KeyError, InvalidOperation):  # a language without its row, or beyond 28 digits: Babel itself
-        from babel.numbers import format_decimal
+    """A number as babel.numbers.format_decimal writes it in the language's locale, e.g. "1,5" in "de".
+    A whole number under 1,000 (every span the settings allow but the rarest) is written without loading
+    Babel's locale data, which cost a cold page some 25 ms (docs/benchmark.md section 3): every shipped
+    language writes those in the same Latin digits, with no sign and no separator."""
+    if float(value).is_integer() and 0 <= value < 1000 and math.copysign(1, value) > 0:  # not -0.0
+        return str(int(value))
+    from babel.numbers import format_decimal
 
-        return format_decimal(value, locale=locale)
-    text = f"{rounded:,f}".rstrip("0").rstrip(".")
-    return text.translate({ord("."): point, ord(","): group})
+    return format_decimal(value, locale=_locale(language))
 
 
 def day(moment: int | None, language: str = SOURCE) -> str | None:
