@@ -8,9 +8,9 @@ Contenders, interleaved in shuffled rounds so all share the machine's noise:
 - the HTTP-facing imports from a copy of the build without bytecode (as `sam build` shipped it before).
 
 AWS is a moto server in this process; the child reaches it through AWS_ENDPOINT_URL, the one
-difference from Lambda's environment: as deployed, a function gets the hash key's secret and reads it
-at cold start, and every first event meets the same table. boto3 comes from the development
-environment, compiled, as the runtime ships it.
+difference from Lambda's environment: as deployed, a function gets the hash key's secret and reads
+it when a request first hashes an address, and every first event meets the same table. boto3 comes
+from the development environment, compiled, as the runtime ships it.
 
 Every child ends as a Lambda sandbox does once it has answered: it is frozen, and later killed, never
 finalised. So each one leaves with `os._exit` the moment it is done: the interpreter's teardown, which
@@ -67,6 +67,62 @@ sys.stderr.write("\\n" + json.dumps({"import_ms": (imported - start) * 1000, "fi
 BARE = """
 import os, boto3
 boto3.client("dynamodb").get_item(TableName=os.environ["TABLE_NAME"], Key={"pk": {"S": "x"}, "sk": {"S": "x"}})
+"""
+# The first response again, timed by phase (exclusive ms: a phase's time less what its inner phases took):
+# the handler module's import, then inside the first invocation the settings, the secret's reader, each
+# client's creation (boto3's import with the first), each AWS call, the page's wording and rendering, and
+# whatever else the handler does (routing, validation, the domain). The wrappers are installed after the
+# import, on module attributes the handler looks up at call time, so they move no import.
+PHASED = """
+import json, sys, time
+event = json.load(open(sys.argv[1]))
+class Context:
+    function_name = sys.argv[2]; function_version = "$LATEST"; memory_limit_in_mb = 256
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[2]
+    aws_request_id = "cold"; log_group_name = "/aws/lambda/x"; log_stream_name = "cold"
+    def get_remaining_time_in_millis(self): return 10000
+spent, stack = {}, []
+def timed(label, fn):
+    def phase(*args, **kwargs):
+        start = time.perf_counter(); stack.append(0.0)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            took = time.perf_counter() - start
+            spent[label] = spent.get(label, 0.0) + took - stack.pop()
+            if stack: stack[-1] += took
+    return phase
+start = time.perf_counter()
+import app
+spent["import"] = time.perf_counter() - start
+from warm_intro import runtime
+made = runtime.client
+def client(service):
+    c = timed("client " + service, made)(service)
+    if not getattr(c, "_phased", False):
+        c._make_api_call = timed("call " + service, c._make_api_call); c._phased = True
+    return c
+runtime.client = client
+for name in ("settings", "secret", "repository"):
+    setattr(runtime, name, timed(name, getattr(runtime, name)))
+for name, label in (("html", "render"), ("span", "wording")):
+    if hasattr(app, name): setattr(app, name, timed(label, getattr(app, name)))
+handler = timed("handler, the rest", app.lambda_handler)
+answer = handler(event, Context())
+status = answer.get("statusCode") if isinstance(answer, dict) else None
+sys.stderr.write("\\n" + json.dumps({"status": status, "ms": {k: v * 1000 for k, v in spent.items()}}) + "\\n")
+"""
+BARE_PHASED = """
+import json, os, sys, time
+t0 = time.perf_counter()
+import boto3
+t1 = time.perf_counter()
+client = boto3.client("dynamodb")
+t2 = time.perf_counter()
+client.get_item(TableName=os.environ["TABLE_NAME"], Key={"pk": {"S": "x"}, "sk": {"S": "x"}})
+t3 = time.perf_counter()
+ms = {"import": (t1 - t0) * 1000, "client": (t2 - t1) * 1000, "call dynamodb": (t3 - t2) * 1000}
+sys.stderr.write("\\n" + json.dumps({"status": None, "ms": ms}) + "\\n")
 """
 # Appended to every child: done, it leaves as a frozen sandbox does, without finalising the interpreter.
 FROZEN = """
@@ -177,7 +233,7 @@ class Fixture:
             link = world.last_link("mary@example.org")
             client.put_item(TableName=table, Item=item)  # the notifier's message waits again
             self.restore = _restorer(client, table)
-            # As deployed: the functions get the hash key's secret, and read it at cold start.
+            # As deployed: the functions get the hash key's secret, read when a request first hashes an address.
             self.secret = runtime.client("secretsmanager").create_secret(
                 Name="warm-intro-hash-key", SecretString=ENVIRONMENT[env_var("hash_key")]
             )["ARN"]
@@ -399,6 +455,82 @@ def measure(rounds: int = 10, seed: int = 7, sizes: list[int] | None = None) -> 
             fixture.stop()
 
 
+def phases(rounds: int = 5, seed: int = 5, builds: dict[str, Path] | None = None) -> dict:
+    """The first responses of the HTTP functions, from each build given (default: this tree's), beside the
+    bare function: each process's wall time (as `measure` takes it) and, in separate processes, its time by
+    phase (PHASED); shuffled rounds, medians. Several builds compare before and after in one run."""
+    runtime_bytecode()
+    if builds is None:
+        builds = {"this tree": build.build()[0]}
+    with tempfile.TemporaryDirectory() as tmp:
+        fixture = Fixture(Path(tmp))
+        try:
+            fixture.prepare()
+            jobs = [("bare function", None, None)]
+            jobs += [(f"{label}: {f}", root, f) for label, root in builds.items() for f in HTTP_FACING]
+            by_phase: dict[str, list[dict]] = {name: [] for name, _, _ in jobs}
+            walls: dict[str, list[float]] = {name: [] for name, _, _ in jobs}
+            cpus: dict[str, list[float]] = {name: [] for name, _, _ in jobs}
+            order = random.Random(seed)
+            for round_ in range(rounds + 1):  # the first round, untimed, warms the file cache alike
+                order.shuffle(jobs)
+                for name, root, function in jobs:
+                    wall, cpu = _phased_wall(fixture, root, function)
+                    measured = _phased(fixture, root, function)
+                    if round_:
+                        walls[name].append(wall)
+                        cpus[name].append(cpu)
+                        by_phase[name].append(measured)
+            bare = statistics.median(walls["bare function"])
+            bare_cpu = statistics.median(cpus["bare function"])
+            out: dict = {
+                "rounds": rounds,
+                "bare_function_ms": round(bare, 1),
+                "bare_function_cpu_ms": round(bare_cpu, 1),
+                "first_responses": {},
+            }
+            for name, runs in by_phase.items():
+                labels = sorted({k for r in runs for k in r["ms"]})
+                out["first_responses"][name] = {
+                    "wall_ms": round(statistics.median(walls[name]), 1),
+                    "ratio_to_bare_function": round(statistics.median(walls[name]) / bare, 2),
+                    "cpu_ms": round(statistics.median(cpus[name]), 1),
+                    "cpu_ratio_to_bare_function": round(statistics.median(cpus[name]) / bare_cpu, 2),
+                    "status": runs[0]["status"],
+                    "phases_ms": {
+                        k: round(statistics.median(r["ms"].get(k, 0.0) for r in runs), 1) for k in labels
+                    },
+                }
+            return out
+        finally:
+            fixture.stop()
+
+
+def _phased_wall(fixture: Fixture, root: Path | None, function: str | None) -> tuple[float, float]:
+    """A whole process's wall and CPU ms, as `measure` takes them."""
+    if function is None:
+        wall, inside = Contenders(fixture, Path()).run("bare function")
+    else:
+        assert root is not None
+        wall, inside = Contenders(fixture, root).run(f"{function} first response")
+    return wall, inside["cpu_ms"]
+
+
+def _phased(fixture: Fixture, root: Path | None, function: str | None) -> dict:
+    if function is None:
+        argv, cwd, env = [str(PYTHON), "-c", BARE_PHASED + FROZEN], ROOT, fixture.env(None)
+    else:
+        assert root is not None
+        fixture.restore()
+        cwd = root / function
+        env = fixture.env(function, cwd, build.layer(root))
+        argv = [str(PYTHON), "-c", PHASED + FROZEN, str(fixture.events[function]), function]
+    done = subprocess.run(argv, check=False, cwd=cwd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{function or 'bare function'} (by phase) failed:\n{done.stderr[-2000:]}")
+    return json.loads(next(x for x in reversed(done.stderr.splitlines()) if x.startswith("{")))
+
+
 def top_imports(stderr: str, n: int = 12) -> dict:
     """`-X importtime` lines: what the handler module and its first event import (cumulative), and the self
     time of every module summed by top-level package, in ms."""
@@ -464,8 +596,16 @@ def quota(contenders: Contenders, memory_sizes: list[int], rounds: int = 3, seed
         group.rmdir()
 
 
-if __name__ == "__main__":  # `python -m bench.coldstart [rounds]`: this part alone, as JSON
+if __name__ == "__main__":
+    # `python -m bench.coldstart [rounds]`: this part alone, as JSON;
+    # `python -m bench.coldstart phases [rounds] [label=build_dir ...]`: the first responses by phase.
     from local import environment
 
     environment.use()
-    json.dump(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 3), sys.stdout, indent=1, default=str)
+    args = sys.argv[1:]
+    if args[:1] == ["phases"]:
+        rounds = int(args[1]) if len(args) > 1 else 5
+        given = {label: Path(path).resolve() for label, path in (a.split("=", 1) for a in args[2:])}
+        json.dump(phases(rounds, builds=given or None), sys.stdout, indent=1, default=str)
+    else:
+        json.dump(measure(int(args[0]) if args else 3), sys.stdout, indent=1, default=str)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import sys
 import time
 from collections import Counter
@@ -15,7 +16,9 @@ from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 
-from local import lambdas, template
+import boto3
+
+from local import lambdas, outbox, template
 from warm_intro import runtime
 
 from .sizes import item_size, rru, wru
@@ -141,6 +144,8 @@ class Meter:
         self.last_event: dict[str, dict] = {}
         self._started: float = 0.0
         self._pending: tuple | None = None
+        self._raw = None  # an unhooked client, for reads that only size what was billed
+        self._reads: list[tuple] = []  # (tally, op, params, answer) of the step's Queries and Scans
 
     # wiring ------------------------------------------------------------------------------------
     def install(self) -> None:
@@ -167,6 +172,7 @@ class Meter:
             yield tally
         finally:
             self.current = None
+            self._bill_reads()
 
     def _timed(self, function: str, handler):
         def lambda_handler(event, context):
@@ -233,8 +239,7 @@ class Meter:
                     size = self._full_size(key, found.get(self._key(key)), True)
                     tally.rru += rru(size, bool(request.get("ConsistentRead")))
         elif op in ("Query", "Scan"):
-            size = sum(item_size(i) for i in parsed.get("Items", []))
-            tally.rru += rru(size, bool(params.get("ConsistentRead")) and "IndexName" not in params)
+            self._reads.append((tally, op, params, parsed))  # sized once the step is over: see step()
         elif op == "PutItem":
             self._write(tally, params["Item"], 1, failed)
         elif op in ("UpdateItem", "DeleteItem"):
@@ -255,6 +260,38 @@ class Meter:
                         self._write(tally, request["PutRequest"]["Item"], 1, failed)
                     else:
                         self._left(request["DeleteRequest"], "DeleteItem", failed)
+
+    def _bill_reads(self) -> None:
+        for tally, op, params, parsed in self._reads:
+            size = self._evaluated_size(op, params, parsed)
+            tally.rru += rru(size, bool(params.get("ConsistentRead")) and "IndexName" not in params)
+        self._reads.clear()
+
+    def _evaluated_size(self, op: str, params: dict, parsed: dict) -> int:
+        """DynamoDB bills a Query or Scan for every item it evaluated, whole, before a filter or a
+        projection leaves some of it out: the same read again, with neither, gives their stored sizes.
+        It is made after the step (its time is no part of the step's) by a client of our own, so it
+        is never tallied."""
+        items = parsed.get("Items", [])
+        if not {"FilterExpression", "ProjectionExpression"} & params.keys():
+            return sum(item_size(i) for i in items)
+        evaluated = parsed.get("ScannedCount", len(items))
+        if evaluated == 0:
+            return 0
+        kept = set(re.findall(r"[#:][A-Za-z0-9_]+", params.get("KeyConditionExpression", "")))
+        again = {
+            k: v for k, v in params.items() if k not in ("FilterExpression", "ProjectionExpression", "Select")
+        }
+        for part in ("ExpressionAttributeNames", "ExpressionAttributeValues"):
+            left = {k: v for k, v in params.get(part, {}).items() if k in kept}
+            again.pop(part, None)
+            if left:
+                again[part] = left
+        again["Limit"] = evaluated
+        if self._raw is None:
+            self._raw = boto3.client("dynamodb", region_name=outbox.REGION)
+        read = self._raw.query if op == "Query" else self._raw.scan
+        return sum(item_size(i) for i in read(**again)["Items"])
 
     def _full_size(self, key: dict, found: dict | None, partial: bool) -> int:
         """A projection does not make a read cheaper: DynamoDB bills the whole stored item."""

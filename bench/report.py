@@ -189,6 +189,38 @@ def scale_table(scale: list[dict]) -> str:
     return _table(headers, rows, f"Scale: calls per step {'identical' if same else 'DIFFER'} at every size")
 
 
+def directory_table(d: dict) -> str:
+    rows = [
+        [name, f"`{x['query']}`", x["shown"], calls(x["aws_calls"]), x["rru"], x["billed_ms"]]
+        for name, x in d["searches"].items()
+    ]
+    return _table(
+        ["search", "typed", "shown", "AWS calls", "RRU", "ms"],
+        rows,
+        f"Directory search: {d['listings']:,} listings under one word, a signed-in member (moto)",
+    )
+
+
+def _directory_md(d: dict) -> list[str]:
+    out = [
+        "",
+        f"## Directory search: {d['listings']:,} members listed, all under one word",
+        "",
+        (
+            "A signed-in member searches on the request form (Intake, as deployed). RRU counts every "
+            "listing DynamoDB looked at, the filtered ones too; ms is against moto."
+        ),
+        "",
+        "| search | typed | listings shown | AWS calls | RRU | ms |",
+        "|---|---|---:|---|---:|---:|",
+    ]
+    out += [
+        f"| {name} | `{x['query']}` | {x['shown']} | {calls(x['aws_calls'])} | {x['rru']:g} | {x['billed_ms']} |"
+        for name, x in d["searches"].items()
+    ]
+    return out
+
+
 def targets_table(targets: list[dict]) -> str:
     return _table(
         ["target", "measured", "met"],
@@ -265,6 +297,7 @@ def markdown(r: dict) -> str:
         f"| `members import` | {a['members']:,} rows | {a['import_seconds']} |",
         f"| `stats` over a year | {a['intros_in_year']:,} introductions | {a['stats_seconds']} |",
     ]
+    out += _directory_md(r["directory"])
     out += _backlog_md(r["backlog"])
     out += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     out += [f"| {t['target']} | {t['value']} | {'yes' if t['met'] else '**no**'} |" for t in r["targets"]]

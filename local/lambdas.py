@@ -16,6 +16,7 @@ def module(function: str) -> ModuleType:
     path = template.functions()[function] / "app.py"
     name = f"functions_{function}"
     spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
     mod = importlib.util.module_from_spec(spec)
     sys.modules[name] = mod
     spec.loader.exec_module(mod)

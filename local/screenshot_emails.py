@@ -67,6 +67,7 @@ def samples() -> dict[Kind, str]:
     out = {}
     for kind in Kind:
         html = compose(kind, SHOWN, sample_links(), SETTINGS).get_body(preferencelist=("html",))
+        assert html is not None, kind  # every message has an HTML part
         out[kind] = html.get_content()
     return out
 

@@ -40,7 +40,7 @@ def render(kinds: list[str], table: dict[str, Counter[str]]) -> str:
     width = max(len(k) for k in kinds)
     lines = ["month    " + "  ".join(k.rjust(width) for k in kinds)]
     lines += [f"{m}  " + "  ".join(str(row[k]).rjust(width) for k in kinds) for m, row in table.items()]
-    total = Counter()
+    total: Counter[str] = Counter()
     for row in table.values():
         total.update(row)
     lines.append("total    " + "  ".join(str(total[k]).rjust(width) for k in kinds))

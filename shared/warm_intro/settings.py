@@ -37,10 +37,11 @@ def Field(
     ge: float | None = None,
     min_length: int | None = None,
     description: str = "",
+    repr: bool = True,
 ) -> Any:
-    """A setting with bounds: gt/ge for numbers, min_length for strings."""
+    """A setting with bounds: gt/ge for numbers, min_length for strings (`repr=False`: a secret's value)."""
     bounds = {"gt": gt, "ge": ge, "min_length": min_length, "description": description}
-    return dataclasses.field(default=default, metadata=bounds)
+    return dataclasses.field(default=default, metadata=bounds, repr=repr)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -54,7 +55,10 @@ class Settings:
     sender: str = Field(description="The SES identity mail is sent from, e.g. intros@example.org")
     reply_to: str | None = None
     config_set: str | None = None
-    hash_key: str = Field(min_length=16, description="Secret for keyed hashes of opted-out addresses")
+    # A HashKey when read; deployed, read from its secret on first use (see KeyOnFirstUse below).
+    hash_key: str = Field(
+        min_length=16, description="Secret for keyed hashes of opted-out addresses", repr=False
+    )
     request_policy: Literal["members", "members_and_domains", "anyone"] = "members"
     allowed_domains: tuple[str, ...] = ()
     accent_color: str = "#1f6f5c"
@@ -95,14 +99,16 @@ class Settings:
     def __post_init__(self) -> None:
         errors = []
         for f in dataclasses.fields(self):
+            if isinstance(self.__dict__[f.name], SecretValue):
+                continue  # checked when it is read
             try:
-                object.__setattr__(self, f.name, _valid(f, getattr(self, f.name)))
+                object.__setattr__(self, f.name, _valid(f, self.__dict__[f.name]))
             except (TypeError, ValueError) as error:
                 errors.append(f"{f.name}: {error}")
         if errors:
             raise InvalidSettings("; ".join(errors))
-        # Every caller hashes with `settings.hash_key`, so the domains reach every hash with it.
-        object.__setattr__(self, "hash_key", HashKey(self.hash_key, self.dotless_domains))
+        if not isinstance(key := self.__dict__["hash_key"], SecretValue):
+            object.__setattr__(self, "hash_key", HashKey(key, self.dotless_domains))
 
     @staticmethod
     def _split(value: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -137,17 +143,60 @@ class Settings:
         cls, environ: Mapping[str, str] | None = None, read_secret: Callable[[str], str] | None = None
     ) -> Settings:
         """HASH_KEY is given directly (locally, in tests) or, deployed, read from the secret HASH_KEY_SECRET
-        names, so that the key itself never sits in a function's configuration."""
+        names, so that the key itself never sits in a function's configuration: read when the key is
+        first used, since many first requests (a link's page view) never hash an address."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {
             name: environ[env_var(name)] for name in cls.names() if env_var(name) in environ
         }
         if "hash_key" not in values and environ.get(HASH_KEY_SECRET) and read_secret is not None:
-            values["hash_key"] = read_secret(environ[HASH_KEY_SECRET])
+            values["hash_key"] = SecretValue(environ[HASH_KEY_SECRET], read_secret)
         missing = [f.name for f in dataclasses.fields(cls) if _required(f) and f.name not in values]
         if missing:
             raise InvalidSettings("; ".join(f"{name}: required ({env_var(name)})" for name in missing))
         return cls(**values)
+
+
+class SecretValue:
+    """A setting's value kept in a secret (`name`), not yet read."""
+
+    def __init__(self, name: str, read: Callable[[str], str]):
+        self.name, self.read = name, read
+
+    def __repr__(self) -> str:
+        return f"SecretValue({self.name!r})"
+
+
+class KeyOnFirstUse:
+    """`Settings.hash_key`: a HashKey carrying the organisation's dot-insensitive domains (every caller
+    hashes with it, so the domains reach every hash). Given a SecretValue, the secret is read, checked as
+    the field's type and bounds, and kept on the first access: once per settings object, so once per
+    process (runtime.settings is cached), and never by a request that hashes no address."""
+
+    def __get__(self, settings: Settings | None, owner: type | None = None) -> Any:
+        if settings is None:
+            return self
+        value = settings.__dict__["hash_key"]
+        if isinstance(value, SecretValue):
+            try:
+                checked = _valid(_field("hash_key"), value.read(value.name))
+            except (TypeError, ValueError) as error:
+                raise InvalidSettings(f"hash_key: {error}") from error
+            value = settings.__dict__["hash_key"] = HashKey(checked, settings.dotless_domains)
+        return value
+
+    def __set__(self, settings: Settings, value: Any) -> None:
+        settings.__dict__["hash_key"] = value  # the dataclass's __init__ sets it; a frozen one, only then
+
+
+# Installed after the dataclass is made, so that hash_key stays an ordinary field to it (required, with
+# its bounds, in __init__, eq and names()); its value is set and read through this.
+setattr(Settings, "hash_key", KeyOnFirstUse())  # noqa: B010
+
+
+@cache
+def _field(name: str) -> dataclasses.Field[Any]:
+    return next(f for f in dataclasses.fields(Settings) if f.name == name)
 
 
 def _valid(f: dataclasses.Field[Any], value: Any) -> Any:

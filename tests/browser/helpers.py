@@ -89,10 +89,17 @@ def mail_to(server, address: str, after: int, subject: str = "", count: int = 1,
     )
 
 
-def link_to(server, address: str, after: int, kind: str = "link", subject: str = "", where=None) -> str:
+def links_to(
+    server, address: str, after: int, kind: str = "link", subject: str = "", where=None
+) -> list[str]:
     message = mail_to(server, address, after, subject, where=where)
     found = [u for u in LINK.findall(message["text"]) if f"/{kind}/" in u]
     assert found, f"no /{kind}/ link in {message['subject']!r}"
+    return found
+
+
+def link_to(server, address: str, after: int, kind: str = "link", subject: str = "", where=None) -> str:
+    found = links_to(server, address, after, kind, subject, where)
     # A connector's footer offers pause and one-a-week before "never" on the same path: never comes last.
     return found[-1] if kind == "optout" else found[0]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .helpers import ask, decide, link_to, mail_to, tick, unique
+from .helpers import ask, decide, link_to, links_to, mail_to, tick, unique
 
 PAGES = [
     "request-form",
@@ -16,6 +16,8 @@ PAGES = [
     "confirm",
     "confirmed",
     "review",
+    "connector-pause",
+    "connector-weekly",
     "review-errors",
     "approved",
     "consent",
@@ -69,6 +71,12 @@ def tour(page, server, requesters: tuple[str, str, str] | None = None) -> Iterat
     review = link_to(server, "grace@example.org", n, subject="Ada Lovelace")
     page.goto(review)
     yield "review"
+
+    pause, weekly, _never = links_to(server, "grace@example.org", n, "optout", subject="Ada Lovelace")
+    page.goto(pause)  # the footer's "too many asks?" choices: each page asks before it acts
+    yield "connector-pause"
+    page.goto(weekly)
+    yield "connector-weekly"
 
     decide(page, review, "Approve and ask Alan Turing", **{"Alan Turing's email": "alan at bletchley"})
     yield "review-errors"

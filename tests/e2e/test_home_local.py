@@ -1,5 +1,6 @@
 """Members' home end to end over HTTP against the local server: sign in from the outbox, each list,
-a setting's effect on the next ask, the download, erasure ending the session."""
+each setting's effect on the next ask (a pause, never ask me again, a weekly limit), the download,
+erasure ending the session."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 SIGNIN = re.compile(r"http://127\.0\.0\.1:\d+/me/signin/[A-Za-z0-9_\-]+")
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/link/[A-Za-z0-9_.\-]+")
-ADA, GRACE = "ada@example.org", "grace@example.org"
+ADA, GRACE, DOROTHY = "ada@example.org", "grace@example.org", "dorothy@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -80,21 +81,41 @@ def newest(server, address: str, before: int, pattern=LINK) -> str:
     raise AssertionError(f"nothing to {address}")
 
 
-def request(server, target: str) -> None:
+def request(server, target: str, connector: str = GRACE, requester: str = "Ada Lovelace") -> None:
+    email = f"{requester.split()[0].lower()}@example.org"
     before = len(server.outbox())
     status, _, _ = server.post_json(
         "/intros",
         {
-            "requester": {"name": "Ada Lovelace", "email": ADA},
-            "connector_email": GRACE,
+            "requester": {"name": requester, "email": email},
+            "connector_email": connector,
             "target": {"name": target, "email": f"{target.split()[0].lower()}@example.net"},
             "blurb": "I'm Ada; I write about engines and would value twenty minutes of your time.",
         },
     )
     assert status == 202
-    link = newest(server, ADA, before)
+    link = newest(server, email, before)
     before = len(server.outbox())
     assert server.post_form(link, {"decision": "confirm"})[0] == 200
+
+
+def settled(server) -> None:
+    """Waits until the stream has carried everything written so far: a new request's confirmation mail
+    comes through the same (local, single-shard) stream after them."""
+    newcomer = f"newcomer{len(server.outbox())}@example.net"
+    before = len(server.outbox())
+    body = {
+        "requester": {"name": "Mary Jackson", "email": newcomer},
+        "connector_email": "katherine@example.org",
+        "target": {"name": "Annie Easley", "email": "annie@example.net"},
+        "blurb": "I'm Mary; I build wind tunnels and would value twenty minutes on your work.",
+    }
+    assert server.post_json("/intros", body)[0] == 202
+    newest(server, newcomer, before)
+
+
+def asks_to(server, address: str, since: int) -> list[str]:
+    return [m["subject"] for m in server.outbox()[since:] if address in m["to"][0]]
 
 
 def test_sign_in_see_the_lists_answer_from_home_and_the_cookie_is_http_only_and_lax(server):
@@ -179,3 +200,23 @@ def test_a_member_opts_into_the_directory_and_a_request_picked_from_it_reaches_t
     ask = newest(server, katherine, before)  # asked at once: the session proved Ada's address
     assert ask.startswith("/link/")
     assert katherine not in ada.send("GET", "/me")[2]
+
+
+def test_never_ask_me_again_and_a_weekly_limit_set_at_home_shape_the_next_asks(server):
+    dorothy = Client(server)
+    dorothy.sign_in(DOROTHY)
+    assert dorothy.send("POST", "/me/settings", {"csrf": dorothy.csrf(), "action": "never"})[0] == 200
+    before = len(server.outbox())
+    request(server, "Christine Darden", DOROTHY, "Katherine Johnson")
+    settled(server)
+    assert asks_to(server, DOROTHY, before) == []  # opted out: the ask never goes out
+    assert dorothy.send("POST", "/me/settings", {"csrf": dorothy.csrf(), "action": "ask_again"})[0] == 200
+    limit = {"csrf": dorothy.csrf(), "action": "limit", "week_limit": "1"}
+    assert dorothy.send("POST", "/me/settings", limit)[0] == 200
+    before = len(server.outbox())
+    request(server, "Mary Winston", DOROTHY, "Katherine Johnson")
+    assert newest(server, DOROTHY, before).startswith("/link/")  # asked again, once
+    request(server, "Melba Mouton", DOROTHY, "Katherine Johnson")
+    settled(server)
+    (ask,) = asks_to(server, DOROTHY, before)  # the second waits for next week
+    assert "Mary Winston" in ask

@@ -181,12 +181,13 @@ class Paged:
     limit (moto returns every item at once, so it can't show this)."""
 
     def __init__(self, listings: int, matching: set[int]):
-        self.listings, self.matching, self.queries = listings, matching, 0
+        self.listings, self.matching, self.queries, self.read = listings, matching, 0, 0
 
     def query(self, **kwargs):
         self.queries += 1
         start = int(kwargs.get("ExclusiveStartKey", {"sk": {"S": "0"}})["sk"]["S"])
-        end = min(start + 1000, self.listings)
+        end = min(start + kwargs.get("Limit", 1000), self.listings)
+        self.read += end - start
         kept = [n for n in range(start, end) if n in self.matching]
         page = {"Items": [dump({"sk": f"{n:032x}", "name": f"Member {n}", "line": "London"}) for n in kept]}
         if end < self.listings:
@@ -194,14 +195,22 @@ class Paged:
         return page
 
 
-def test_a_filtered_search_reads_on_past_a_page_without_matches_and_stops_at_a_bound():
-    class Repo:
-        table = "intros"
+class Repo:
+    table = "intros"
 
+    def __init__(self, client: Paged):
+        self.client = client
+
+
+def test_a_one_word_search_reads_only_the_listings_it_shows():
+    everyone = Paged(10_000, set(range(10_000)))
+    assert len(Directory(Repo(everyone)).search("london", ())) == 20
+    assert (everyone.queries, everyone.read) == (1, 20)  # DynamoDB bills what it reads: 20, not a page
+
+
+def test_a_filtered_search_reads_on_past_a_page_without_matches_and_stops_at_a_bound():
     def search(table: Paged):
-        repo = Repo()
-        repo.client = table
-        return Directory(repo).search("london", ("navy",))
+        return Directory(Repo(table)).search("london", ("navy",))
 
     sparse = Paged(10_000, {2_500, 3_700})  # the first two pages hold no match
     assert [x.name for x in search(sparse)] == ["Member 2500", "Member 3700"] and sparse.queries == 4

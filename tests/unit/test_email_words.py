@@ -26,6 +26,7 @@ from warm_intro.domain.model import (
     Decision,
     Delivery,
     Event,
+    Flow,
     Kind,
     Message,
     Person,
@@ -33,6 +34,7 @@ from warm_intro.domain.model import (
     State,
 )
 from warm_intro.domain.validation import check_name
+from warm_intro.views import member_emails
 from warm_intro.views.emails import compose
 
 ABOUT = f"{BASE}/about"
@@ -111,11 +113,28 @@ def test_replies_to_the_connectors_ask_never_reach_the_requester(kind, org_reply
     assert "To say no privately, use the “No” button rather than a reply" in words(html)
 
 
-@pytest.mark.parametrize("kind", [Kind.CONNECTOR_ASK, Kind.CONNECTOR_REMINDER, Kind.THANKS])
-def test_a_member_asked_or_thanked_as_connector_is_offered_to_introduce_two_people(kind):
-    _, text, html = read(kind)
+def _offers_to_introduce(text: str, html: str) -> None:
     assert f"Thinking of two people who should meet? You can introduce them too: {BASE}/introduce" in text
     assert (f"{BASE}/introduce", "introduce them") in Links(html).links
+
+
+@pytest.mark.parametrize(
+    ("kind", "flow"),
+    [
+        (Kind.CONNECTOR_ASK, Flow.REQUEST),
+        (Kind.CONNECTOR_REMINDER, Flow.REQUEST),
+        (Kind.THANKS, Flow.REQUEST),
+        (Kind.THANKS, Flow.PROPOSAL),  # a proposal's connector is never asked: they started it
+    ],
+)
+def test_a_member_asked_or_thanked_as_connector_is_offered_to_introduce_two_people(kind, flow):
+    _, text, html = read(kind, intro=replace(INTRO, flow=flow))
+    _offers_to_introduce(text, html)
+
+
+def test_the_welcome_to_a_member_offers_to_introduce_two_people():
+    msg = member_emails.welcome(SETTINGS, "Grace Hopper", "grace@example.org", f"{BASE}/welcome/x")
+    _offers_to_introduce(msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content())
 
 
 @pytest.mark.parametrize("kind", TARGET_ASKS)

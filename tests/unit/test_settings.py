@@ -100,3 +100,23 @@ def test_settings_cannot_change_once_read():
     s = Settings.from_env(BASE)
     with pytest.raises(dataclasses.FrozenInstanceError):
         s.org_name = "Someone else"  # type: ignore[misc]
+
+
+def test_a_key_kept_in_a_secret_is_read_on_first_use_once_and_carries_the_domains():
+    read: list[str] = []
+
+    def secret(name: str) -> str:
+        read.append(name)
+        return "s" * 32
+
+    env = {
+        "TABLE_NAME": "t",
+        "SENDER": "a@example.org",
+        "HASH_KEY_SECRET": "arn:k",
+        "DOTLESS_DOMAINS": "x.example",
+    }
+    s = Settings.from_env(env, read_secret=secret)
+    assert read == [] and "s" * 32 not in repr(s)
+    assert s.hash_key == "s" * 32 and isinstance(s.hash_key, HashKey) and s.hash_key.dotless == {"x.example"}
+    assert s.hash_key is s.hash_key and read == ["arn:k"]
+    assert s == Settings.from_env({**env, "HASH_KEY": "s" * 32}) and read == ["arn:k"]

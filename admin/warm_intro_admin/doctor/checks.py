@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -21,7 +22,7 @@ SCHEDULER_SILENCE = timedelta(minutes=15)
 class Doctor:
     def __init__(
         self,
-        aws: Callable[[str], object],
+        aws: Callable[[str], Any],  # boto3 clients: untyped at this boundary, as in the layer
         stack: Deployment,
         *,
         resolver: Resolver | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from warm_intro.domain.hashing import address_hash
 
@@ -18,7 +19,7 @@ SIMULATOR = {
 
 
 def send_test(
-    aws: Callable[[str], object],
+    aws: Callable[[str], Any],
     stack: Deployment,
     repository,
     hash_key: str,

@@ -36,7 +36,7 @@ class Deployment:
 
 
 def deployment(cloudformation, stack: str) -> Deployment:
-    resources = {}
+    resources: dict[str, str] = {}
     for page in cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack):
         resources |= {
             r["LogicalResourceId"]: r["PhysicalResourceId"]

@@ -4,9 +4,11 @@ items here; nothing is written for anyone else.
     FINDABLE#<entry id>   sk ENTRY        the member's address, name, line and its words
     FINDWORD#<word>       sk <entry id>   one per word of the line: name, line, " w1 w2 … "
 
-A search is one Query of its longest word's partition, the other words checked in the same request
-(a FilterExpression on the padded words), read as one page: at most 1 MB, several thousand
-listings, of which the first RESULTS are shown. No Scan, whatever the organisation's size."""
+A search is one Query of its longest word's partition. With one word, it reads only the RESULTS it
+shows. With more, the other words are checked in the same request (a FilterExpression on the padded
+words), which DynamoDB bills for every listing it looked at: a page is at most 1 MB (several thousand
+listings), and a search reads on only while it has fewer than RESULTS, up to PAGES pages. No Scan,
+whatever the organisation's size."""
 
 from __future__ import annotations
 
@@ -36,24 +38,10 @@ class Directory:
         previous line had and this one hasn't removed in it too."""
         before = self.entry(entry)
         old = set((before or {}).get("words", "").split()) - set(words)
-        padded = f" {' '.join(words)} "
         items: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": dump(
-                        {**_entry_key(entry), "email": email, "name": name, "line": line, "words": padded}
-                    ),
-                }
-            },
             *(
-                {
-                    "Put": {
-                        "TableName": self.table,
-                        "Item": dump({**_word_key(w, entry), "name": name, "line": line, "words": padded}),
-                    }
-                }
-                for w in words
+                {"Put": {"TableName": self.table, "Item": dump(i)}}
+                for i in listing(entry, email, name, line, words)
             ),
             *({"Delete": {"TableName": self.table, "Key": dump(_word_key(w, entry))}} for w in sorted(old)),
         ]
@@ -75,8 +63,8 @@ class Directory:
         return True
 
     def search(self, word: str, also: tuple[str, ...]) -> list[Listing]:
-        """Listings having `word` and every one of `also`: one Query page, more only while the filter on
-        `also` has left fewer than a page of results (a page reads at most 1 MB: about 5,000 listings)."""
+        """Listings having `word` and every one of `also`: RESULTS of them at most, in one Query, more
+        only while the filter on `also` has left fewer (a page reads at most 1 MB: about 5,000 listings)."""
         kwargs: dict[str, Any] = {
             "TableName": self.table,
             "KeyConditionExpression": "pk = :p",
@@ -84,7 +72,9 @@ class Directory:
             "ProjectionExpression": "sk, #n, #l",
             "ExpressionAttributeNames": {"#n": "name", "#l": "line"},
         }
-        if also:
+        if not also:
+            kwargs["Limit"] = RESULTS  # every item of the partition matches: read only what is shown
+        else:
             names = {f":w{i}": {"S": f" {w} "} for i, w in enumerate(also)}
             kwargs["FilterExpression"] = " AND ".join(f"contains(#w, {k})" for k in names)
             kwargs["ExpressionAttributeValues"].update(names)
@@ -98,6 +88,15 @@ class Directory:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         found = [load(i) for i in items[:RESULTS]]
         return [Listing(i["sk"], i["name"], i["line"]) for i in found]
+
+
+def listing(entry: str, email: str, name: str, line: str, words: tuple[str, ...]) -> list[dict[str, str]]:
+    """The items one listing is stored as: its entry, then one per word."""
+    padded = f" {' '.join(words)} "
+    return [
+        {**_entry_key(entry), "email": email, "name": name, "line": line, "words": padded},
+        *({**_word_key(w, entry), "name": name, "line": line, "words": padded} for w in words),
+    ]
 
 
 def _entry_key(entry: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
@@ -344,3 +344,10 @@ class Repository:
 
     def members(self) -> list[tuple[str, str]]:
         return self._unit().people.members()
+
+
+if TYPE_CHECKING:
+    from ..services.unit_of_work import Store
+
+    def _a_store(repository: Repository) -> Store:  # the type checker holds the adapter to the port
+        return repository

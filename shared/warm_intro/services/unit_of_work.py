@@ -290,12 +290,20 @@ class Rates(Protocol):
 class UnitOfWork(Protocol):
     now: int
     timings: Timings
-    intros: Intros
-    ledgers: Ledgers
-    people: People
-    rates: Rates
-    sessions: Sessions
-    welcomes: Welcomes
+
+    # Read-only, so that an adapter's own kinds of them (DynamoIntros, ...) make it a UnitOfWork.
+    @property
+    def intros(self) -> Intros: ...
+    @property
+    def ledgers(self) -> Ledgers: ...
+    @property
+    def people(self) -> People: ...
+    @property
+    def rates(self) -> Rates: ...
+    @property
+    def sessions(self) -> Sessions: ...
+    @property
+    def welcomes(self) -> Welcomes: ...
 
     def commit(self) -> None:
         """Writes everything staged in one conditional write, then starts afresh. Raises Conflict

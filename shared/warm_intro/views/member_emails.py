@@ -24,7 +24,10 @@ def signin(settings: Any, email: str, url: str, language: str | None = None) -> 
 
 def welcome(settings: Any, name: str, email: str, url: str, language: str | None = None) -> EmailMessage:
     to = Address(plain_name(name), addr_spec=email)
-    return _letter(settings, "emails/welcome.jinja", to, {"agree": url}, language, name=name)
+    request_url = f"{settings.base_url}/"  # a member may also introduce two people themselves
+    return _letter(
+        settings, "emails/welcome.jinja", to, {"agree": url}, language, name=name, request_url=request_url
+    )
 
 
 def _letter(
