@@ -91,8 +91,9 @@ def test_calls_grow_with_due_introductions_not_with_the_table(world):
     put_all(world, due)
     with_due, report = calls_of_one_run(world)
     assert report.changed == len(due)
-    # A connector's reminder also reads their membership, and checks it again in its write (a transaction).
-    assert with_due == empty + Counter(GetItem=2 * len(due), TransactWriteItems=len(due))
+    # A connector's reminder also reads their membership, and reads it again (consistently) just before
+    # its one conditional write: a removal after that read rewrites the introduction, failing the write.
+    assert with_due == empty + Counter(GetItem=2 * len(due), BatchGetItem=len(due), PutItem=len(due))
     assert all(Kind.CONNECTOR_REMINDER in world.intro(i.id).outbox for i in due)
 
     again, report = calls_of_one_run(world)
