@@ -9,6 +9,7 @@ Anything else (throttling, validation) is an error, not a race, and is raised as
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -99,10 +100,7 @@ class Writes:
 
     def commit(self, client: Any) -> None:
         first, self.first = list(self.first.values()), {}
-        for start in range(0, len(first), 25):
-            left = {self.table: [{"PutRequest": {"Item": item}} for item in first[start : start + 25]]}
-            while left:  # DynamoDB may hand some back under load: all are in place before what follows
-                left = client.batch_write_item(RequestItems=left).get("UnprocessedItems") or {}
+        write_batches(client, self.table, [{"PutRequest": {"Item": item}} for item in first])
         staged, self.staged = list(self.staged.values()), {}
         if not staged:
             return
@@ -115,6 +113,16 @@ class Writes:
                 client.transact_write_items(TransactItems=[s.entry for s in staged])
         except ClientError as error:
             raise _translated(error, staged) from error
+
+
+def write_batches(client: Any, table: str, requests: list[dict[str, Any]]) -> None:
+    """BatchWriteItem, 25 requests at a time; what DynamoDB hands back under load is sent again, after
+    a pause that doubles each time (as AWS advises), until all is done: nothing follows before that."""
+    for start in range(0, len(requests), 25):
+        left, pause = {table: requests[start : start + 25]}, 0.05
+        while left := client.batch_write_item(RequestItems=left).get("UnprocessedItems") or {}:
+            time.sleep(pause)
+            pause = min(2 * pause, 1.0)
 
 
 def _translated(error: ClientError, staged: list[Staged]) -> Exception:

@@ -25,7 +25,7 @@ from . import preferences
 from .agreements import Agreements
 from .aliases import Aliases
 from .directory import Directory
-from .dynamodb import Repository, Table, Writes, dump, failed_condition, load, member_key
+from .dynamodb import Repository, Table, Writes, dump, failed_condition, load, member_key, write_batches
 
 
 def _entry_key(person: str, intro_id: str, role: Role) -> dict[str, str]:
@@ -241,10 +241,4 @@ class DynamoPeople:
 
     def drop(self, entries: Iterable[Entry]) -> None:
         keys = [_entry_key(e.person, e.intro, e.role) for e in entries]
-        for start in range(0, len(keys), 25):
-            batch = [{"DeleteRequest": {"Key": dump(k)}} for k in keys[start : start + 25]]
-            left = self.table.client.batch_write_item(RequestItems={self.table.name: batch}).get(
-                "UnprocessedItems"
-            )
-            while left:  # DynamoDB may hand some back under load; they are retried until done
-                left = self.table.client.batch_write_item(RequestItems=left).get("UnprocessedItems")
+        write_batches(self.table.client, self.table.name, [{"DeleteRequest": {"Key": dump(k)}} for k in keys])

@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..domain.sessions import Session, SigninAsk
-from .dynamodb import dump, failed_condition, load
+from .dynamodb import dump, failed_condition, load, write_batches
 
 
 class DynamoSessions:
@@ -134,9 +134,7 @@ class DynamoSessions:
         return ended
 
     def _delete(self, *keys: dict[str, Any]) -> None:
-        left = {self.table: [{"DeleteRequest": {"Key": dump(k)}} for k in keys]}
-        while left:  # DynamoDB may hand some back under load; they are retried until done
-            left = self.client.batch_write_item(RequestItems=left).get("UnprocessedItems")
+        write_batches(self.client, self.table, [{"DeleteRequest": {"Key": dump(k)}} for k in keys])
 
 
 def _ask_key(ask_id: str) -> dict[str, str]:
