@@ -47,7 +47,7 @@ HTTP_FACING = ["IntakeFunction", "LinksFunction"]
 RUNTIME_PACKAGES = ["boto3", "botocore", "s3transfer", "dateutil", "jmespath", "urllib3", "six.py"]
 
 # Run in the child: the event is read first (Lambda's runtime has it before calling the handler).
-CHILD = """
+LAMBDA = """
 import json, sys, time
 event = json.load(open(sys.argv[1]))
 class Context:
@@ -55,6 +55,10 @@ class Context:
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[2]
     aws_request_id = "cold"; log_group_name = "/aws/lambda/x"; log_stream_name = "cold"
     def get_remaining_time_in_millis(self): return 10000
+"""
+CHILD = (
+    LAMBDA
+    + """
 start = time.perf_counter()
 import app
 imported = time.perf_counter()
@@ -64,6 +68,7 @@ status = answer.get("statusCode") if isinstance(answer, dict) else None
 sys.stderr.write("\\n" + json.dumps({"import_ms": (imported - start) * 1000, "first_ms": (done - imported) * 1000,
                                      "status": status, "answer": str(answer)[:200]}) + "\\n")
 """
+)
 BARE = """
 import os, boto3
 boto3.client("dynamodb").get_item(TableName=os.environ["TABLE_NAME"], Key={"pk": {"S": "x"}, "sk": {"S": "x"}})
@@ -73,14 +78,9 @@ boto3.client("dynamodb").get_item(TableName=os.environ["TABLE_NAME"], Key={"pk":
 # client's creation (boto3's import with the first), each AWS call, the page's wording and rendering, and
 # whatever else the handler does (routing, validation, the domain). The wrappers are installed after the
 # import, on module attributes the handler looks up at call time, so they move no import.
-PHASED = """
-import json, sys, time
-event = json.load(open(sys.argv[1]))
-class Context:
-    function_name = sys.argv[2]; function_version = "$LATEST"; memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[2]
-    aws_request_id = "cold"; log_group_name = "/aws/lambda/x"; log_stream_name = "cold"
-    def get_remaining_time_in_millis(self): return 10000
+PHASED = (
+    LAMBDA
+    + """
 spent, stack = {}, []
 def timed(label, fn):
     def phase(*args, **kwargs):
@@ -112,6 +112,7 @@ answer = handler(event, Context())
 status = answer.get("statusCode") if isinstance(answer, dict) else None
 sys.stderr.write("\\n" + json.dumps({"status": status, "ms": {k: v * 1000 for k, v in spent.items()}}) + "\\n")
 """
+)
 BARE_PHASED = """
 import json, os, sys, time
 t0 = time.perf_counter()
