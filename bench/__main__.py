@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--million",
         action="store_true",
-        help="also the 1,000,000-introduction table (about 30 min more, 8 GB: run it by hand, never in CI)",
+        help="also the 1,000,000-introduction table (about 10 min and 7 GB more: by hand, never in CI)",
     )
     parser.add_argument("--rounds", type=int, default=7, help="fresh processes per contender for cold start")
     parser.add_argument(
