@@ -11,27 +11,17 @@ from boto3.dynamodb.types import Binary
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support.stored import T, request
 from warm_intro.adapters.codec import _GRANT, PURPOSES, ROLES, from_item, to_item
-from warm_intro.domain.lifecycle import new_request
-from warm_intro.domain.model import Grant, Person, Purpose, Role, Target
+from warm_intro.domain.model import Grant, Purpose, Role
 from warm_intro.domain.rules import Timings
 from warm_intro.domain.tokens import digest
 
-T = 1_790_000_000
 TIMINGS = Timings()
 
 
 def intro(tokens: dict[str, Grant]):
-    made = new_request(
-        "i1",
-        Person("Ada", "ada@example.org"),
-        "grace@example.org",
-        Target("Alan", "alan@example.net"),
-        "Hi",
-        T,
-        "api",
-    )
-    return made.evolve(tokens=tokens)
+    return request(tokens=tokens)
 
 
 grants = st.dictionaries(

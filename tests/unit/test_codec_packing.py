@@ -11,27 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.sizes import item_size
+from tests.support.stored import T, request
 from warm_intro.adapters.codec import ID_ALPHABET, KINDS, ROLES, STATES, STATUSES, from_item, to_item
 from warm_intro.adapters.dynamodb import dump
-from warm_intro.domain.lifecycle import new_request
-from warm_intro.domain.model import Delivery, Event, Kind, Message, Person, Role, State, Target
+from warm_intro.domain.model import Delivery, Event, Kind, Message, Role, State, Target
 from warm_intro.domain.rules import Timings
 
-T = 1_790_000_000
 TIMINGS = Timings()
-
-
-def intro(**changes):
-    made = new_request(
-        "i1",
-        Person("Ada", "ada@example.org"),
-        "grace@example.org",
-        Target("Alan", "alan@example.net"),
-        "Hi",
-        T,
-        "api",
-    )
-    return made.evolve(**changes)
 
 
 texts = st.text(max_size=40)
@@ -58,7 +44,7 @@ histories = st.lists(
 @settings(max_examples=150, deadline=None)
 @given(outboxes, histories)
 def test_packed_outbox_and_history_read_back_exactly_in_every_form_storage_hands_them_over(outbox, history):
-    written = intro(outbox=outbox, history=history)
+    written = request(outbox=outbox, history=history)
     item = to_item(written, TIMINGS)
     packed = {name: item[name] for name in ("outbox", "history") if name in item}  # empty: not written
     assert all(isinstance(value, bytes) and value for value in packed.values())
@@ -74,7 +60,7 @@ def test_every_kind_status_and_state_has_its_place_in_the_stored_tables():
 
 
 def test_an_item_written_before_keeps_its_maps():
-    item = to_item(intro(), TIMINGS)
+    item = to_item(request(), TIMINGS)
     item["outbox"] = {"confirm_request": {"s": "sent", "at": T, "n": 1, "id": "0100-abc"}}
     item["history"] = [{"at": T, "by": "requester", "do": "request", "st": "unconfirmed", "via": "api"}]
     item["reminded"] = []
@@ -90,10 +76,10 @@ def test_what_the_tables_cannot_hold_is_stored_in_the_map_form_as_it_was():
     far = {Kind.CLOSED: Message(Kind.CLOSED, Delivery.PENDING, 2**32)}
     long_id = {Kind.CLOSED: Message(Kind.CLOSED, Delivery.SENT, T, 1, "x" * 256)}
     for outbox in (far, long_id):
-        item = to_item(intro(outbox=outbox), TIMINGS)
+        item = to_item(request(outbox=outbox), TIMINGS)
         assert isinstance(item["outbox"], dict) and from_item(item).outbox == outbox
     wordy = (Event(T, Role.SYSTEM, "é" * 200, State.EXPIRED, "cli"),)
-    item = to_item(intro(history=wordy), TIMINGS)
+    item = to_item(request(history=wordy), TIMINGS)
     assert isinstance(item["history"], list) and from_item(item).history == wordy
 
 
@@ -105,7 +91,7 @@ def test_packing_makes_a_busy_introduction_smaller_by_what_the_maps_spent_on_nam
     history = tuple(
         Event(T, Role.REQUESTER, "confirm", State.AWAITING_CONNECTOR, "confirm-page:v2") for _ in range(5)
     )
-    packed = to_item(intro(outbox=outbox, history=history), TIMINGS)
+    packed = to_item(request(outbox=outbox, history=history), TIMINGS)
     maps = {
         **packed,
         "outbox": {k.value: {"s": "sent", "at": T, "n": 1, "id": m.ses_id} for k, m in outbox.items()},
@@ -126,12 +112,12 @@ def test_packing_makes_a_busy_introduction_smaller_by_what_the_maps_spent_on_nam
 def test_an_ses_message_id_is_stored_in_two_thirds_of_its_length():
     ses_id = "0100018c2f0bd7a3-3fbd0c5f-1c5d-4b6d-9e0f-123456789abc-000000"
     one = {Kind.INTRODUCTION: Message(Kind.INTRODUCTION, Delivery.SENT, T, 1, ses_id)}
-    item = to_item(intro(outbox=one), TIMINGS)
+    item = to_item(request(outbox=one), TIMINGS)
     assert len(item["outbox"]) == 7 + 1 + 40 and from_item(item).outbox == one
 
 
 def test_a_persons_fields_are_stored_under_one_letter_and_full_names_still_read():
-    written = intro(target=Target("Alan", "alan@example.net", "runs the reading group"))
+    written = request(target=Target("Alan", "alan@example.net", "runs the reading group"))
     item = to_item(written, TIMINGS)
     assert item["requester"] == {"n": "Ada", "e": "ada@example.org"}
     assert item["target"] == {"n": "Alan", "e": "alan@example.net", "a": "runs the reading group"}
